@@ -1,0 +1,116 @@
+/**
+ * The one module that reads the environment. Everything else receives a parsed `Config`.
+ *
+ * Every variable is documented in `.env.example`; keep the two in step (a test checks it).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (def: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` })
+    .default(def);
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(v), {
+    error: 'must be 32 bytes encoded as base64 (generate one with: openssl rand -base64 32)',
+  });
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(3000, 0, 65535),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ error: 'must be an absolute http(s) URL' }).optional()),
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' })
+        .optional(),
+    ),
+    DATABASE_POOL_SIZE: int(10, 1, 500),
+    DATA_DIR: z.string().min(1).default('.data'),
+    ENCRYPTION_KEY: z.preprocess(emptyAsUndefined, base64Key.optional()),
+    ENCRYPTION_KEYS_PREVIOUS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .optional()
+        .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+        .pipe(z.array(base64Key)),
+    ),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    WORKER_CONCURRENCY: int(10, 1, 200),
+    /** Run graphile-worker inside `npm start`. Set false when workers run as their own service. */
+    WORKER_ENABLED: bool(true),
+    /** Jobs locked longer than this are assumed orphaned by a crashed process and unlocked. */
+    JOB_LEASE_MINUTES: int(10, 1, 24 * 60),
+    /** Logs and records older than this are pruned by the retention job. */
+    RETENTION_DAYS: int(90, 1, 3650),
+    SHUTDOWN_TIMEOUT_SECONDS: int(30, 1, 600),
+  })
+  .transform((c) => ({
+    ...c,
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+  }));
+
+export type Config = z.infer<typeof configSchema> & {
+  /** Every variable as given, for namespaced lookups (PROVIDER_<SLUG>_*) that a schema cannot list up front. */
+  readonly raw: Readonly<Record<string, string | undefined>>;
+};
+
+/** Thrown when the environment does not parse; its message lists every bad variable. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const name = i.path.join('.') || '(environment)';
+      const value = env[name];
+      // Never echo secrets back; other values help the operator spot a typo.
+      const shown = value === undefined || /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL/.test(name) ? '' : ` (got "${value}")`;
+      return `${name}: ${i.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.ENCRYPTION_KEY) {
+    throw new ConfigError([
+      'ENCRYPTION_KEY: is required when NODE_ENV=production (generate one with: openssl rand -base64 32)',
+    ]);
+  }
+  return { ...parsed.data, raw: { ...env } };
+}
+
+/** Reads `.env` (if present, without overriding real variables) and the process environment. */
+export function readEnvironment(cwd = process.cwd()): Record<string, string | undefined> {
+  const file = path.join(cwd, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+  return { ...process.env };
+}
+
+/** The resolved data directory (embedded Postgres, generated development key). */
+export function dataDir(config: Config, cwd = process.cwd()): string {
+  return path.resolve(cwd, config.DATA_DIR);
+}

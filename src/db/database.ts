@@ -1,0 +1,93 @@
+/**
+ * Opens the database Patchbay runs on: DATABASE_URL when set, otherwise an embedded PostgreSQL
+ * under DATA_DIR. Applies migrations (ours, then graphile-worker's) under an advisory lock so a
+ * server and separate workers starting together do not race.
+ */
+import path from 'node:path';
+import pg from 'pg';
+import { runMigrations } from 'graphile-worker';
+import { workerLogger } from '../jobs/worker-logger.ts';
+import { dataDir, type Config } from '../config/index.ts';
+import type { Logger } from '../logger.ts';
+import { startEmbeddedPostgres, resolveDataDir, type EmbeddedDb } from './embedded.ts';
+import { createOrm, migrate, type Orm } from './orm.ts';
+
+export type Database = {
+  url: string;
+  orm: Orm;
+  /** A plain pg pool for graphile-worker and raw SQL; survives server restarts (error handlers attached). */
+  pool: pg.Pool;
+  embedded?: EmbeddedDb;
+  close(): Promise<void>;
+};
+
+const MIGRATION_LOCK = 7_311_402_001; // arbitrary, fixed: serialises migrations across processes
+
+export function createPool(url: string, max: number, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+  // Without these, a database restart (57P01 admin shutdown) is an unhandled 'error' and kills the process.
+  pool.on('error', (err) => logger.warn({ err }, 'database pool: idle client error'));
+  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err }, 'database pool: client error')));
+  return pool;
+}
+
+export async function applyMigrations(orm: Orm, pool: pg.Pool, logger: Logger): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await migrate(orm);
+    if (applied.length) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
+    await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    client.release();
+  }
+}
+
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  opts: { migrate: boolean },
+): Promise<Database> {
+  let url = config.DATABASE_URL;
+  let embedded: EmbeddedDb | undefined;
+  if (!url) {
+    const requested = path.join(dataDir(config), 'pg');
+    const { dir, movedBecause } = resolveDataDir(requested, process.cwd());
+    if (movedBecause) logger.warn({ dataDir: dir }, `embedded PostgreSQL data kept in ${dir}: ${movedBecause}`);
+    logger.info({ dataDir: dir }, 'DATABASE_URL is unset: starting the embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres({ dataDir: dir, log: (m) => logger.debug({ postgres: true }, m) });
+    url = embedded.url;
+    await ensureDatabaseExists(url, 'patchbay');
+    url = url.replace(/\/postgres$/, '/patchbay');
+  }
+  const orm = await createOrm(url, logger, config.DATABASE_POOL_SIZE);
+  const pool = createPool(url, Math.max(4, config.WORKER_CONCURRENCY + 2), logger);
+  if (opts.migrate) await applyMigrations(orm, pool, logger);
+  let closed = false;
+  return {
+    url,
+    orm,
+    pool,
+    embedded,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await orm.close(true).catch((err) => logger.warn({ err }, 'closing ORM'));
+      await pool.end().catch((err) => logger.warn({ err }, 'closing pool'));
+      if (embedded) await embedded.stop().catch((err) => logger.warn({ err }, 'stopping embedded PostgreSQL'));
+    },
+  };
+}
+
+export async function ensureDatabaseExists(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await client.query(`create database ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,3 @@
+import getWorkspace from './get-workspace.ts';
+
+export default [getWorkspace];

@@ -1,0 +1,43 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { correlationId } from '../context.ts';
+import type { TaskName } from './task-list.ts';
+
+export type EnqueueOptions = {
+  runAt?: Date;
+  /** Replaces a queued (not yet running) job with the same key. */
+  jobKey?: string;
+  jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
+  /** Jobs in one queue run one at a time (e.g. per connection). */
+  queueName?: string;
+  maxAttempts?: number;
+  priority?: number;
+};
+
+/**
+ * Queues a job with graphile-worker's SQL `add_job` on the caller's entity manager, so inside
+ * `em.transactional` the job commits or rolls back with the change it belongs to.
+ */
+export async function enqueue(
+  em: EntityManager,
+  task: TaskName,
+  payload: Record<string, unknown>,
+  opts: EnqueueOptions = {},
+): Promise<void> {
+  const body = { ...payload, _correlationId: payload._correlationId ?? correlationId() };
+  await em.execute(
+    `select graphile_worker.add_job(
+       ?::text, ?::json,
+       queue_name => ?::text, run_at => ?::timestamptz, max_attempts => ?::int,
+       job_key => ?::text, priority => ?::int, job_key_mode => ?::text)`,
+    [
+      task,
+      JSON.stringify(body),
+      opts.queueName ?? null,
+      opts.runAt ? opts.runAt.toISOString() : null,
+      opts.maxAttempts ?? 25,
+      opts.jobKey ?? null,
+      opts.priority ?? 0,
+      opts.jobKeyMode ?? 'replace',
+    ],
+  );
+}

@@ -1,0 +1,21 @@
+/**
+ * What the retention job prunes. Each feature that keeps logs or records registers its rule
+ * here (one line each), so retention lives in one place rather than in every feature.
+ */
+import type { Config } from '../config/index.ts';
+
+export type RetentionRule = {
+  /** Table to prune. */
+  table: string;
+  /** Timestamp column compared against the cut-off. */
+  column: string;
+  /** Days to keep; defaults to RETENTION_DAYS. */
+  keepDays?: (config: Config) => number;
+  /** Extra SQL condition (rows that must never be pruned, e.g. still-active tokens). */
+  where?: string;
+};
+
+export const retentionRules: RetentionRule[] = [
+  // Revoked API tokens are kept a while for the audit trail, then dropped.
+  { table: 'api_tokens', column: 'revoked_at', where: 'revoked_at is not null' },
+];

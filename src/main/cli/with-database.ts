@@ -1,0 +1,20 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { loadConfig, readEnvironment } from '../../config/index.ts';
+import { openDatabase } from '../../db/database.ts';
+import { createLogger } from '../../logger.ts';
+import type { Runtime } from '../../runtime.ts';
+import { createRuntime } from '../../runtime.ts';
+
+/** Opens the same database `npm start` uses (embedded when DATABASE_URL is unset), migrated, for one CLI command. */
+export async function withDatabase<T>(fn: (em: EntityManager, rt: Runtime) => Promise<T>): Promise<T> {
+  const config = loadConfig(readEnvironment());
+  // CLI output is for people: keep routine log lines out of it.
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const db = await openDatabase(config, logger, { migrate: true });
+  try {
+    const rt = createRuntime(config, logger, db);
+    return await fn(rt.em(), rt);
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Starting and stopping Patchbay: shared by `npm start`, `npm run worker` and the tests, so
+ * what the tests exercise is what users run.
+ */
+import type { Server } from 'node:http';
+import type { Config } from '../config/index.ts';
+import { openDatabase } from '../db/database.ts';
+import { createApp, type AppOptions } from '../http/app.ts';
+import { startWorkers, type WorkerOptions, type Workers } from '../jobs/runner.ts';
+import type { Logger } from '../logger.ts';
+import { createMetrics } from '../metrics.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import { bootstrapIfEmpty, type CreatedWorkspace } from '../workspaces/workspaces.ts';
+
+export type Patchbay = {
+  rt: Runtime;
+  server?: Server;
+  workers?: Workers;
+  /** Set when this start created the default workspace (empty database). */
+  bootstrap: CreatedWorkspace | null;
+  url: string;
+  /** Graceful: stop accepting, finish in-flight requests and jobs, close the database. */
+  stop(): Promise<void>;
+};
+
+export type StartOptions = {
+  http: boolean;
+  workers: boolean;
+  app?: AppOptions;
+  worker?: WorkerOptions;
+  /** Default true: collect process metrics (off in tests that build many runtimes). */
+  processMetrics?: boolean;
+};
+
+export async function startPatchbay(config: Config, logger: Logger, opts: StartOptions): Promise<Patchbay> {
+  const db = await openDatabase(config, logger, { migrate: true });
+  const rt = createRuntime(config, logger, db);
+  if (opts.processMetrics !== false) rt.metrics = createMetrics({ defaults: true });
+  let workers: Workers | undefined;
+  let server: Server | undefined;
+  try {
+    const bootstrap = opts.http ? await bootstrapIfEmpty(rt.em()) : null;
+    if (opts.workers) workers = await startWorkers(rt, opts.worker);
+    let url = config.PUBLIC_URL;
+    if (opts.http) {
+      const app = createApp(rt, opts.app);
+      server = await new Promise<Server>((resolve, reject) => {
+        const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
+      });
+      const addr = server.address();
+      if (addr && typeof addr === 'object' && config.PORT === 0) url = `http://127.0.0.1:${addr.port}`;
+    }
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        rt.state.shuttingDown = true;
+        logger.info('shutting down: no new requests; finishing in-flight requests and jobs');
+        const closing = server
+          ? new Promise<void>((resolve) => {
+              server!.close(() => resolve());
+              server!.closeIdleConnections();
+            })
+          : Promise.resolve();
+        await Promise.all([closing, workers?.stop()]);
+        await db.close();
+        logger.info('shut down cleanly');
+      })());
+    return { rt, server, workers, bootstrap, url, stop };
+  } catch (err) {
+    await workers?.stop().catch(() => {});
+    server?.close();
+    await db.close();
+    throw err;
+  }
+}

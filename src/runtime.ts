@@ -1,0 +1,31 @@
+/**
+ * Everything a request handler, job or CLI needs, built once per process (or per test) and
+ * passed down explicitly — no module-level singletons, so tests can run several side by side.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from './config/index.ts';
+import type { Database } from './db/database.ts';
+import type { Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+
+export type Runtime = {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  metrics: Metrics;
+  /** Health of the parts /readyz reports on. */
+  state: { workersRunning: boolean; shuttingDown: boolean; bots: string[] };
+  /** A fresh entity manager for one unit of work (request, job, command). */
+  em(): EntityManager;
+};
+
+export function createRuntime(config: Config, logger: Logger, db: Database): Runtime {
+  return {
+    config,
+    logger,
+    db,
+    metrics: createMetrics(),
+    state: { workersRunning: false, shuttingDown: false, bots: [] },
+    em: () => db.orm.em.fork() as EntityManager,
+  };
+}
