@@ -11,6 +11,8 @@ export type Actor = {
   memberId?: string | null;
   /** Through what the action came in. One list for audit entries and events alike. */
   via: Via;
+  /** The chat identity behind the action (e.g. `slack:T123:U456`), for the audit log. */
+  externalId?: string;
 };
 
 export const VIAS = ['api', 'cli', 'slack', 'discord', 'teams', 'sync', 'webhook', 'system'] as const;

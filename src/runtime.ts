@@ -6,13 +6,19 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from './config/index.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import { subscribers as registeredSubscribers, type Subscriber } from './events/subscribers.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { loadVault, type Vault } from './vault/vault.ts';
 
 export type Runtime = {
   config: Config;
   logger: Logger;
   db: Database;
   metrics: Metrics;
+  /** Encrypts and decrypts credentials at rest. */
+  vault: Vault;
+  /** Who receives domain events after commit (the alert pipeline, outbound webhooks, …). */
+  subscribers: Subscriber[];
   /** Health of the parts /readyz reports on. */
   state: { workersRunning: boolean; shuttingDown: boolean; bots: string[] };
   /** A fresh entity manager for one unit of work (request, job, command). */
@@ -25,6 +31,8 @@ export function createRuntime(config: Config, logger: Logger, db: Database): Run
     logger,
     db,
     metrics: createMetrics(),
+    vault: loadVault(config, logger),
+    subscribers: [...registeredSubscribers],
     state: { workersRunning: false, shuttingDown: false, bots: [] },
     em: () => db.orm.em.fork() as EntityManager,
   };

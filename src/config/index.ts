@@ -34,7 +34,7 @@ export const configSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: int(3000, 0, 65535),
     HOST: z.string().min(1).default('0.0.0.0'),
-    PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ error: 'must be an absolute http(s) URL' }).optional()),
+    PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
     DATABASE_URL: z.preprocess(
       emptyAsUndefined,
       z
@@ -83,6 +83,9 @@ export class ConfigError extends Error {
   }
 }
 
+const PRODUCTION_KEY_PROBLEM =
+  'ENCRYPTION_KEY: is required when NODE_ENV=production (generate one with: openssl rand -base64 32)';
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
@@ -93,12 +96,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       const shown = value === undefined || /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL/.test(name) ? '' : ` (got "${value}")`;
       return `${name}: ${i.message}${shown}`;
     });
+    // Listed with the others, so the operator fixes everything in one round.
+    if (env.NODE_ENV === 'production' && !env.ENCRYPTION_KEY) problems.push(PRODUCTION_KEY_PROBLEM);
     throw new ConfigError(problems);
   }
   if (parsed.data.NODE_ENV === 'production' && !parsed.data.ENCRYPTION_KEY) {
-    throw new ConfigError([
-      'ENCRYPTION_KEY: is required when NODE_ENV=production (generate one with: openssl rand -base64 32)',
-    ]);
+    throw new ConfigError([PRODUCTION_KEY_PROBLEM]);
   }
   return { ...parsed.data, raw: { ...env } };
 }

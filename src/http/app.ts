@@ -7,6 +7,7 @@ import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { authenticateToken } from '../access/api-tokens.ts';
 import { authorize } from '../access/permissions.ts';
+import { auditOutsideTransaction } from '../audit/audit.ts';
 import { currentContext, newCorrelationId, runWithContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -37,7 +38,22 @@ function mountRoute(router: express.Router, rt: Runtime, route: AnyRoute): void 
     asyncHandler(async (req, res) => {
       const auth = res.locals.auth as AuthContext | undefined;
       if (route.auth !== false && !auth) throw new AppError('unauthenticated', 'Send `Authorization: Bearer <token>`.');
-      if (route.permission && auth) authorize(auth.member.role, route.permission);
+      if (route.permission && auth) {
+        try {
+          authorize(auth.member.role, route.permission);
+        } catch (err) {
+          // Denials are part of the audit trail, whichever door they came through.
+          await auditOutsideTransaction(rt, {
+            workspaceId: auth.workspaceId,
+            action: route.permission,
+            targetType: 'api',
+            targetId: route.operationId,
+            outcome: 'refused',
+            details: { reason: 'forbidden', role: auth.member.role },
+          });
+          throw err;
+        }
+      }
       const params = route.params ? validate(route.params, req.params, 'params') : undefined;
       const query = route.query ? validate(route.query, req.query, 'query') : undefined;
       const body = route.body ? validate(route.body, req.body, 'body') : undefined;
@@ -124,7 +140,8 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
   });
   app.get('/docs/init.js', (_req, res) => {
     res.type('application/javascript').send(
-      `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`,
+      // validatorUrl: null — Swagger UI otherwise loads a badge from validator.swagger.io (no third-party hosts).
+      `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null });`,
     );
   });
 

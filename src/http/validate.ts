@@ -5,7 +5,7 @@ export type Location = 'params' | 'query' | 'body';
 
 /** Parses one part of a request; failures become `validation_failed` with every issue listed. */
 export function validate<T extends z.ZodType>(schema: T, value: unknown, location: Location): z.output<T> {
-  if (location === 'body' && value === undefined) {
+  if (location === 'body' && value === undefined && !schema.safeParse(undefined).success) {
     throw new AppError('validation_failed', 'The request needs a JSON body (Content-Type: application/json).', {
       details: [{ location, path: '', message: 'body is missing' }],
     });

@@ -18,4 +18,8 @@ export type RetentionRule = {
 export const retentionRules: RetentionRule[] = [
   // Revoked API tokens are kept a while for the audit trail, then dropped.
   { table: 'api_tokens', column: 'revoked_at', where: 'revoked_at is not null' },
+  { table: 'connection_logs', column: 'created_at' },
+  { table: 'audit_logs', column: 'created_at', keepDays: () => 365 },
+  // Events are kept as long as logs; their deliveries go with them (on delete cascade).
+  { table: 'domain_events', column: 'created_at' },
 ];

@@ -1,8 +1,12 @@
 /** Every job type, in one place. A task is one file in ./tasks named by its identifier. */
+import dispatchEvents from './tasks/dispatch-events.ts';
+import resumeConnection from './tasks/resume-connection.ts';
 import retention from './tasks/retention.ts';
 import type { TaskDefinition } from './define-task.ts';
 
 export const tasks = {
+  dispatch_events: dispatchEvents,
+  resume_connection: resumeConnection,
   retention,
 } satisfies Record<string, TaskDefinition<any>>;
 

@@ -20,6 +20,8 @@ export type TestApp = {
   /** Owner token of the default workspace (bootstrapped on the empty database). */
   ownerToken: string;
   fetch(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
+  /** fetch, then the parsed JSON body (typed loosely: tests assert on its shape). */
+  json(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<any>;
   close(): Promise<void>;
 };
 
@@ -57,6 +59,13 @@ export async function startTestApp(
   });
   const url = pb.url;
   const ownerToken = pb.bootstrap?.token ?? '';
+  const doFetch: TestApp['fetch'] = async (path, init = {}) => {
+    const { token = ownerToken, json: payload, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    if (payload !== undefined) headers.set('content-type', 'application/json');
+    return await fetch(`${url}${path}`, { ...rest, headers, body: payload !== undefined ? JSON.stringify(payload) : rest.body });
+  };
   return {
     pb,
     config,
@@ -64,18 +73,20 @@ export async function startTestApp(
     dbUrl: db.url,
     logs,
     ownerToken,
-    async fetch(path, init = {}) {
-      const { token = ownerToken, json, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (token) headers.set('authorization', `Bearer ${token}`);
-      if (json !== undefined) headers.set('content-type', 'application/json');
-      return await fetch(`${url}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+    fetch: doFetch,
+    async json(path, init) {
+      return await json(await doFetch(path, init));
     },
     async close() {
       await pb.stop();
       await db.drop();
     },
   };
+}
+
+/** The parsed JSON body of a response, typed loosely (tests assert on its shape). */
+export async function json(res: Response): Promise<any> {
+  return await res.json();
 }
 
 /** Asserts the one error shape and returns its body. */

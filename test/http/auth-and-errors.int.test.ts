@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { errorBody, startTestApp, type TestApp } from '../helpers/app.ts';
+import { errorBody, json, startTestApp, type TestApp } from '../helpers/app.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -52,9 +52,9 @@ describe('API authentication', () => {
   it('returns the workspace and its members for a valid token', async () => {
     const ws = await app.fetch('/api/v1/workspace');
     expect(ws.status).toBe(200);
-    expect(await ws.json()).toMatchObject({ slug: 'default', name: 'Default', settings: { trustPlatformRoles: true } });
+    expect(await json(ws)).toMatchObject({ slug: 'default', name: 'Default', settings: { trustPlatformRoles: true } });
     const members = await app.fetch('/api/v1/members');
-    expect(await members.json()).toMatchObject({ data: [{ email: 'owner@localhost', role: 'owner' }], nextCursor: null });
+    expect(await json(members)).toMatchObject({ data: [{ email: 'owner@localhost', role: 'owner' }], nextCursor: null });
   });
 });
 
@@ -96,7 +96,7 @@ describe('health and metrics', () => {
     expect((await app.fetch('/healthz', { token: null })).status).toBe(200);
     const ready = await app.fetch('/readyz', { token: null });
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', migrations: 'ok', workers: 'disabled (run `npm run worker`)' } });
+    expect(await json(ready)).toMatchObject({ status: 'ready', checks: { database: 'ok', migrations: 'ok', workers: 'disabled (run `npm run worker`)' } });
     const metrics = await (await app.fetch('/metrics', { token: null })).text();
     expect(metrics).toMatch(/patchbay_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/workspace",status="200"\}/);
   });

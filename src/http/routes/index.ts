@@ -1,6 +1,10 @@
 /** Every /api/v1 route, by area. An area is a folder with one file per endpoint and an index. */
 import type { AnyRoute } from '../route.ts';
+import audit from './audit/index.ts';
+import connections from './connections/index.ts';
+import events from './events/index.ts';
 import members from './members/index.ts';
+import tokens from './tokens/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...events, ...audit];

@@ -1,3 +1,4 @@
 import listMembers from './list-members.ts';
+import updateMember from './update-member.ts';
 
-export default [listMembers];
+export default [listMembers, updateMember];

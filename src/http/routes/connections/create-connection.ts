@@ -1,0 +1,31 @@
+import { ConnectionService } from '../../../connections/service.ts';
+import { defineRoute } from '../../route.ts';
+import { z } from '../../schemas.ts';
+import { accountSchema, connectionSchema, credentialFieldsSchema, displayNameSchema } from './schemas.ts';
+
+export default defineRoute({
+  method: 'post',
+  path: '/connections',
+  operationId: 'createConnection',
+  summary: 'Connect a provider that uses typed credentials (API key, Basic)',
+  description: 'The credentials are validated and tested against the provider before anything is saved. OAuth providers use `POST /connections/oauth`.',
+  tag: 'Connections',
+  permission: 'connections.connect',
+  body: z.strictObject({
+    provider: z.string().min(1).max(64),
+    displayName: displayNameSchema.optional(),
+    credentials: credentialFieldsSchema,
+    urls: z
+      .strictObject({ apiBaseUrl: z.url().optional() })
+      .optional()
+      .openapi({ description: 'Per-connection API base URL, for self-managed installations' }),
+  }),
+  responses: { 201: { description: 'Connected', schema: z.object({ connection: connectionSchema, account: accountSchema }) } },
+  async handler({ rt, auth, body }) {
+    const { connection, account } = await new ConnectionService(rt).connectWithCredentials(
+      { workspaceId: auth.workspaceId, member: auth.member },
+      { provider: body.provider, displayName: body.displayName, fields: body.credentials, urls: body.urls },
+    );
+    return { status: 201, body: { connection, account: { id: account.accountId, name: account.accountName } } };
+  },
+});

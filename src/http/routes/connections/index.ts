@@ -1,0 +1,23 @@
+import createConnection from './create-connection.ts';
+import disconnectConnection from './disconnect-connection.ts';
+import getConnection from './get-connection.ts';
+import listConnectionLogs from './list-connection-logs.ts';
+import listConnections from './list-connections.ts';
+import pauseConnection from './pause-connection.ts';
+import reconnectConnection from './reconnect-connection.ts';
+import resumeConnection from './resume-connection.ts';
+import testConnection from './test-connection.ts';
+import updateConnection from './update-connection.ts';
+
+export default [
+  listConnections,
+  createConnection,
+  getConnection,
+  updateConnection,
+  testConnection,
+  pauseConnection,
+  resumeConnection,
+  reconnectConnection,
+  disconnectConnection,
+  listConnectionLogs,
+];

@@ -1,0 +1,20 @@
+import { ConnectionService } from '../../../connections/service.ts';
+import { defineRoute } from '../../route.ts';
+import { idParams, z } from '../../schemas.ts';
+import { connectionSchema } from './schemas.ts';
+
+export default defineRoute({
+  method: 'post',
+  path: '/connections/:id/pause',
+  operationId: 'pauseConnection',
+  summary: 'Pause a connection (syncs and deliveries stop until resumed)',
+  tag: 'Connections',
+  permission: 'connections.pause',
+  params: idParams,
+  body: z.strictObject({ reason: z.string().max(500).optional() }).optional(),
+  responses: { 200: { description: 'Paused', schema: connectionSchema } },
+  async handler({ rt, auth, params, body }) {
+    const view = await new ConnectionService(rt).pause({ workspaceId: auth.workspaceId, member: auth.member }, params.id, body?.reason);
+    return { status: 200, body: view };
+  },
+});

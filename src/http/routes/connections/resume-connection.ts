@@ -1,0 +1,20 @@
+import { ConnectionService } from '../../../connections/service.ts';
+import { defineRoute } from '../../route.ts';
+import { idParams, z } from '../../schemas.ts';
+import { connectionSchema } from './schemas.ts';
+
+export default defineRoute({
+  method: 'post',
+  path: '/connections/:id/resume',
+  operationId: 'resumeConnection',
+  summary: 'Resume a paused connection',
+  description: "Resuming a connection paused by a provider's rate limit before its window ends is allowed; the response carries a warning.",
+  tag: 'Connections',
+  permission: 'connections.resume',
+  params: idParams,
+  responses: { 200: { description: 'Resumed', schema: z.object({ connection: connectionSchema, warning: z.string().optional() }) } },
+  async handler({ rt, auth, params }) {
+    const result = await new ConnectionService(rt).resume({ workspaceId: auth.workspaceId, member: auth.member }, auth.workspaceId, params.id);
+    return { status: 200, body: result };
+  },
+});

@@ -1,0 +1,54 @@
+import { VIAS } from '../../../context.ts';
+import { DomainEvent } from '../../../entities/domain-event.ts';
+import { defineRoute } from '../../route.ts';
+import { z } from '../../schemas.ts';
+import { idCursorQuery, idPage } from '../id-pagination.ts';
+
+const eventSchema = z
+  .object({
+    id: z.number().int(),
+    type: z.string().openapi({ example: 'connection_paused' }),
+    entityType: z.string(),
+    entityId: z.string(),
+    snapshot: z.record(z.string(), z.unknown()),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    traceId: z.string(),
+    triggeredBy: z.object({ memberId: z.uuid().nullable(), via: z.enum(VIAS) }),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('DomainEvent');
+
+export default defineRoute({
+  method: 'get',
+  path: '/events',
+  operationId: 'listEvents',
+  summary: 'Domain events (every state change), newest first',
+  tag: 'Events',
+  permission: 'events.read',
+  query: idCursorQuery.extend({
+    type: z.string().max(100).optional(),
+    entityId: z.string().max(100).optional(),
+  }),
+  responses: { 200: { description: 'A page of events', schema: z.object({ data: z.array(eventSchema), nextCursor: z.string().nullable() }) } },
+  async handler({ em, auth, query }) {
+    const where: Record<string, unknown> = { workspace: auth.workspaceId };
+    if (query.cursor) where.id = { $lt: query.cursor };
+    if (query.type) where.type = query.type;
+    if (query.entityId) where.entityId = query.entityId;
+    const rows = await em.find(DomainEvent, where, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
+    return {
+      status: 200,
+      body: idPage(rows, query.limit, (e) => ({
+        id: e.id,
+        type: e.type,
+        entityType: e.entityType,
+        entityId: e.entityId,
+        snapshot: e.snapshot,
+        data: e.data ?? null,
+        traceId: e.traceId,
+        triggeredBy: { memberId: e.actorMemberId ?? null, via: e.via },
+        createdAt: e.createdAt.toISOString(),
+      })),
+    };
+  },
+});

@@ -1,0 +1,13 @@
+/** Pagination for append-only tables with increasing bigint ids (logs, audit, events): newest first. */
+import { z } from '../schemas.ts';
+
+export const idCursorQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.coerce.number().int().positive().optional().openapi({ description: 'The `nextCursor` of the previous page' }),
+});
+
+export function idPage<T extends { id: number }, R>(rows: T[], limit: number, map: (row: T) => R) {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  return { data: items.map(map), nextCursor: more ? String(items.at(-1)!.id) : null };
+}

@@ -1,0 +1,21 @@
+import { ROLES } from '../../../entities/member.ts';
+import { changeRole } from '../../../workspaces/members.ts';
+import { defineRoute } from '../../route.ts';
+import { idParams, z } from '../../schemas.ts';
+import { memberSchema, toMember } from './schemas.ts';
+
+export default defineRoute({
+  method: 'patch',
+  path: '/members/:id',
+  operationId: 'updateMember',
+  summary: "Change a member's role (Owner only; the last Owner cannot be demoted)",
+  tag: 'Members',
+  permission: 'members.manage',
+  params: idParams,
+  body: z.strictObject({ role: z.enum(ROLES) }),
+  responses: { 200: { description: 'The updated member', schema: memberSchema } },
+  async handler({ rt, auth, params, body }) {
+    const m = await changeRole(rt, { workspaceId: auth.workspaceId, member: auth.member }, params.id, body.role);
+    return { status: 200, body: toMember(m) };
+  },
+});

@@ -1,0 +1,90 @@
+/**
+ * The credential vault: AES-256-GCM with a key id in every ciphertext, so keys can rotate.
+ * Format: `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url parts). ENCRYPTION_KEY encrypts;
+ * ENCRYPTION_KEYS_PREVIOUS still decrypt until `npm run vault:rotate` re-encrypts everything.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { dataDir, type Config } from '../config/index.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+export type Vault = {
+  /** Id of the key new ciphertext is written with. */
+  readonly currentKeyId: string;
+  encrypt(value: unknown): string;
+  decrypt<T = unknown>(ciphertext: string): T;
+  /** Whether this ciphertext was written with an older key. */
+  needsRotation(ciphertext: string): boolean;
+};
+
+const keyId = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 12);
+
+export function createVault(current: Buffer, previous: Buffer[] = []): Vault {
+  if (current.length !== 32) throw new Error('vault key must be 32 bytes');
+  const keys = new Map<string, Buffer>();
+  for (const k of [current, ...previous]) keys.set(keyId(k), k);
+  const currentKeyId = keyId(current);
+  return {
+    currentKeyId,
+    encrypt(value) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', current, iv);
+      const ct = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+      return ['v1', currentKeyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+    },
+    decrypt<T>(ciphertext: string): T {
+      const [version, id, iv, tag, ct] = ciphertext.split('.');
+      if (version !== 'v1' || !id || !iv || !tag || ct === undefined) {
+        throw new AppError('internal_error', 'Stored credentials are in an unknown format.');
+      }
+      const key = keys.get(id);
+      if (!key) {
+        throw new AppError(
+          'internal_error',
+          `Stored credentials were encrypted with key ${id}, which is neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_PREVIOUS.`,
+        );
+      }
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        const pt = Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
+        return JSON.parse(pt.toString('utf8')) as T;
+      } catch {
+        throw new AppError('internal_error', `Stored credentials failed their integrity check (key ${id}).`);
+      }
+    },
+    needsRotation(ciphertext) {
+      return ciphertext.split('.')[1] !== currentKeyId;
+    },
+  };
+}
+
+/**
+ * The vault for this process. Without ENCRYPTION_KEY outside production, a key is generated
+ * once into DATA_DIR/encryption.key (with a warning); production without a key never gets here
+ * (the config refuses to load).
+ */
+export function loadVault(config: Config, logger: Logger): Vault {
+  const previous = config.ENCRYPTION_KEYS_PREVIOUS.map((k) => Buffer.from(k, 'base64'));
+  if (config.ENCRYPTION_KEY) return createVault(Buffer.from(config.ENCRYPTION_KEY, 'base64'), previous);
+  if (config.NODE_ENV === 'production') {
+    throw new AppError('internal_error', 'ENCRYPTION_KEY is required in production.');
+  }
+  const file = path.join(dataDir(config), 'encryption.key');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    logger.warn({ file }, `ENCRYPTION_KEY is unset: generated a development key in ${file}. Set ENCRYPTION_KEY in production.`);
+  } else {
+    logger.warn({ file }, `ENCRYPTION_KEY is unset: using the development key in ${file}.`);
+  }
+  chmodSync(file, 0o600);
+  return createVault(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), previous);
+}
+
+/** Columns holding vault ciphertext; `vault:rotate` re-encrypts each. Later features add theirs. */
+export const ENCRYPTED_COLUMNS: Array<{ table: string; column: string; key: string }> = [
+  { table: 'connections', column: 'credentials', key: 'id' },
+];
