@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, retry: false },
   conflict: { status: 409, retry: false },
   invalid_transition: { status: 409, retry: false },
+  oauth_state_invalid: { status: 400, retry: false },
+  oauth_denied: { status: 400, retry: false },
   payload_too_large: { status: 413, retry: false },
   unsupported_media_type: { status: 415, retry: false },
   provider_not_configured: { status: 422, retry: false },

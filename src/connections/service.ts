@@ -24,8 +24,9 @@ import { enqueue } from '../jobs/enqueue.ts';
 import { scrubText } from '../logger.ts';
 import { connectorContext } from '../providers/context.ts';
 import { getProvider } from '../providers/registry.ts';
-import type { AccountInfo, Credentials, Provider } from '../providers/types.ts';
+import type { AccountInfo, ConnectorContext, Credentials, Provider } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
+import { refreshConnectionToken, scheduleRefresh, REFRESH_MARGIN_MS } from './tokens.ts';
 import { connectionView, type ConnectionView } from './view.ts';
 
 /** Who is asking. Through what (api, slack, …) and the chat identity come from the request context. */
@@ -143,7 +144,15 @@ export class ConnectionService {
   async createConnection(
     caller: Caller,
     provider: Provider,
-    input: { displayName: string; authKind: AuthKind; credentials: Credentials; metadata: ConnectionMetadata; tokenExpiresAt?: Date | null },
+    input: {
+      displayName: string;
+      authKind: AuthKind;
+      credentials: Credentials;
+      metadata: ConnectionMetadata;
+      tokenExpiresAt?: Date | null;
+      /** Extra facts for the connection_connected event (e.g. the chat context that asked). */
+      eventData?: Record<string, unknown>;
+    },
   ): Promise<IConnection> {
     try {
       return await this.rt.em().transactional(async (tx) => {
@@ -155,13 +164,15 @@ export class ConnectionService {
           authKind: input.authKind,
           credentials: this.rt.vault.encrypt(input.credentials),
           tokenExpiresAt: input.tokenExpiresAt ?? null,
+          tokenRefreshedAt: input.credentials.type === 'oauth2' ? new Date() : null,
           metadata: input.metadata,
           createdBy: caller.member.id,
         });
         await tx.flush();
+        if (input.tokenExpiresAt) await scheduleRefresh(tx, conn.workspace, conn.id, input.tokenExpiresAt);
         const as = input.metadata.accountName ? ` as ${input.metadata.accountName}` : '';
         await this.log(tx, conn, 'info', 'status', `Connected${as}.`);
-        await this.event(tx, conn, 'connection_connected', { previousStatus: null });
+        await this.event(tx, conn, 'connection_connected', { previousStatus: null, ...input.eventData });
         await writeAudit(tx, {
           workspaceId: caller.workspaceId,
           action: 'connection.connect',
@@ -191,7 +202,7 @@ export class ConnectionService {
     let account: AccountInfo | undefined;
     let failure: AppError | undefined;
     try {
-      account = await this.testCredentials(provider, await this.credentialsOf(conn), conn.metadata);
+      account = await this.callProvider(conn, (ctx) => provider.connector.test(ctx), { pauseOnRateLimit: false });
     } catch (err) {
       failure = err instanceof AppError ? err : new AppError('provider_error', 'The provider could not be reached.', { cause: err });
     }
@@ -385,13 +396,15 @@ export class ConnectionService {
   async completeReconnect(
     caller: Caller,
     id: string,
-    input: { credentials: Credentials; metadata: ConnectionMetadata; tokenExpiresAt?: Date | null },
+    input: { credentials: Credentials; metadata: ConnectionMetadata; tokenExpiresAt?: Date | null; eventData?: Record<string, unknown> },
   ): Promise<ConnectionView> {
     return await this.change(caller, caller.workspaceId, id, 'reconnect', async (tx, c) => {
       const previous = c.status;
       c.credentials = this.rt.vault.encrypt(input.credentials);
       c.authKind = input.credentials.type;
       c.tokenExpiresAt = input.tokenExpiresAt ?? null;
+      c.tokenRefreshedAt = input.credentials.type === 'oauth2' ? new Date() : null;
+      if (input.tokenExpiresAt) await scheduleRefresh(tx, c.workspace, c.id, input.tokenExpiresAt);
       c.metadata = { ...c.metadata, ...input.metadata, extra: { ...c.metadata.extra, ...input.metadata.extra } };
       c.status = 'connected';
       c.statusReason = null;
@@ -399,7 +412,7 @@ export class ConnectionService {
       c.pausedUntil = null;
       c.consecutiveFailures = 0;
       await this.log(tx, c, 'info', 'status', `Reconnected${c.metadata.accountName ? ` as ${c.metadata.accountName}` : ''} by ${caller.member.displayName}.`);
-      await this.event(tx, c, 'connection_connected', { previousStatus: previous, reconnected: true });
+      await this.event(tx, c, 'connection_connected', { previousStatus: previous, reconnected: true, ...input.eventData });
       return { auditDetails: { account: c.metadata.accountName ?? null, scopes: c.metadata.scopes ?? [] } };
     });
   }
@@ -446,6 +459,52 @@ export class ConnectionService {
       return { auditDetails: { revoke } };
     });
     return { connection, revoke, note };
+  }
+
+  // ---------------------------------------------------------------- provider calls
+
+  /**
+   * Runs a provider call for a connection with fresh credentials: an OAuth token close to
+   * expiry is refreshed first; a 401 triggers one refresh and one retry before giving up; a
+   * rate limit pauses the connection until the provider's wait has passed.
+   */
+  async callProvider<T>(
+    conn: IConnection,
+    fn: (ctx: ConnectorContext) => Promise<T>,
+    opts: { pauseOnRateLimit?: boolean } = {},
+  ): Promise<T> {
+    const provider = getProvider(conn.providerSlug);
+    let credentials = await this.credentialsOf(conn);
+    const refreshable = credentials.type === 'oauth2' && Boolean(credentials.refreshToken) && provider.definition.auth.oauth2?.refresh !== 'none';
+    if (refreshable && conn.tokenExpiresAt && conn.tokenExpiresAt.getTime() - Date.now() < REFRESH_MARGIN_MS) {
+      credentials = (await refreshConnectionToken(this.rt, conn.workspace, conn.id, { reason: 'expiring' })) ?? credentials;
+    }
+    const run = (creds: Credentials) =>
+      fn(
+        connectorContext({
+          config: this.rt.config,
+          logger: this.rt.logger,
+          provider,
+          credentials: creds,
+          metadata: conn.metadata as Record<string, unknown>,
+          overrides: conn.metadata.urls,
+        }),
+      );
+    try {
+      try {
+        return await run(credentials);
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'provider_auth_failed' && refreshable)) throw err;
+        const fresh = await refreshConnectionToken(this.rt, conn.workspace, conn.id, { reason: 'unauthorized', force: true });
+        if (!fresh) throw err; // the refresh failed and already errored the connection
+        return await run(fresh);
+      }
+    } catch (err) {
+      if (opts.pauseOnRateLimit !== false && err instanceof AppError && err.code === 'rate_limited') {
+        await this.pauseForRateLimit(conn.workspace, conn.id, err.retryAfterSeconds ?? 60, err.message);
+      }
+      throw err;
+    }
   }
 
   // ---------------------------------------------------------------- helpers

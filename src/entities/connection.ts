@@ -28,6 +28,13 @@ export const Connection = defineEntity({
   name: 'Connection',
   tableName: 'connections',
   indexes: [{ properties: ['workspace', 'status'] }],
+  // Display names are unique among a workspace's live connections, case-insensitively.
+  uniques: [
+    {
+      name: 'connections_workspace_live_name_unique',
+      expression: `create unique index "connections_workspace_live_name_unique" on "connections" ("workspace_id", lower("display_name")) where "status" <> 'disconnected'`,
+    },
+  ],
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
     workspace: () => p.manyToOne(Workspace).mapToPk().deleteRule('cascade'),
@@ -42,6 +49,8 @@ export const Connection = defineEntity({
     credentials: p.text().nullable().hidden().lazy(),
     /** When the access token expires (drives proactive refresh); not secret. */
     tokenExpiresAt: p.datetime().nullable(),
+    /** Last successful token refresh (idle connections are refreshed daily to keep refresh tokens alive). */
+    tokenRefreshedAt: p.datetime().nullable(),
     metadata: p.json<ConnectionMetadata>().onCreate(() => ({})),
     createdBy: () => p.manyToOne(Member).mapToPk().nullable().deleteRule('set null'),
     lastSyncAt: p.datetime().nullable(),

@@ -17,6 +17,7 @@ import { buildOpenApi } from './openapi.ts';
 import type { AnyRoute, AuthContext } from './route.ts';
 import { apiRoutes } from './routes/index.ts';
 import { docsPage } from './docs-page.ts';
+import { oauthCallbackHandler } from './oauth-callback.ts';
 import { validate } from './validate.ts';
 
 export type AppOptions = {
@@ -125,6 +126,8 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
       res.send(await rt.metrics.registry.metrics());
     }),
   );
+
+  app.get('/oauth/callback', asyncHandler(oauthCallbackHandler(rt)));
 
   const routes = [...apiRoutes, ...(opts.routes ?? [])];
   const openapi = buildOpenApi(routes, { version: VERSION, serverUrl: rt.config.PUBLIC_URL });

@@ -22,4 +22,6 @@ export const retentionRules: RetentionRule[] = [
   { table: 'audit_logs', column: 'created_at', keepDays: () => 365 },
   // Events are kept as long as logs; their deliveries go with them (on delete cascade).
   { table: 'domain_events', column: 'created_at' },
+  // Pending authorizations live 10 minutes; keep a day for troubleshooting.
+  { table: 'oauth_states', column: 'expires_at', keepDays: () => 1 },
 ];

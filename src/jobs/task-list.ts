@@ -1,11 +1,15 @@
 /** Every job type, in one place. A task is one file in ./tasks named by its identifier. */
 import dispatchEvents from './tasks/dispatch-events.ts';
+import refreshIdleTokens from './tasks/refresh-idle-tokens.ts';
+import refreshToken from './tasks/refresh-token.ts';
 import resumeConnection from './tasks/resume-connection.ts';
 import retention from './tasks/retention.ts';
 import type { TaskDefinition } from './define-task.ts';
 
 export const tasks = {
   dispatch_events: dispatchEvents,
+  refresh_idle_tokens: refreshIdleTokens,
+  refresh_token: refreshToken,
   resume_connection: resumeConnection,
   retention,
 } satisfies Record<string, TaskDefinition<any>>;
@@ -16,4 +20,6 @@ export type TaskName = keyof typeof tasks;
 export const crontab = `
 # prune old logs and records daily at 03:17 UTC
 17 3 * * * retention ?max=1&jobKey=retention
+# keep idle OAuth connections' refresh tokens alive
+41 4 * * * refresh_idle_tokens ?max=1&jobKey=refresh_idle_tokens
 `;

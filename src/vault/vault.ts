@@ -3,7 +3,7 @@
  * Format: `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url parts). ENCRYPTION_KEY encrypts;
  * ENCRYPTION_KEYS_PREVIOUS still decrypt until `npm run vault:rotate` re-encrypts everything.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, type Config } from '../config/index.ts';
@@ -17,6 +17,10 @@ export type Vault = {
   decrypt<T = unknown>(ciphertext: string): T;
   /** Whether this ciphertext was written with an older key. */
   needsRotation(ciphertext: string): boolean;
+  /** HMAC-SHA256 of `data` under a key derived from the current key (signed OAuth state, link codes). */
+  sign(data: string): string;
+  /** Constant-time check of `sign(data)` under the current or a previous key. */
+  verify(data: string, signature: string): boolean;
 };
 
 const keyId = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 12);
@@ -26,7 +30,19 @@ export function createVault(current: Buffer, previous: Buffer[] = []): Vault {
   const keys = new Map<string, Buffer>();
   for (const k of [current, ...previous]) keys.set(keyId(k), k);
   const currentKeyId = keyId(current);
+  // A separate key for MACs, so signatures never reuse the encryption key directly.
+  const macKey = (k: Buffer) => createHmac('sha256', k).update('patchbay-mac-v1').digest();
+  const mac = (k: Buffer, data: string) => createHmac('sha256', macKey(k)).update(data).digest('base64url');
   return {
+    sign: (data) => mac(current, data),
+    verify(data, signature) {
+      const given = Buffer.from(signature);
+      for (const k of keys.values()) {
+        const expected = Buffer.from(mac(k, data));
+        if (expected.length === given.length && timingSafeEqual(expected, given)) return true;
+      }
+      return false;
+    },
     currentKeyId,
     encrypt(value) {
       const iv = randomBytes(12);
@@ -87,4 +103,6 @@ export function loadVault(config: Config, logger: Logger): Vault {
 /** Columns holding vault ciphertext; `vault:rotate` re-encrypts each. Later features add theirs. */
 export const ENCRYPTED_COLUMNS: Array<{ table: string; column: string; key: string }> = [
   { table: 'connections', column: 'credentials', key: 'id' },
+  { table: 'provider_apps', column: 'client_secret', key: 'id' },
+  { table: 'oauth_states', column: 'code_verifier', key: 'id' },
 ];

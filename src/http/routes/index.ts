@@ -4,7 +4,8 @@ import audit from './audit/index.ts';
 import connections from './connections/index.ts';
 import events from './events/index.ts';
 import members from './members/index.ts';
+import providers from './providers/index.ts';
 import tokens from './tokens/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...events, ...audit];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit];

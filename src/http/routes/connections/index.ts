@@ -6,12 +6,14 @@ import listConnections from './list-connections.ts';
 import pauseConnection from './pause-connection.ts';
 import reconnectConnection from './reconnect-connection.ts';
 import resumeConnection from './resume-connection.ts';
+import startOAuth from './start-oauth.ts';
 import testConnection from './test-connection.ts';
 import updateConnection from './update-connection.ts';
 
 export default [
   listConnections,
   createConnection,
+  startOAuth,
   getConnection,
   updateConnection,
   testConnection,

@@ -1,0 +1,255 @@
+/**
+ * The OAuth 2.0 authorization code flow around the pure HTTP helpers in providers/_shared/oauth:
+ * a signed, single-use, 10-minute `state` bound to workspace, member, provider, the connection
+ * being reconnected and the chat context that asked; the callback exchanges the code, tests
+ * the token, and creates or re-authorizes the connection. The outcome is a domain event so the
+ * chat that started it can be told.
+ */
+import { randomBytes } from 'node:crypto';
+import { authorize } from '../access/permissions.ts';
+import { auditOutsideTransaction } from '../audit/audit.ts';
+import { currentContext, runWithContext, type Via } from '../context.ts';
+import { Connection, type ConnectionMetadata } from '../entities/connection.ts';
+import { Member } from '../entities/member.ts';
+import { OAuthState, type ChatContext, type IOAuthState } from '../entities/oauth-state.ts';
+import { AppError, notFound } from '../errors.ts';
+import { recordEvent } from '../events/record.ts';
+import { scrubText } from '../logger.ts';
+import { buildAuthorizeUrl, createPkcePair, exchangeCode, oauthRedirectUri, requestedScopes } from '../providers/_shared/oauth.ts';
+import { resolveProviderUrls } from '../providers/_shared/urls.ts';
+import { connectorContext } from '../providers/context.ts';
+import { getProvider } from '../providers/registry.ts';
+import type { AccountInfo, Provider } from '../providers/types.ts';
+import type { Runtime } from '../runtime.ts';
+import { oauthClientFor } from './oauth-apps.ts';
+import { ConnectionService, type Caller } from './service.ts';
+import type { ConnectionView } from './view.ts';
+
+export const STATE_TTL_MS = 10 * 60_000;
+
+export type StartedAuthorization = { authorizeUrl: string; expiresAt: Date };
+
+/** Begins an authorization: returns the provider's authorize URL with a signed, single-use state. */
+export async function startAuthorization(
+  rt: Runtime,
+  caller: Caller,
+  input: { provider: string; connectionId?: string; displayName?: string; chatContext?: ChatContext },
+): Promise<StartedAuthorization> {
+  const action = input.connectionId ? 'connections.reconnect' : 'connections.connect';
+  try {
+    authorize(caller.member.role, action);
+  } catch (err) {
+    await auditOutsideTransaction(rt, {
+      workspaceId: caller.workspaceId,
+      action,
+      targetType: 'connection',
+      targetId: input.connectionId ?? null,
+      outcome: 'refused',
+      details: { reason: 'forbidden', provider: input.provider },
+    });
+    throw err;
+  }
+  const provider = getProvider(input.provider);
+  if (!provider.definition.auth.oauth2) {
+    throw new AppError(
+      'validation_failed',
+      `${provider.definition.displayName} connects with ${provider.definition.auth.credentials?.kind === 'basic' ? 'account credentials' : 'an API key'}, not OAuth: send its fields to POST /api/v1/connections (in chat, \`connect ${provider.definition.slug}\` opens a form).`,
+    );
+  }
+  const em = rt.em();
+  let overrides: ConnectionMetadata['urls'];
+  if (input.connectionId) {
+    const conn = await em.findOne(Connection, { id: input.connectionId, workspace: caller.workspaceId });
+    if (!conn) throw notFound('Connection', input.connectionId);
+    if (conn.providerSlug !== provider.definition.slug) {
+      throw new AppError('validation_failed', `Connection ${conn.displayName} is a ${conn.providerSlug} connection, not ${provider.definition.slug}.`);
+    }
+    if (conn.status === 'disconnected') {
+      throw new AppError('invalid_transition', `${conn.displayName} is disconnected. Connect it again with \`connect ${conn.providerSlug}\`.`);
+    }
+    overrides = conn.metadata.urls;
+  } else {
+    const name = (input.displayName ?? provider.definition.displayName).trim();
+    const taken = await em.execute<Array<{ id: string }>>(
+      `select id from connections where workspace_id = ? and lower(display_name) = lower(?) and status <> 'disconnected'`,
+      [caller.workspaceId, name],
+    );
+    if (taken.length) {
+      throw new AppError('conflict', `A connection named '${name}' already exists. Reconnect it, or choose another display name.`, {
+        details: { field: 'displayName', connectionId: taken[0]!.id },
+      });
+    }
+  }
+  const client = await oauthClientFor(rt, caller.workspaceId, provider);
+  const urls = resolveProviderUrls(provider, rt.config, overrides);
+  const spec = provider.definition.auth.oauth2;
+  const pkce = spec.pkce ? createPkcePair() : undefined;
+  const id = randomBytes(24).toString('base64url');
+  const state = `${id}.${rt.vault.sign(`oauth-state:${id}`)}`;
+  const scopes = requestedScopes(provider.definition);
+  const redirectUri = oauthRedirectUri(rt.config);
+  const expiresAt = new Date(Date.now() + STATE_TTL_MS);
+  em.create(OAuthState, {
+    id,
+    workspace: caller.workspaceId,
+    member: caller.member.id,
+    providerSlug: provider.definition.slug,
+    connectionId: input.connectionId ?? null,
+    displayName: input.displayName?.trim() || null,
+    scopes,
+    redirectUri,
+    codeVerifier: pkce ? rt.vault.encrypt(pkce.codeVerifier) : null,
+    chatContext: input.chatContext ?? null,
+    expiresAt,
+  });
+  await em.flush();
+  const authorizeUrl = buildAuthorizeUrl(provider, urls, client, {
+    state,
+    redirectUri,
+    scopes,
+    ...(pkce ? { codeChallenge: pkce.codeChallenge } : {}),
+  });
+  return { authorizeUrl, expiresAt };
+}
+
+export type CallbackOutcome =
+  | { ok: true; provider: Provider; connection: ConnectionView; account: AccountInfo; reconnected: boolean; chatContext: ChatContext | null }
+  | { ok: false; provider: Provider | null; title: string; message: string; chatContext: ChatContext | null };
+
+/** Verifies and consumes a state: tampered, replayed and expired states are refused and change nothing. */
+async function consumeState(rt: Runtime, state: string): Promise<IOAuthState> {
+  const [id, sig] = state.split('.');
+  if (!id || !sig || !rt.vault.verify(`oauth-state:${id}`, sig)) {
+    throw new AppError('oauth_state_invalid', 'This authorization link is not valid. Start again from Patchbay (`connect <provider>`).');
+  }
+  // Atomically mark it used: a second callback with the same state finds nothing to consume.
+  const rows = await rt.em().execute<Array<{ id: string; expires_at: Date }>>(
+    'update oauth_states set used_at = now() where id = ? and used_at is null returning id, expires_at',
+    [id],
+  );
+  if (!rows.length) {
+    const exists = await rt.em().findOne(OAuthState, { id });
+    throw new AppError(
+      'oauth_state_invalid',
+      exists ? 'This authorization link was already used. Start again from Patchbay if you need to connect again.' : 'This authorization link is not valid. Start again from Patchbay.',
+    );
+  }
+  const row = await rt.em().findOneOrFail(OAuthState, { id });
+  if (row.expiresAt.getTime() < Date.now()) {
+    throw new AppError('oauth_state_invalid', 'This authorization link expired (links last 10 minutes). Start again from Patchbay (`connect <provider>`).');
+  }
+  return row;
+}
+
+/** Handles GET /oauth/callback. Never throws for provider-side failures: they become an outcome and an event. */
+export async function completeAuthorization(
+  rt: Runtime,
+  query: { state?: string; code?: string; error?: string; error_description?: string },
+): Promise<CallbackOutcome> {
+  if (!query.state) throw new AppError('oauth_state_invalid', 'The provider sent no state. Start again from Patchbay (`connect <provider>`).');
+  const row = await consumeState(rt, query.state);
+  const provider = getProvider(row.providerSlug);
+  const member = await rt.em().findOne(Member, { id: row.member, workspace: row.workspace });
+  if (!member) throw new AppError('oauth_state_invalid', 'The member who started this authorization no longer exists.');
+  const via: Via = row.chatContext?.platform && row.chatContext.platform !== 'cli' ? row.chatContext.platform : row.chatContext?.platform === 'cli' ? 'cli' : 'api';
+  const ctx = { correlationId: currentContext()?.correlationId ?? id(), actor: { memberId: member.id, via } };
+  return await runWithContext(ctx, async () => {
+    const caller: Caller = { workspaceId: row.workspace, member };
+    const chatContext = row.chatContext ?? null;
+    const fail = async (title: string, message: string, reason: string): Promise<CallbackOutcome> => {
+      await rt.em().transactional(async (tx) => {
+        await recordEvent(tx, {
+          workspaceId: row.workspace,
+          type: 'connection_authorization_failed',
+          entityType: 'oauth_authorization',
+          entityId: row.id,
+          snapshot: { provider: provider.definition.slug, connectionId: row.connectionId ?? null },
+          data: { chatContext, reason, message },
+        });
+      });
+      await auditOutsideTransaction(rt, {
+        workspaceId: row.workspace,
+        action: row.connectionId ? 'connection.reconnect' : 'connection.connect',
+        targetType: 'connection',
+        targetId: row.connectionId ?? null,
+        outcome: 'failed',
+        details: { provider: provider.definition.slug, reason },
+      });
+      return { ok: false, provider, title, message, chatContext };
+    };
+    const name = provider.definition.displayName;
+    if (query.error) {
+      const denied = query.error === 'access_denied';
+      return await fail(
+        denied ? `${name} access was not granted` : `${name} authorization failed`,
+        denied
+          ? `The authorization was cancelled at ${name}, so nothing was connected. To connect, start again and choose Allow.`
+          : `${name} answered "${scrubText(query.error_description ?? query.error)}". Nothing was connected; start again, and if it keeps failing, check the ${name} app's settings (redirect URL ${row.redirectUri}).`,
+        query.error,
+      );
+    }
+    if (!query.code) return await fail(`${name} authorization failed`, `${name} sent no authorization code. Start again from Patchbay.`, 'no_code');
+    let account: AccountInfo;
+    let credentials;
+    let overrides: ConnectionMetadata['urls'];
+    try {
+      if (row.connectionId) {
+        overrides = (await rt.em().findOne(Connection, { id: row.connectionId }))?.metadata.urls;
+      }
+      const client = await oauthClientFor(rt, row.workspace, provider);
+      const urls = resolveProviderUrls(provider, rt.config, overrides);
+      const verifierRows = await rt.em().execute<Array<{ code_verifier: string | null }>>('select code_verifier from oauth_states where id = ?', [row.id]);
+      const verifierCt = verifierRows[0]?.code_verifier;
+      credentials = await exchangeCode(
+        provider,
+        urls,
+        client,
+        { code: query.code, redirectUri: row.redirectUri, requestedScopes: row.scopes, ...(verifierCt ? { codeVerifier: rt.vault.decrypt<string>(verifierCt) } : {}) },
+        { logger: rt.logger },
+      );
+      account = await provider.connector.test(
+        connectorContext({ config: rt.config, logger: rt.logger, provider, credentials, metadata: {}, overrides, oauthClient: client }),
+      );
+    } catch (err) {
+      const e = err instanceof AppError ? err : new AppError('provider_error', 'unexpected error', { cause: err });
+      if (!(err instanceof AppError)) rt.logger.error({ err }, 'OAuth callback failed');
+      return await fail(
+        `${name} authorization failed`,
+        `${scrubText(e.message)}. Nothing was connected; start again from Patchbay.`,
+        e.code,
+      );
+    }
+    const metadata: ConnectionMetadata = {
+      accountId: account.accountId,
+      accountName: account.accountName,
+      scopes: credentials.scopes,
+      ...(account.extra ? { extra: account.extra } : {}),
+      ...(overrides ? { urls: overrides } : {}),
+    };
+    const tokenExpiresAt = credentials.expiresAt ? new Date(credentials.expiresAt) : null;
+    const service = new ConnectionService(rt);
+    try {
+      if (row.connectionId) {
+        const connection = await service.completeReconnect(caller, row.connectionId, { credentials, metadata, tokenExpiresAt, eventData: { chatContext } });
+        return { ok: true, provider, connection, account, reconnected: true, chatContext };
+      }
+      const conn = await service.createConnection(caller, provider, {
+        displayName: row.displayName ?? name,
+        authKind: 'oauth2',
+        credentials,
+        metadata,
+        tokenExpiresAt,
+        eventData: { chatContext },
+      });
+      return { ok: true, provider, connection: service.view(conn), account, reconnected: false, chatContext };
+    } catch (err) {
+      const e = err instanceof AppError ? err : new AppError('internal_error', 'unexpected error', { cause: err });
+      if (!(err instanceof AppError)) rt.logger.error({ err }, 'saving the OAuth connection failed');
+      return await fail(`${name} could not be saved`, `${scrubText(e.message)}`, e.code);
+    }
+  });
+}
+
+function id(): string {
+  return randomBytes(8).toString('hex');
+}

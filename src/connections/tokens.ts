@@ -1,0 +1,108 @@
+/**
+ * Keeping OAuth tokens fresh. Refreshes are serialised per connection with a Postgres advisory
+ * lock, because rotating refresh tokens are single-use: two racing refreshes would burn the
+ * token and lock the connection out. A refresh that finds another one just happened reuses it.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../errors.ts';
+import { ConnectionLog } from '../entities/connection-log.ts';
+import { Connection } from '../entities/connection.ts';
+import { correlationId } from '../context.ts';
+import { enqueue } from '../jobs/enqueue.ts';
+import { scrubText } from '../logger.ts';
+import { refreshToken } from '../providers/_shared/oauth.ts';
+import { resolveProviderUrls } from '../providers/_shared/urls.ts';
+import { getProvider } from '../providers/registry.ts';
+import type { Credentials } from '../providers/types.ts';
+import type { Runtime } from '../runtime.ts';
+import { oauthClientFor } from './oauth-apps.ts';
+import { ConnectionService } from './service.ts';
+
+/** Tokens are refreshed this long before they expire. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/** Queues the proactive refresh for a token (replacing any earlier schedule for the connection). */
+export async function scheduleRefresh(em: EntityManager, workspaceId: string, connectionId: string, expiresAt: Date): Promise<void> {
+  const runAt = new Date(Math.max(Date.now() + 1_000, expiresAt.getTime() - REFRESH_MARGIN_MS));
+  await enqueue(em, 'refresh_token', { connectionId, workspaceId }, { runAt, jobKey: `refresh_token:${connectionId}` });
+}
+
+function lockKey(connectionId: string): string {
+  return `refresh:${connectionId}`;
+}
+
+/**
+ * Refreshes a connection's OAuth token. Returns the fresh credentials, or null when the grant is
+ * gone (the connection is then errored with "authorization revoked — Reconnect"). Transient
+ * failures throw, so a job retries with backoff.
+ */
+export async function refreshConnectionToken(
+  rt: Runtime,
+  workspaceId: string,
+  connectionId: string,
+  opts: { reason: 'expiring' | 'unauthorized' | 'keepalive' | 'scheduled'; force?: boolean },
+): Promise<Credentials | null> {
+  const requestedAt = Date.now();
+  const client = await rt.db.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [lockKey(connectionId)]);
+    const em = rt.em();
+    const conn = await em.findOne(Connection, { id: connectionId, workspace: workspaceId });
+    if (!conn || conn.status === 'disconnected') return null;
+    const service = new ConnectionService(rt);
+    const current = await service.credentialsOf(conn);
+    if (current.type !== 'oauth2') return current;
+    // Someone else refreshed while we waited for the lock: use theirs rather than burn a rotating token.
+    if (conn.tokenRefreshedAt && conn.tokenRefreshedAt.getTime() >= requestedAt) return current;
+    if (!opts.force && conn.tokenExpiresAt && conn.tokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS && opts.reason !== 'keepalive') {
+      return current;
+    }
+    const provider = getProvider(conn.providerSlug);
+    const urls = resolveProviderUrls(provider, rt.config, conn.metadata.urls);
+    let fresh: Extract<Credentials, { type: 'oauth2' }>;
+    try {
+      const app = await oauthClientFor(rt, workspaceId, provider);
+      fresh = await refreshToken(provider, urls, app, current, { logger: rt.logger });
+    } catch (err) {
+      const grantGone = err instanceof AppError && err.code === 'provider_auth_failed';
+      await em.transactional(async (tx) => {
+        tx.create(ConnectionLog, {
+          workspace: workspaceId,
+          connection: connectionId,
+          level: grantGone ? 'error' : 'warn',
+          kind: 'refresh',
+          message: `Token refresh failed: ${scrubText(err instanceof Error ? err.message : String(err))}`,
+          data: { reason: opts.reason, code: err instanceof AppError ? err.code : 'internal_error' },
+          correlationId: correlationId(),
+        });
+      });
+      if (grantGone) {
+        await service.markErrored(workspaceId, connectionId, 'Authorization revoked — Reconnect.');
+        return null;
+      }
+      throw err;
+    }
+    await em.transactional(async (tx) => {
+      const c = await tx.findOneOrFail(Connection, { id: connectionId });
+      c.credentials = rt.vault.encrypt(fresh);
+      c.tokenExpiresAt = fresh.expiresAt ? new Date(fresh.expiresAt) : null;
+      c.tokenRefreshedAt = new Date();
+      c.metadata = { ...c.metadata, scopes: fresh.scopes.length ? fresh.scopes : c.metadata.scopes };
+      tx.create(ConnectionLog, {
+        workspace: workspaceId,
+        connection: connectionId,
+        level: 'info',
+        kind: 'refresh',
+        message: `Access token refreshed (${opts.reason}).`,
+        data: { reason: opts.reason, expiresAt: fresh.expiresAt ?? null },
+        correlationId: correlationId(),
+      });
+      await tx.flush();
+      if (c.tokenExpiresAt) await scheduleRefresh(tx, workspaceId, connectionId, c.tokenExpiresAt);
+    });
+    return fresh;
+  } finally {
+    await client.query('select pg_advisory_unlock(hashtext($1))', [lockKey(connectionId)]).catch(() => {});
+    client.release();
+  }
+}

@@ -1,0 +1,33 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { Member } from './member.ts';
+import { Workspace } from './workspace.ts';
+
+/** Where an authorization was started from, so the outcome can be posted back there. */
+export type ChatContext = { platform: 'slack' | 'discord' | 'teams' | 'cli'; teamId?: string; channelId?: string; userId?: string; messageTs?: string };
+
+/**
+ * One pending OAuth authorization. The `state` sent to the provider is this row's id plus an
+ * HMAC, so it cannot be forged; the row is consumed once and expires after 10 minutes.
+ */
+export const OAuthState = defineEntity({
+  name: 'OAuthState',
+  tableName: 'oauth_states',
+  properties: {
+    id: p.string().primary(),
+    workspace: () => p.manyToOne(Workspace).mapToPk().deleteRule('cascade'),
+    member: () => p.manyToOne(Member).mapToPk().deleteRule('cascade'),
+    providerSlug: p.string(),
+    /** Set when this authorization re-authorizes an existing connection in place. */
+    connectionId: p.uuid().nullable(),
+    displayName: p.string().nullable(),
+    scopes: p.json<string[]>(),
+    redirectUri: p.string(),
+    /** Vault ciphertext of the PKCE code verifier (null when the provider has no PKCE). */
+    codeVerifier: p.text().nullable().hidden(),
+    chatContext: p.json<ChatContext>().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    expiresAt: p.datetime(),
+    usedAt: p.datetime().nullable(),
+  },
+});
+export type IOAuthState = InferEntity<typeof OAuthState>;
