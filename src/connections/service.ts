@@ -26,6 +26,8 @@ import { connectorContext } from '../providers/context.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { AccountInfo, ConnectorContext, Credentials, Provider } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
+import { oauthAppFromEnv } from '../providers/_shared/urls.ts';
+import { workspaceApp } from './oauth-apps.ts';
 import { refreshConnectionToken, scheduleRefresh, REFRESH_MARGIN_MS } from './tokens.ts';
 import { connectionView, type ConnectionView } from './view.ts';
 
@@ -429,10 +431,15 @@ export class ConnectionService {
     const credentials = await this.credentialsOf(conn).catch(() => null);
     if (provider.connector.revoke && credentials && (provider.connector.canRevoke?.(credentials) ?? true)) {
       try {
+        // Some providers revoke by authenticating as the app (GitHub, Asana): pass the app in use.
+        const oauthClient = provider.definition.auth.oauth2
+          ? ((await workspaceApp(this.rt, this.rt.em(), conn.workspace, provider)) ?? oauthAppFromEnv(provider, this.rt.config))
+          : null;
         const ctx = connectorContext({
           config: this.rt.config,
           logger: this.rt.logger,
           provider,
+          oauthClient,
           credentials,
           metadata: conn.metadata as Record<string, unknown>,
           overrides: conn.metadata.urls,

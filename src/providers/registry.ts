@@ -4,10 +4,20 @@
  * fails at start-up, naming the provider and the fields.
  */
 import { AppError } from '../errors.ts';
+import { requestedScopes } from './_shared/oauth.ts';
+import { oauthAppFromEnv, type RawConfig } from './_shared/urls.ts';
+import { authModes } from './docs.ts';
+import { asana } from './asana/index.ts';
+import { github } from './github/index.ts';
+import { googleCalendar } from './google-calendar/index.ts';
+import { hubspot } from './hubspot/index.ts';
+import { jira } from './jira/index.ts';
 import { linear } from './linear/index.ts';
+import { trello } from './trello/index.ts';
+import { twilio } from './twilio/index.ts';
 import type { Provider } from './types.ts';
 
-const PROVIDERS: readonly Provider[] = [linear];
+const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, trello, twilio];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
@@ -65,4 +75,51 @@ export function levenshtein(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length]!;
+}
+
+/** One catalog entry as `GET /api/v1/providers` shows it (no secrets). */
+export type ProviderCatalogEntry = {
+  slug: string;
+  displayName: string;
+  category: string;
+  docsUrl: string;
+  authModes: Array<'oauth2' | 'api_key' | 'basic'>;
+  authDescription: string;
+  /** Whether a connection can be made now: credential fields exist, or the instance's OAuth app is configured. */
+  configured: boolean;
+  /** Whether PROVIDER_<SLUG>_CLIENT_ID/_CLIENT_SECRET are set; null for providers without OAuth. (A workspace's own app is the caller's to add.) */
+  oauthConfigured: boolean | null;
+  objects: Array<{ name: string; direction: 'in' | 'out' | 'both'; scopes: string[] }>;
+  /** Scopes an OAuth connection requests (default + every object's). */
+  scopes: string[];
+  credentialFields: Array<{ name: string; label: string; secret: boolean; pattern?: string; help?: string; optional?: boolean }>;
+  revokes: boolean;
+  revokeNote: string | null;
+};
+
+export function providerCatalogEntry(provider: Provider, config: RawConfig): ProviderCatalogEntry {
+  const d = provider.definition;
+  const modes: ProviderCatalogEntry['authModes'] = [];
+  if (d.auth.oauth2) modes.push('oauth2');
+  if (d.auth.credentials) modes.push(d.auth.credentials.kind);
+  const oauthConfigured = d.auth.oauth2 ? oauthAppFromEnv(provider, config) !== null : null;
+  return {
+    slug: d.slug,
+    displayName: d.displayName,
+    category: d.category,
+    docsUrl: d.docsUrl,
+    authModes: modes,
+    authDescription: authModes(provider).join('; '),
+    configured: d.auth.credentials !== undefined || oauthConfigured === true,
+    oauthConfigured,
+    objects: d.objects.map((o) => ({ name: o.name, direction: o.direction, scopes: [...o.scopes] })),
+    scopes: d.auth.oauth2 ? requestedScopes(d) : [],
+    credentialFields: (d.auth.credentials?.fields ?? []).map((f) => ({ ...f })),
+    revokes: provider.connector.revoke !== undefined,
+    revokeNote: d.revokeNote ?? null,
+  };
+}
+
+export function providerCatalog(config: RawConfig): ProviderCatalogEntry[] {
+  return listProviders().map((p) => providerCatalogEntry(p, config));
 }

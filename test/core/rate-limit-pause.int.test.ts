@@ -45,6 +45,21 @@ describe('provider rate limits pause a connection until the wait passes', () => 
     expect(types.map((t) => t.type)).toEqual(['connection_connected', 'connection_paused', 'connection_resumed']);
   });
 
+  it('honours Retry-After: 120 — paused for 120 s, with its resume job scheduled for exactly then', async () => {
+    const id = await connect('Linear RL 120');
+    nock('https://api.linear.app').post('/graphql').reply(429, 'Too Many Requests', { 'Retry-After': '120' });
+    const res = await app.json(`/api/v1/connections/${id}/test`, { method: 'POST' });
+    expect(res.error.code).toBe('rate_limited');
+    const until = new Date(res.connection.pausedUntil).getTime();
+    expect(Math.abs(until - (Date.now() + 120_000))).toBeLessThan(3_000);
+    const [job] = await sql<{ run_at: Date; key: string }>(app.dbUrl, `select run_at, key from graphile_worker.jobs where task_identifier = 'resume_connection' and key = $1`, [`resume_connection:${id}`]);
+    expect(Math.abs(job!.run_at.getTime() - until)).toBeLessThan(1_000);
+    // Let the two minutes pass: move the window and its job to now.
+    await sql(app.dbUrl, `update connections set paused_until = now() - interval '1 second' where id = $1`, [id]);
+    await sql(app.dbUrl, `update graphile_worker._private_jobs set run_at = now() where key = $1`, [`resume_connection:${id}`]);
+    await eventually(async () => (await sql<{ status: string }>(app.dbUrl, 'select status from connections where id = $1', [id]))[0]!.status === 'connected', 15_000);
+  });
+
   it('recognises Linear’s HTTP 400 RATELIMITED and allows an early manual resume with a warning', async () => {
     const id = await connect('Linear RL 2');
     nock('https://api.linear.app')

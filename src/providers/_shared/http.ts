@@ -302,3 +302,21 @@ export function createProviderHttp(opts: ProviderHttpOptions): ProviderHttp {
 
   return { request };
 }
+
+/**
+ * Walks a paginated API: `fetchPage(cursor)` returns one page's items and the next cursor (undefined
+ * at the end). Stops after `maxPages` as a guard against cursors that never end.
+ */
+export async function* paginate<T, C>(
+  fetchPage: (cursor: C | undefined) => Promise<{ items: T[]; next?: C | undefined }>,
+  opts: { maxPages?: number } = {},
+): AsyncGenerator<T, void, undefined> {
+  const maxPages = opts.maxPages ?? 1000;
+  let cursor: C | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const { items, next } = await fetchPage(cursor);
+    yield* items;
+    if (next === undefined || next === null || next === cursor) return;
+    cursor = next;
+  }
+}

@@ -154,7 +154,8 @@ export function toCredentials(
   const creds: OAuth2Credentials = {
     type: 'oauth2',
     accessToken: body.access_token,
-    scopes: splitScopes(body.scope) ?? previous?.scopes ?? [],
+    // RFC 6749 `scope` (string); HubSpot also answers a `scopes` array.
+    scopes: splitScopes(body.scope) ?? (Array.isArray(body.scopes) ? splitScopes(body.scopes.map(String)) : undefined) ?? previous?.scopes ?? [],
   };
   if (refreshToken) creds.refreshToken = refreshToken;
   if (body.expires_in !== undefined && body.expires_in > 0) creds.expiresAt = new Date(now + body.expires_in * 1000).toISOString();

@@ -1,7 +1,6 @@
 import { oauthConfigured } from '../../../connections/oauth-apps.ts';
-import { CATEGORIES, OBJECT_NAMES } from '../../../providers/types.ts';
-import { listProviders } from '../../../providers/registry.ts';
-import { requestedScopes } from '../../../providers/_shared/oauth.ts';
+import { CATEGORIES } from '../../../providers/types.ts';
+import { listProviders, providerCatalogEntry } from '../../../providers/registry.ts';
 import { defineRoute } from '../../route.ts';
 import { z } from '../../schemas.ts';
 
@@ -12,12 +11,16 @@ const providerSchema = z
     category: z.enum(CATEGORIES),
     docsUrl: z.url(),
     authModes: z.array(z.enum(['oauth2', 'api_key', 'basic'])),
-    oauth: z
-      .object({ configured: z.boolean(), app: z.enum(['workspace', 'instance']).nullable(), scopes: z.array(z.string()), pkce: z.boolean() })
-      .nullable(),
-    credentialFields: z.array(z.object({ name: z.string(), label: z.string(), secret: z.boolean(), optional: z.boolean(), help: z.string().nullable() })),
-    objects: z.array(z.object({ name: z.enum(OBJECT_NAMES), direction: z.enum(['in', 'out', 'both']), scopes: z.array(z.string()) })),
-    revokeOnDisconnect: z.boolean(),
+    authDescription: z.string(),
+    configured: z.boolean().openapi({ description: 'Whether a connection can be made now (credential fields, or an OAuth app for this workspace)' }),
+    oauthConfigured: z.boolean().nullable(),
+    oauthApp: z.enum(['workspace', 'instance']).nullable().openapi({ description: "Which OAuth app is used: the workspace's own, or the instance's PROVIDER_<SLUG>_* app" }),
+    objects: z.array(z.object({ name: z.string(), direction: z.enum(['in', 'out', 'both']), scopes: z.array(z.string()) })),
+    scopes: z.array(z.string()),
+    credentialFields: z.array(
+      z.object({ name: z.string(), label: z.string(), secret: z.boolean(), pattern: z.string().optional(), help: z.string().optional(), optional: z.boolean().optional() }),
+    ),
+    revokes: z.boolean(),
     revokeNote: z.string().nullable(),
   })
   .openapi('Provider');
@@ -34,20 +37,14 @@ export default defineRoute({
   async handler({ rt, em, auth, query }) {
     const data = [];
     for (const p of listProviders()) {
-      const d = p.definition;
-      if (query.category && d.category !== query.category) continue;
-      const app = await oauthConfigured(rt, em, auth.workspaceId, p);
+      if (query.category && p.definition.category !== query.category) continue;
+      const entry = providerCatalogEntry(p, rt.config);
+      const oauthApp = await oauthConfigured(rt, em, auth.workspaceId, p);
       data.push({
-        slug: d.slug,
-        displayName: d.displayName,
-        category: d.category,
-        docsUrl: d.docsUrl,
-        authModes: [...(d.auth.oauth2 ? (['oauth2'] as const) : []), ...(d.auth.credentials ? [d.auth.credentials.kind] : [])],
-        oauth: d.auth.oauth2 ? { configured: app !== null, app, scopes: requestedScopes(d), pkce: d.auth.oauth2.pkce } : null,
-        credentialFields: (d.auth.credentials?.fields ?? []).map((f) => ({ name: f.name, label: f.label, secret: f.secret, optional: f.optional ?? false, help: f.help ?? null })),
-        objects: d.objects,
-        revokeOnDisconnect: Boolean(p.connector.revoke) && !d.revokeNote,
-        revokeNote: d.revokeNote ?? null,
+        ...entry,
+        oauthConfigured: entry.oauthConfigured === null ? null : oauthApp !== null,
+        configured: entry.configured || oauthApp !== null,
+        oauthApp,
       });
     }
     data.sort((a, b) => a.displayName.localeCompare(b.displayName));

@@ -1,0 +1,37 @@
+/**
+ * HubSpot — OAuth 2.0 (access tokens live 30 minutes; refresh tokens do not rotate).
+ *
+ * https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/oauth/oauth-quickstart-guide
+ * (authorize at app.hubspot.com, token at api.hubapi.com/oauth/v1/token with optional PKCE
+ * `code_verifier`, space-separated scopes, `oauth` always required),
+ * https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata (test),
+ * https://developers.hubspot.com/docs/methods/oauth2/delete-refresh-token (revoke),
+ * https://developers.hubspot.com/docs/api/usage-details (429 when over the limit).
+ */
+import type { ProviderDefinition } from '../types.ts';
+
+export const definition = {
+  slug: 'hubspot',
+  displayName: 'HubSpot',
+  category: 'crm',
+  docsUrl: 'https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/oauth/oauth-quickstart-guide',
+  auth: {
+    oauth2: {
+      authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
+      tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
+      pkce: true,
+      clientAuth: 'body',
+      scopeSeparator: ' ',
+      // HubSpot requires `oauth` on every app; the token-metadata test needs nothing more.
+      defaultScopes: ['oauth'],
+      authorizeParams: {},
+      refresh: 'static',
+    },
+  },
+  apiBaseUrl: 'https://api.hubapi.com',
+  rateLimit: { signals: [] },
+  objects: [
+    { name: 'contacts', direction: 'both', scopes: ['crm.objects.contacts.read', 'crm.objects.contacts.write'] },
+    { name: 'deals', direction: 'both', scopes: ['crm.objects.deals.read', 'crm.objects.deals.write'] },
+  ],
+} satisfies ProviderDefinition;

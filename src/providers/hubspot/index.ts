@@ -1,0 +1,9 @@
+import { defineProvider } from '../_shared/define.ts';
+import type { Provider } from '../types.ts';
+import { createHubSpotConnector } from './connector.ts';
+import { definition } from './definition.ts';
+
+export const hubspot: Provider = defineProvider(
+  definition,
+  createHubSpotConnector(() => hubspot),
+);
