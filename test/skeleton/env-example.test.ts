@@ -38,3 +38,13 @@ describe('.env.example', () => {
     expect(lines).toContain('# --- Provider OAuth apps ---');
   });
 });
+
+describe('.env.example provider section', () => {
+  it('names every variable each provider reads', async () => {
+    const { listProviders } = await import('../../src/providers/registry.ts');
+    const { providerEnvVariables } = await import('../../src/providers/_shared/urls.ts');
+    const documented = new Set(lines.map((l) => ASSIGNMENT.exec(l)?.[1]).filter(Boolean));
+    const missing = listProviders().flatMap((p) => providerEnvVariables(p)).filter((v) => !documented.has(v));
+    expect(missing).toEqual([]);
+  });
+});
