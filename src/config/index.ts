@@ -62,6 +62,25 @@ export const configSchema = z
     /** Logs and records older than this are pruned by the retention job. */
     RETENTION_DAYS: int(90, 1, 3650),
     SHUTDOWN_TIMEOUT_SECONDS: int(30, 1, 600),
+    // --- Slack app (bots/slack). Enabled when SLACK_SIGNING_SECRET and a token or OAuth app are set.
+    SLACK_SIGNING_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8).optional()),
+    SLACK_BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^xox[bp]-/, { error: 'must be a bot token (xoxb-…)' }).optional()),
+    SLACK_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().min(3).optional()),
+    SLACK_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8).optional()),
+    SLACK_APP_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^xapp-/, { error: 'must be an app-level token (xapp-…)' }).optional()),
+    SLACK_API_URL: z.preprocess(emptyAsUndefined, z.url({ error: 'must be an absolute URL ending in /api/' }).optional()),
+  })
+  .superRefine((c, ctx) => {
+    const slackWanted = c.SLACK_BOT_TOKEN || c.SLACK_CLIENT_ID || c.SLACK_CLIENT_SECRET || c.SLACK_APP_TOKEN;
+    if (slackWanted && !c.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required when the Slack app is configured (Basic Information → Signing Secret)' });
+    }
+    if (Boolean(c.SLACK_CLIENT_ID) !== Boolean(c.SLACK_CLIENT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: [c.SLACK_CLIENT_ID ? 'SLACK_CLIENT_SECRET' : 'SLACK_CLIENT_ID'], message: 'SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together (OAuth install)' });
+    }
+    if (c.SLACK_SIGNING_SECRET && !c.SLACK_BOT_TOKEN && !c.SLACK_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'set SLACK_BOT_TOKEN (one Slack workspace) or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET (OAuth install) with SLACK_SIGNING_SECRET' });
+    }
   })
   .transform((c) => ({
     ...c,
@@ -93,7 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       const name = i.path.join('.') || '(environment)';
       const value = env[name];
       // Never echo secrets back; other values help the operator spot a typo.
-      const shown = value === undefined || /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL/.test(name) ? '' : ` (got "${value}")`;
+      const shown = value === undefined || /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL|CLIENT_ID/.test(name) ? '' : ` (got "${value}")`;
       return `${name}: ${i.message}${shown}`;
     });
     // Listed with the others, so the operator fixes everything in one round.
