@@ -60,9 +60,22 @@ export const forbidden = (message: string, details?: unknown) => new AppError('f
 
 export const conflict = (message: string, details?: unknown) => new AppError('conflict', message, { details });
 
+/** Errors that mean the database cannot be reached right now (connection refused, admin shutdown, …). */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (/^(08\w{3}|57P0[1-3]|53300)$/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
+  if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(String((err as Error).message))) return true;
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
+}
+
 /** Turns anything thrown into an AppError; unknown errors become internal_error without leaking their text. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) {
+    return new AppError('service_unavailable', 'The database is unavailable right now; try again in a moment.', { cause: err, retryAfterSeconds: 5 });
+  }
   return new AppError('internal_error', 'Something went wrong on our side. Quote the correlation id when you report it.', {
     cause: err,
   });

@@ -58,8 +58,9 @@ describe('a database restart under a running server', () => {
     expect((await fetchWithTimeout(`${app!.url}/healthz`)).status).toBe(200);
     // An API request answers in the error shape rather than hanging or crashing.
     const during = await fetchWithTimeout(`${app!.url}/api/v1/workspace`, { headers: { authorization: `Bearer ${app!.ownerToken}` } }, 20_000);
-    expect(during.status).toBeGreaterThanOrEqual(500);
-    expect(await during.json()).toMatchObject({ error: { code: expect.any(String), correlationId: expect.any(String) } });
+    expect(during.status).toBe(503);
+    expect(during.headers.get('retry-after')).toBe('5');
+    expect(await during.json()).toMatchObject({ error: { code: 'service_unavailable', correlationId: expect.any(String) } });
 
     await startCluster();
 
