@@ -38,6 +38,8 @@ const snapshot = async () =>
     connections: await sql(app.dbUrl, 'select id, status, display_name, credentials, paused_by from connections order by id'),
     members: await sql(app.dbUrl, 'select id, role from members order by id'),
     tokens: await sql(app.dbUrl, 'select id, revoked_at from api_tokens order by id'),
+    workspace: await sql(app.dbUrl, 'select name, settings from workspaces'),
+    apps: await sql(app.dbUrl, 'select * from provider_apps'),
     events: await sql(app.dbUrl, 'select count(*) from domain_events'),
   });
 
@@ -64,6 +66,8 @@ describe('one permission check', () => {
     ['PATCH', 'role', () => `/api/v1/members/${ownerId}`, { role: 'member' }],
     ['POST', 'mint token', () => '/api/v1/tokens', { name: 'x' }],
     ['GET', 'list tokens', () => '/api/v1/tokens'],
+    ['PATCH', 'workspace settings', () => '/api/v1/workspace', { settings: { trustPlatformRoles: false } }],
+    ['PUT', 'provider app', () => '/api/v1/providers/github/app', { clientId: 'x', clientSecret: 'y'.repeat(10) }],
     ['DELETE', 'revoke token', () => '/api/v1/tokens/6f1c1a43-1111-4111-8111-111111111111'],
   ];
 

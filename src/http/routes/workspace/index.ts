@@ -1,3 +1,4 @@
 import getWorkspace from './get-workspace.ts';
+import updateWorkspace from './update-workspace.ts';
 
-export default [getWorkspace];
+export default [getWorkspace, updateWorkspace];
