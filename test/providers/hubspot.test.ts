@@ -49,7 +49,7 @@ describe('hubspot', () => {
   });
 
   it('revoke: DELETE /oauth/v1/refresh-tokens/{refresh_token}', async () => {
-    const scope = nock(API).delete(`/oauth/v1/refresh-tokens/${REFRESH}`).reply(204);
+    const scope = nock(API, { badheaders: ['authorization'] }).delete(`/oauth/v1/refresh-tokens/${REFRESH}`).reply(204);
     const c = testContext({ provider: hubspot, credentials: creds });
     await hubspot.connector.revoke!(c);
     scope.done();

@@ -132,8 +132,23 @@ export const tokenErrorSchema = z.object({ error: z.string(), error_description:
 
 const STANDARD_FIELDS = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope']);
 
+/**
+ * HubSpot's token endpoint answers errors as `{ status: 'BAD_AUTH_CODE', message, correlationId }`,
+ * without RFC 6749's `error` field; its upper-case `status` is the error code.
+ */
+const statusErrorSchema = z.object({ status: z.string().regex(/^[A-Z][A-Z_]+$/) }).loose();
+
 /** Provider error codes that mean the grant (code or refresh token) is no longer valid. */
-const GRANT_ERRORS = new Set(['invalid_grant', 'bad_verification_code', 'bad_refresh_token', 'expired_token']);
+const GRANT_ERRORS = new Set([
+  'invalid_grant',
+  'bad_verification_code',
+  'bad_refresh_token',
+  'expired_token',
+  // HubSpot
+  'BAD_AUTH_CODE',
+  'EXPIRED_AUTH_CODE',
+  'BAD_REFRESH_TOKEN',
+]);
 const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'incorrect_client_credentials', 'redirect_uri_mismatch']);
 
 function splitScopes(scope: string | string[] | undefined): string[] | undefined {
@@ -179,7 +194,8 @@ function oauthError(provider: Provider, phase: 'exchange' | 'refresh' | 'revoke'
   const name = provider.definition.displayName;
   const slug = provider.definition.slug;
   const parsed = tokenErrorSchema.safeParse(body);
-  const code = parsed.success ? parsed.data.error : undefined;
+  const statusCoded = parsed.success ? undefined : statusErrorSchema.safeParse(body);
+  const code = parsed.success ? parsed.data.error : statusCoded?.success ? statusCoded.data.status : undefined;
   const description = parsed.success ? parsed.data.error_description : providerMessage(body, typeof body === 'string' ? body : '');
   const desc = description ? `: ${redact(description)}` : '';
   if (code && GRANT_ERRORS.has(code)) {

@@ -48,6 +48,9 @@ export function createHubSpotConnector(getProvider: () => Provider): Connector {
       const res = await ctx.http.request({
         method: 'DELETE',
         url: `/oauth/v1/refresh-tokens/${encodeURIComponent(creds.refreshToken)}`,
+        // The refresh token in the path is the credential; the access token may already have
+        // expired (30-minute lifetime), and an expired Bearer must not fail the revoke.
+        skipAuth: true,
         allowStatuses: [404],
       });
       if (res.status === 404) ctx.logger.info('HubSpot refresh token was already gone');

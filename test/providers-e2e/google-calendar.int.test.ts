@@ -1,0 +1,145 @@
+/**
+ * Google Calendar end to end through the admin API: Google OAuth with PKCE and offline access,
+ * the calendarList/primary test, and the token revoke on disconnect.
+ */
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formOf, REDIRECT_URI, received, s256, startE2E, type E2E } from './support.ts';
+
+const CLIENT_ID = '1234567890-abc123def456.apps.googleusercontent.com';
+const CLIENT_SECRET = 'GOCSPX-google-client-secret-0123';
+const CODE = '4/0AY0e-g7google-auth-code-abcdef';
+// Token values as in test/providers/google-calendar.test.ts.
+const ACCESS = 'ya29.a0AfH6SMBx-access-token';
+const REFRESH = '1//0g-refresh-token-value';
+const ID_TOKEN = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiIxMTAxNjk0ODQ0NzQzODYyNzYzMzQiLCJlbWFpbCI6ImFkYUBleGFtcGxlLmNvbSJ9.c2lnbmF0dXJl';
+
+const REQUESTED = ['openid', 'email', 'https://www.googleapis.com/auth/calendar.calendarlist.readonly', 'https://www.googleapis.com/auth/calendar.events'];
+// Google reports `email` as its full URL in the granted scope.
+const GRANTED = ['openid', 'https://www.googleapis.com/auth/userinfo.email', 'https://www.googleapis.com/auth/calendar.calendarlist.readonly', 'https://www.googleapis.com/auth/calendar.events'];
+
+// https://developers.google.com/identity/protocols/oauth2/web-server#exchange-authorization-code
+const tokenResponse = { access_token: ACCESS, expires_in: 3599, refresh_token: REFRESH, scope: GRANTED.join(' '), token_type: 'Bearer', id_token: ID_TOKEN };
+// CalendarListEntry, as in test/providers/google-calendar.test.ts.
+const entry = {
+  kind: 'calendar#calendarListEntry',
+  etag: '"1700000000000000"',
+  id: 'ada@example.com',
+  summary: 'ada@example.com',
+  timeZone: 'Europe/London',
+  colorId: '14',
+  accessRole: 'owner',
+  primary: true,
+};
+
+let e2e: E2E;
+beforeAll(async () => {
+  e2e = await startE2E({ PROVIDER_GOOGLE_CALENDAR_CLIENT_ID: CLIENT_ID, PROVIDER_GOOGLE_CALENDAR_CLIENT_SECRET: CLIENT_SECRET });
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+function primaryCalendar() {
+  return received(
+    nock('https://www.googleapis.com').get('/calendar/v3/users/me/calendarList/primary').reply(200, entry, { 'content-type': 'application/json; charset=UTF-8' }),
+  );
+}
+
+describe('Google Calendar through the admin API (Google OAuth, offline access, PKCE)', () => {
+  let id: string;
+
+  it('connect: authorize URL with access_type=offline and prompt=consent → callback → token exchange → calendarList/primary', async () => {
+    const { url, params } = await e2e.startOAuth({ provider: 'google-calendar' });
+    expect(url.origin + url.pathname).toBe('https://accounts.google.com/o/oauth2/v2/auth');
+    expect(params).toEqual({
+      access_type: 'offline',
+      prompt: 'consent',
+      response_type: 'code',
+      client_id: CLIENT_ID,
+      redirect_uri: REDIRECT_URI,
+      state: expect.stringMatching(/^[\w-]+\.[\w-]+$/),
+      scope: REQUESTED.join(' '),
+      code_challenge: expect.stringMatching(/^[\w-]{43}$/),
+      code_challenge_method: 'S256',
+    });
+
+    const token = received(nock('https://oauth2.googleapis.com').post('/token').reply(200, tokenResponse, { 'content-type': 'application/json; charset=utf-8' }));
+    const whoami = primaryCalendar();
+    const page = await e2e.callback({ code: CODE, state: params.state!, scope: GRANTED.join(' ') });
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Google Calendar is connected as ada@example.com');
+
+    expect(token).toHaveLength(1);
+    expect(token[0]!.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
+    expect(token[0]!.headers.get('authorization')).toBeNull();
+    const form = formOf(token[0]!.body);
+    expect(form).toEqual({
+      grant_type: 'authorization_code',
+      code: CODE,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: expect.any(String),
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+    });
+    expect(s256(form.code_verifier!)).toBe(params.code_challenge);
+
+    expect(whoami).toHaveLength(1);
+    expect(whoami[0]!.headers.get('authorization')).toBe(`Bearer ${ACCESS}`);
+
+    const [row] = await e2e.rows('google-calendar');
+    expect(row).toMatchObject({
+      status: 'connected',
+      auth_kind: 'oauth2',
+      display_name: 'Google Calendar',
+      metadata: { accountId: 'ada@example.com', accountName: 'ada@example.com', scopes: GRANTED, extra: { timeZone: 'Europe/London' } },
+    });
+    for (const secret of [ACCESS, REFRESH, ID_TOKEN]) expect(row!.credentials).not.toContain(secret);
+    expect(e2e.decrypt(row!.credentials!)).toMatchObject({ type: 'oauth2', accessToken: ACCESS, refreshToken: REFRESH });
+    expect(row!.token_expires_at!.getTime()).toBeGreaterThan(Date.now() + 55 * 60_000);
+    id = row!.id;
+  });
+
+  it('test: calendarList/primary with the stored token', async () => {
+    const whoami = primaryCalendar();
+    const res = await e2e.call(`/api/v1/connections/${id}/test`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: true, account: { id: 'ada@example.com', name: 'ada@example.com' }, connection: { status: 'connected' } });
+    expect(whoami[0]!.headers.get('authorization')).toBe(`Bearer ${ACCESS}`);
+  });
+
+  it('disconnect: POST https://oauth2.googleapis.com/revoke?token=<refresh token>; credentials deleted', async () => {
+    const revoke = received(nock('https://oauth2.googleapis.com').post('/revoke').query(true).reply(200, {}, { 'content-type': 'application/json' }));
+    const res = await e2e.call(`/api/v1/connections/${id}/disconnect`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ revoke: 'revoked', note: 'Access was revoked at Google Calendar.', connection: { status: 'disconnected' } });
+
+    expect(revoke).toHaveLength(1);
+    expect(revoke[0]!.method).toBe('POST');
+    expect(revoke[0]!.url.pathname).toBe('/revoke');
+    expect(Object.fromEntries(revoke[0]!.url.searchParams)).toEqual({ token: REFRESH }); // revoking the refresh token ends the grant
+    expect(revoke[0]!.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
+    expect(revoke[0]!.headers.get('authorization')).toBeNull();
+    expect(revoke[0]!.body).toBe('');
+
+    expect(await e2e.row(id)).toMatchObject({ status: 'disconnected', credentials: null });
+  });
+
+  it('a code Google refuses (invalid_grant) connects nothing and says so', async () => {
+    const before = (await e2e.rows('google-calendar')).length;
+    const { params } = await e2e.startOAuth({ provider: 'google-calendar', displayName: 'Calendar two' });
+    nock('https://oauth2.googleapis.com')
+      .post('/token')
+      .reply(400, { error: 'invalid_grant', error_description: 'Bad Request' }, { 'content-type': 'application/json; charset=utf-8' });
+    const page = await e2e.callback({ code: '4/0AY0e-stale-code', state: params.state! });
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('Google Calendar authorization failed');
+    expect(page.html).toContain('Nothing was connected');
+    expect(await e2e.rows('google-calendar')).toHaveLength(before);
+    expect(await e2e.lastAuthorizationFailure()).toMatchObject({ reason: 'provider_auth_failed' });
+  });
+
+  it('no token, code or client secret in any API body, page, log line or log/event/audit row', async () => {
+    await e2e.expectNoSecrets([ACCESS, REFRESH, ID_TOKEN, CLIENT_SECRET, CODE]);
+  });
+});
