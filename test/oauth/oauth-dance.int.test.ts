@@ -109,6 +109,21 @@ describe('OAuth 2.0 authorization code flow over real HTTP', () => {
     expect(logs[0]!.message).toMatch(/Access token refreshed/);
   });
 
+  it('the daily keep-alive queues a refresh for idle OAuth connections, which the refresh job performs', async () => {
+    await sql(app.dbUrl, `update connections set token_refreshed_at = now() - interval '2 days' where id = $1`, [connectionId]);
+    const { buildTaskList } = await import('../../src/jobs/runner.ts');
+    const tasks = buildTaskList(app.pb.rt);
+    const helpers = (name: string) => ({ job: { id: '1', attempts: 1, max_attempts: 1, task_identifier: name } }) as never;
+    await tasks.refresh_idle_tokens!({}, helpers('refresh_idle_tokens'));
+    const [job] = await sql<{ payload: { connectionId: string; reason: string } }>(app.dbUrl, `select payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'refresh_token' and j.key = $1`, [`refresh_token:${connectionId}`]);
+    expect(job!.payload).toMatchObject({ connectionId, reason: 'keepalive' });
+    const before = fake.tokenRequests.length;
+    await tasks.refresh_token!(job!.payload, helpers('refresh_token'));
+    expect(fake.tokenRequests.slice(before)).toEqual(['refresh_token']);
+    const [row] = await sql<{ token_refreshed_at: Date }>(app.dbUrl, 'select token_refreshed_at from connections where id = $1', [connectionId]);
+    expect(Date.now() - row!.token_refreshed_at.getTime()).toBeLessThan(10_000);
+  });
+
   it('two concurrent refreshes of one connection make one token request', async () => {
     const before = fake.tokenRequests.length;
     const ws = (await sql<{ workspace_id: string }>(app.dbUrl, 'select workspace_id from connections where id = $1', [connectionId]))[0]!.workspace_id;
