@@ -1,13 +1,19 @@
 /** Every entity MikroORM knows about. Add new ones here and create a migration (`npm run migration:create`). */
+import { AlertPost } from './alert-post.ts';
+import { AlertSubscription } from './alert-subscription.ts';
 import { ApiToken } from './api-token.ts';
 import { AuditLog } from './audit-log.ts';
+import { ChatIdentity } from './chat-identity.ts';
+import { ChatTeam } from './chat-team.ts';
 import { ConnectionLog } from './connection-log.ts';
 import { Connection } from './connection.ts';
 import { DomainEvent, EventDelivery } from './domain-event.ts';
+import { LinkCode } from './link-code.ts';
 import { Member } from './member.ts';
 import { OAuthState } from './oauth-state.ts';
 import { ProviderApp } from './provider-app.ts';
 import { Workspace } from './workspace.ts';
 
 export { ApiToken, AuditLog, Connection, ConnectionLog, DomainEvent, EventDelivery, Member, OAuthState, ProviderApp, Workspace };
-export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp];
+export { AlertPost, AlertSubscription, ChatIdentity, ChatTeam, LinkCode };
+export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost];

@@ -3,6 +3,7 @@
  * Each later feature (alert pipeline, outbound webhooks) adds one line here.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { alertSubscriber } from '../alerts/subscriber.ts';
 import type { IDomainEvent } from '../entities/domain-event.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -18,4 +19,4 @@ export type Subscriber = {
   handle(event: IDomainEvent, ctx: { em: EntityManager; rt: Runtime }): Promise<void>;
 };
 
-export const subscribers: Subscriber[] = [];
+export const subscribers: Subscriber[] = [alertSubscriber];

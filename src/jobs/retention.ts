@@ -24,4 +24,6 @@ export const retentionRules: RetentionRule[] = [
   { table: 'domain_events', column: 'created_at' },
   // Pending authorizations live 10 minutes; keep a day for troubleshooting.
   { table: 'oauth_states', column: 'expires_at', keepDays: () => 1 },
+  // Link codes live 30 minutes; keep used and expired ones a week for the audit trail.
+  { table: 'chat_link_codes', column: 'expires_at', keepDays: () => 7 },
 ];

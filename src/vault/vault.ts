@@ -105,4 +105,5 @@ export const ENCRYPTED_COLUMNS: Array<{ table: string; column: string; key: stri
   { table: 'connections', column: 'credentials', key: 'id' },
   { table: 'provider_apps', column: 'client_secret', key: 'id' },
   { table: 'oauth_states', column: 'code_verifier', key: 'id' },
+  { table: 'chat_teams', column: 'secrets', key: 'id' },
 ];

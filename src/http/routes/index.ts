@@ -1,6 +1,7 @@
 /** Every /api/v1 route, by area. An area is a folder with one file per endpoint and an index. */
 import type { AnyRoute } from '../route.ts';
 import audit from './audit/index.ts';
+import chatLinkCode from './chat/create-link-code.ts';
 import connections from './connections/index.ts';
 import events from './events/index.ts';
 import members from './members/index.ts';
@@ -8,4 +9,4 @@ import providers from './providers/index.ts';
 import tokens from './tokens/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, chatLinkCode];

@@ -1,0 +1,54 @@
+/**
+ * The port through which alerts reach chat platforms. Each bot registers one poster for its
+ * platform at start-up (bots/slack registers Slack's); the alert jobs call it. Nothing here
+ * knows a chat SDK.
+ */
+import type { ChatPlatform } from '../entities/chat-team.ts';
+import type { NeutralReply } from '../commands/view.ts';
+
+/** Where to post: the platform, the team (picks the installation/token) and the channel. */
+export type PostTarget = { platform: ChatPlatform; teamId: string; channelId: string };
+
+export type Poster = {
+  /**
+   * Posts a reply in a channel, in the thread of `thread` (a `messageRef` this poster returned)
+   * when given. Returns the new message's reference (Slack ts, Discord message id, Teams activity id).
+   * Throw `ChannelGoneError` when the channel no longer exists or the bot was removed from it,
+   * `PosterRateLimitedError` when the platform asks to wait; anything else is retried with backoff.
+   */
+  post(channel: PostTarget, reply: NeutralReply, thread?: string): Promise<{ messageRef: string }>;
+  /** Replaces a message this poster posted (optional: platforms that cannot edit leave it out). */
+  update?(channel: PostTarget, messageRef: string, reply: NeutralReply): Promise<void>;
+};
+
+/** The channel is gone for the bot (not found, archived, bot removed): its subscriptions stop, no retry. */
+export class ChannelGoneError extends Error {
+  constructor(message = 'The channel no longer exists or the bot is not in it.', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ChannelGoneError';
+  }
+}
+
+/** The platform asked to slow down: the post is rescheduled after `retryAfterSeconds`, not counted as a failure. */
+export class PosterRateLimitedError extends Error {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, message = `The chat platform asked to wait ${retryAfterSeconds} s.`) {
+    super(message);
+    this.name = 'PosterRateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+const posters = new Map<ChatPlatform, Poster>();
+
+/** Registers (or replaces) the poster of a platform; returns a function that unregisters it. */
+export function registerPoster(platform: ChatPlatform, poster: Poster): () => void {
+  posters.set(platform, poster);
+  return () => {
+    if (posters.get(platform) === poster) posters.delete(platform);
+  };
+}
+
+export function getPoster(platform: ChatPlatform): Poster | undefined {
+  return posters.get(platform);
+}

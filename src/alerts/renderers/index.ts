@@ -1,0 +1,17 @@
+/** Every alert renderer; later features (sync conflicts, webhooks, hooks) add one file and one line each. */
+import errored from './errored.ts';
+import oauthOutcome from './oauth-outcome.ts';
+import rateLimitPaused from './rate-limit-paused.ts';
+import recovered from './recovered.ts';
+import type { AlertRenderer } from './types.ts';
+
+export type { AlertInput, AlertMatch, AlertRenderer } from './types.ts';
+
+export const alertRenderers: readonly AlertRenderer[] = [errored, rateLimitPaused, recovered, oauthOutcome];
+
+export function getRenderer(name: string): AlertRenderer | undefined {
+  return alertRenderers.find((r) => r.name === name);
+}
+
+/** The event types the alert pipeline subscribes to. */
+export const alertEventTypes: readonly string[] = [...new Set(alertRenderers.flatMap((r) => r.types)), 'connection_disconnected'];

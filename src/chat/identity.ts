@@ -1,0 +1,154 @@
+/**
+ * Chat users → Members. On first contact a user is matched by email (when the platform gives
+ * one) or becomes a new Member. The platform role (Slack owner/admin, …) is cached on the
+ * identity for a few minutes; explicit Patchbay roles win, and when the workspace trusts
+ * platform roles a platform owner/admin acts as at least Admin. Owner is only ever explicit.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { writeAudit } from '../audit/audit.ts';
+import { ChatIdentity, type IChatIdentity } from '../entities/chat-identity.ts';
+import type { ChatPlatform, PlatformRole } from '../entities/chat-team.ts';
+import { ChatTeam } from '../entities/chat-team.ts';
+import { Member, type IMember, type Role } from '../entities/member.ts';
+import { DEFAULT_WORKSPACE_SETTINGS, type IWorkspace } from '../entities/workspace.ts';
+import type { Runtime } from '../runtime.ts';
+import { PLATFORM_NAMES } from './platforms.ts';
+
+/** How long a platform role read from the platform is trusted before the bot should read it again. Default 10 minutes. */
+export const PLATFORM_ROLE_TTL_MS = 10 * 60_000;
+
+export type ChatUser = {
+  platform: ChatPlatform;
+  teamId: string;
+  userId: string;
+  userName?: string;
+  email?: string;
+  /** As read from the platform now; `undefined` = not read (use the cached value while fresh), `null` = no platform role. */
+  platformRole?: PlatformRole | null;
+};
+
+export type ResolvedUser = {
+  identity: IChatIdentity;
+  /** The member as stored (explicit role). */
+  member: IMember;
+  /** The platform role in effect (fresh from the invocation, or cached within the TTL). */
+  platformRole: PlatformRole | null;
+  created: boolean;
+};
+
+function isUniqueViolation(err: unknown): boolean {
+  return String((err as { code?: string }).code) === '23505' || /unique|duplicate key/i.test(String(err));
+}
+
+/** Finds or creates the identity (and, on first contact, the member) of a chat user in a workspace. */
+export async function resolveChatUser(rt: Runtime, workspaceId: string, user: ChatUser): Promise<ResolvedUser> {
+  const em = rt.em();
+  const where = { workspace: workspaceId, platform: user.platform, teamExternalId: user.teamId, externalUserId: user.userId };
+  let identity = await em.findOne(ChatIdentity, where);
+  let created = false;
+  if (!identity) {
+    try {
+      await em.fork().transactional(async (tx) => createIdentity(tx, workspaceId, user));
+      created = true;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err; // else a concurrent first contact created it
+    }
+    identity = await em.findOneOrFail(ChatIdentity, where);
+  }
+  let dirty = false;
+  if (user.platformRole !== undefined) {
+    identity.platformRole = user.platformRole;
+    identity.platformRoleFetchedAt = new Date();
+    dirty = true;
+  }
+  if (user.email && user.email !== identity.email) {
+    identity.email = user.email;
+    dirty = true;
+  }
+  if (user.userName && user.userName !== identity.displayName) {
+    identity.displayName = user.userName;
+    dirty = true;
+  }
+  if (dirty) await em.flush();
+  const member = await em.findOneOrFail(Member, { id: identity.member });
+  return { identity, member, platformRole: platformRoleInEffect(identity), created };
+}
+
+async function createIdentity(tx: EntityManager, workspaceId: string, user: ChatUser): Promise<void> {
+  let member: IMember | null = null;
+  let matchedBy: 'email' | 'created' = 'created';
+  if (user.email) {
+    const rows = await tx.execute<Array<{ id: string }>>('select id from members where workspace_id = ? and lower(email) = lower(?) limit 1', [
+      workspaceId,
+      user.email,
+    ]);
+    if (rows[0]) {
+      member = await tx.findOneOrFail(Member, { id: rows[0].id });
+      matchedBy = 'email';
+    }
+  }
+  if (!member) {
+    const displayName = user.userName?.trim() || user.email?.split('@')[0] || `${PLATFORM_NAMES[user.platform].name} user ${user.userId}`;
+    member = tx.create(Member, { workspace: workspaceId, displayName, email: user.email ?? null, role: 'member' });
+  }
+  tx.create(ChatIdentity, {
+    workspace: workspaceId,
+    platform: user.platform,
+    teamExternalId: user.teamId,
+    externalUserId: user.userId,
+    member: member.id,
+    email: user.email ?? null,
+    displayName: user.userName ?? null,
+    platformRole: user.platformRole ?? null,
+    platformRoleFetchedAt: user.platformRole === undefined ? null : new Date(),
+  });
+  await tx.flush();
+  await writeAudit(tx, {
+    workspaceId,
+    action: 'chat.identity.link',
+    targetType: 'member',
+    targetId: member.id,
+    outcome: 'success',
+    details: { platform: user.platform, team: user.teamId, user: user.userId, matchedBy },
+  });
+}
+
+function platformRoleInEffect(identity: IChatIdentity): PlatformRole | null {
+  if (!identity.platformRole || !identity.platformRoleFetchedAt) return null;
+  return Date.now() - identity.platformRoleFetchedAt.getTime() <= PLATFORM_ROLE_TTL_MS ? identity.platformRole : null;
+}
+
+/**
+ * The cached platform role of a user, for bots deciding whether to call the platform again
+ * (Slack `users.info`): `fresh` is false once it is older than PLATFORM_ROLE_TTL_MS.
+ */
+export async function cachedPlatformRole(
+  rt: Runtime,
+  ref: { platform: ChatPlatform; teamId: string; userId: string },
+): Promise<{ role: PlatformRole | null; fetchedAt: Date; fresh: boolean } | null> {
+  const em = rt.em();
+  const team = await em.findOne(ChatTeam, { platform: ref.platform, externalId: ref.teamId });
+  if (!team?.workspace) return null;
+  const identity = await em.findOne(ChatIdentity, { workspace: team.workspace, platform: ref.platform, teamExternalId: ref.teamId, externalUserId: ref.userId });
+  if (!identity?.platformRoleFetchedAt) return null;
+  const fetchedAt = identity.platformRoleFetchedAt;
+  return { role: identity.platformRole ?? null, fetchedAt, fresh: Date.now() - fetchedAt.getTime() <= PLATFORM_ROLE_TTL_MS };
+}
+
+export type EffectiveRole = { role: Role; /** True when the platform role raised it above the explicit role. */ elevated: boolean };
+
+/** Explicit roles win; a trusted platform owner/admin acts as at least Admin; Owner is never granted by the platform. */
+export function effectiveRole(explicit: Role, platformRole: PlatformRole | null, workspace: Pick<IWorkspace, 'settings'>): EffectiveRole {
+  const trust = (workspace.settings ?? DEFAULT_WORKSPACE_SETTINGS).trustPlatformRoles ?? DEFAULT_WORKSPACE_SETTINGS.trustPlatformRoles;
+  if (explicit === 'member' && trust && (platformRole === 'owner' || platformRole === 'admin')) return { role: 'admin', elevated: true };
+  return { role: explicit, elevated: false };
+}
+
+/** The identity of another user of the same team (for `role @user`), created on demand so roles can be set before their first command. */
+export async function identityForMention(
+  rt: Runtime,
+  workspaceId: string,
+  ref: { platform: ChatPlatform; teamId: string; userId: string; label?: string },
+): Promise<ResolvedUser> {
+  return await resolveChatUser(rt, workspaceId, { platform: ref.platform, teamId: ref.teamId, userId: ref.userId, userName: ref.label });
+}

@@ -1,0 +1,79 @@
+import { getProvider } from '../../providers/registry.ts';
+import { AppError } from '../../errors.ts';
+import { connectionButtons } from '../cards.ts';
+import {
+  apiKeyAlternative,
+  authorizeReply,
+  checkingReply,
+  connectFormId,
+  credentialsForm,
+  hasOAuthApp,
+  splitFormValues,
+} from '../credentials.ts';
+import type { Command, FormHandler } from '../types.ts';
+import { bold, commandButton, ephemeral, inChannel, mention } from '../view.ts';
+
+const connect: Command = {
+  name: 'connect',
+  usage: 'connect <provider> [--api-key] [--new]',
+  examples: ['connect hubspot', 'connect linear --api-key'],
+  summary: 'Connects a service: a sign-in link for OAuth providers, a private form for API keys',
+  permission: 'connections.connect',
+  async run(ctx, line) {
+    const slug = line.args[0]?.toLowerCase();
+    if (!slug) throw new AppError('validation_failed', 'Name the provider to connect.');
+    const provider = getProvider(slug);
+    const d = provider.definition;
+    // An errored connection of this provider is fixed by reconnecting, not by adding a duplicate.
+    if (!line.flags.has('new')) {
+      const errored = await ctx.connections.list(ctx.caller, { provider: d.slug, status: 'errored' });
+      const first = errored[0];
+      if (first) {
+        const text = `${bold(first.displayName)} (${d.displayName}) is errored${first.statusReason ? `: ${first.statusReason}` : ''}. Reconnect it rather than adding a second ${d.displayName} connection.`;
+        return ephemeral(`⚠️ ${text}`, [
+          { type: 'section', text: `⚠️ ${text}` },
+          {
+            type: 'actions',
+            buttons: [
+              commandButton(`Reconnect ${first.displayName}`, 'reconnect', [first.id], { style: 'primary' }),
+              commandButton('Connect another anyway', 'connect', [d.slug, '--new', ...(line.flags.has('api-key') ? ['--api-key'] : [])]),
+            ],
+          },
+        ]);
+      }
+    }
+    const wantsKey = line.flags.has('api-key');
+    if (d.auth.credentials && (wantsKey || !d.auth.oauth2 || !(await hasOAuthApp(ctx, provider)))) {
+      return credentialsForm(provider, { formId: connectFormId(d.slug), title: `Connect ${d.displayName}`, submitLabel: 'Connect', withDisplayName: true });
+    }
+    if (wantsKey) throw new AppError('validation_failed', `${d.displayName} connects through OAuth only; run it without --api-key.`);
+    const extra = line.flags.has('new') ? ['--new'] : [];
+    return await authorizeReply(ctx, provider, { alternative: apiKeyAlternative(provider, extra) });
+  },
+};
+
+/** `connect:<slug>` form: validates at once (errors shown on the form), then tests with the provider and saves. */
+export const connectForm: FormHandler = {
+  prefix: 'connect',
+  permission: 'connections.connect',
+  async submit(ctx, slug, values) {
+    const provider = getProvider(slug);
+    const { fields, displayName } = splitFormValues(provider, values);
+    ctx.connections.parseCredentialFields(provider, fields); // throws validation_failed with per-field details
+    const followUp = (async () => {
+      const { connection, account } = await ctx.connections.connectWithCredentials(ctx.caller, {
+        provider: provider.definition.slug,
+        fields,
+        ...(displayName ? { displayName } : {}),
+      });
+      const text = `✅ ${mention(ctx.invocation.userId)} connected ${bold(connection.displayName)} as ${account.accountName}.`;
+      return inChannel(text, [
+        { type: 'section', text },
+        { type: 'actions', buttons: connectionButtons(connection) },
+      ]);
+    })();
+    return { immediate: checkingReply(provider.definition.displayName), followUp };
+  },
+};
+
+export default connect;

@@ -1,0 +1,39 @@
+import { redeemLinkCode } from '../../chat/tenancy.ts';
+import { PLATFORM_NAMES } from '../../chat/platforms.ts';
+import { AppError } from '../../errors.ts';
+import type { BaseContext, Command, CommandContext } from '../types.ts';
+import { bold, code, inChannel, mention } from '../view.ts';
+
+async function link(base: BaseContext, code0: string | undefined, mayRelink: boolean) {
+  if (!code0) throw new AppError('validation_failed', 'Give the link code an Owner created.');
+  const inv = base.invocation;
+  const out = await redeemLinkCode(
+    base.rt,
+    { platform: inv.platform, teamId: inv.teamId, teamName: inv.teamName, userId: inv.userId, userName: inv.userName, email: inv.email },
+    code0,
+    { mayRelink },
+  );
+  const teamWord = PLATFORM_NAMES[inv.platform].team;
+  const p = (s: string) => (base.prefix ? `${base.prefix} ${s}` : s);
+  const text = `🔗 ${mention(inv.userId)} linked this ${teamWord} to the Patchbay workspace ${bold(out.workspace.name)} (${code(out.workspace.slug)}). ${mention(inv.userId)} acts as ${out.owner.displayName} (Owner).`;
+  return inChannel(text, [
+    { type: 'section', text },
+    { type: 'context', text: `Next: ${code(p('list'))} shows the connections; ${code(p('alerts here'))} sends alerts to a channel; ${code(p('help'))} lists everything.` },
+  ]);
+}
+
+const command: Command = {
+  name: 'link',
+  usage: 'link <code>',
+  examples: ['link PB-7KQ2-M9XD-4HTW'],
+  summary: 'Links this chat team to a Patchbay workspace with an Owner’s single-use code',
+  async runUnlinked(base, line) {
+    return await link(base, line.args[0], false);
+  },
+  async run(ctx: CommandContext, line) {
+    // Moving a linked team to another workspace needs an Owner of the one it is linked to now.
+    return await link(ctx, line.args[0], ctx.role.explicit === 'owner');
+  },
+};
+
+export default command;

@@ -1,0 +1,24 @@
+import { connectionButtons, connectionTitle } from '../cards.ts';
+import { resolveConnection } from '../resolve.ts';
+import type { Command } from '../types.ts';
+import { bold, inChannel, mention } from '../view.ts';
+
+const pause: Command = {
+  name: 'pause',
+  usage: 'pause <connection> [reason…]',
+  examples: ['pause hubspot', 'pause "Linear Eng" migrating the workspace'],
+  summary: 'Pauses a connection: syncs and webhooks stop until it is resumed',
+  permission: 'connections.pause',
+  async run(ctx, line) {
+    const [name, ...reason] = line.args;
+    const c = await resolveConnection(ctx, name);
+    const updated = await ctx.connections.pause(ctx.caller, c.id, reason.join(' ') || undefined);
+    const text = `⏸ ${mention(ctx.invocation.userId)} paused ${bold(updated.displayName)}.${reason.length ? ` Reason: ${reason.join(' ')}` : ''}`;
+    return inChannel(text, [
+      { type: 'section', text: `${text}\n${connectionTitle(updated)}` },
+      { type: 'actions', buttons: connectionButtons(updated) },
+    ]);
+  },
+};
+
+export default pause;

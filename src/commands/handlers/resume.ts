@@ -1,0 +1,23 @@
+import { connectionButtons, connectionTitle } from '../cards.ts';
+import { resolveConnection } from '../resolve.ts';
+import type { Command } from '../types.ts';
+import { bold, inChannel, mention, type Block } from '../view.ts';
+
+const resume: Command = {
+  name: 'resume',
+  usage: 'resume <connection>',
+  examples: ['resume hubspot', 'resume "Linear Eng"'],
+  summary: 'Resumes a paused connection (also one paused by a rate limit, with a warning)',
+  permission: 'connections.resume',
+  async run(ctx, line) {
+    const c = await resolveConnection(ctx, line.args.join(' ') || undefined);
+    const { connection, warning } = await ctx.connections.resume(ctx.caller, ctx.workspace.id, c.id);
+    const text = `▶️ ${mention(ctx.invocation.userId)} resumed ${bold(connection.displayName)}.`;
+    const blocks: Block[] = [{ type: 'section', text: `${text}\n${connectionTitle(connection)}` }];
+    if (warning) blocks.push({ type: 'context', text: `⚠️ ${warning}` });
+    blocks.push({ type: 'actions', buttons: connectionButtons(connection) });
+    return inChannel(warning ? `${text} ${warning}` : text, blocks);
+  },
+};
+
+export default resume;

@@ -1,0 +1,58 @@
+/**
+ * Plain-text rendering of a neutral reply: the terminal client's renderer, also handy in logs
+ * and tests. Buttons become `[Label: /integrations command args]`, forms a list of their fields.
+ */
+import { commandLine, isUrlAction, type Block, type Button, type NeutralReply } from './view.ts';
+
+export type TextOptions = {
+  /** Shown before button command lines. Default `/integrations`. */
+  prefix?: string;
+  /** Display names for `<@userId>` mentions (else `@userId`). */
+  names?: Record<string, string>;
+};
+
+export function plainText(text: string, opts: TextOptions = {}): string {
+  return text
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '$1 <$2>')
+    .replace(/<@!?([A-Za-z0-9._:-]+)(?:\|([^>]*))?>/g, (_m, id: string, label?: string) => `@${opts.names?.[id] ?? label ?? id}`);
+}
+
+export function renderButton(b: Button, opts: TextOptions = {}): string {
+  if (isUrlAction(b.action)) return `[${b.label}: ${b.action.url}]`;
+  const prefix = opts.prefix ?? '/integrations';
+  const line = `${prefix ? `${prefix} ` : ''}${commandLine(b.action)}`;
+  return `[${b.label}: ${line}]${b.confirm ? ` (asks first: ${b.confirm.title})` : ''}`;
+}
+
+function renderBlock(block: Block, opts: TextOptions): string {
+  switch (block.type) {
+    case 'header':
+      return `== ${plainText(block.text, opts)} ==`;
+    case 'section': {
+      const lines = [plainText(block.text, opts)];
+      for (const f of block.fields ?? []) lines.push(`  ${f.label}: ${plainText(f.value, opts)}`);
+      if (block.accessory) lines.push(`  ${renderButton(block.accessory, opts)}`);
+      return lines.join('\n');
+    }
+    case 'context':
+      return plainText(block.text, opts)
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n');
+    case 'divider':
+      return '---';
+    case 'actions':
+      return block.buttons.map((b) => renderButton(b, opts)).join('  ');
+    case 'form': {
+      const fields = block.fields.map((f) => `  - ${f.label}${f.secret ? ' (secret)' : ''}${f.optional ? ' (optional)' : ''}`);
+      return [`Form: ${block.title}`, ...(block.intro ? [`  ${plainText(block.intro, opts)}`] : []), ...fields].join('\n');
+    }
+  }
+}
+
+export function renderText(reply: NeutralReply, opts: TextOptions = {}): string {
+  const body = reply.blocks.length ? reply.blocks.map((b) => renderBlock(b, opts)).join('\n') : plainText(reply.text, opts);
+  const errors = Object.entries(reply.fieldErrors ?? {}).map(([k, v]) => `  ${k}: ${v}`);
+  return errors.length ? `${body}\n${errors.join('\n')}` : body;
+}

@@ -1,0 +1,132 @@
+/**
+ * The neutral reply model: what every command and alert returns, and what each platform renders
+ * (Slack Block Kit, Discord components, Teams Adaptive Cards, plain text in the terminal).
+ *
+ * Text uses a small Markdown subset every renderer can translate: `**bold**`, `` `code` ``,
+ * `[label](https://…)` links, and `<@userId>` mentions of users of the platform the invocation
+ * came from. Nothing else is interpreted.
+ *
+ * Buttons never carry behaviour, only a command line (`{ command: 'pause', args: [id] }`) that
+ * the platform runs back through `runCommand` when clicked — so every click is re-authorized on
+ * the server with the clicker's own role. A `confirm` asks first (Slack confirm dialog, Discord
+ * follow-up prompt, Teams card). Forms collect secrets: platforms open them as a modal (Slack
+ * `views.open`, Discord modal) or a card with inputs (Teams), and send the values to `submitForm`.
+ */
+import type { ConnectionStatus } from '../entities/connection.ts';
+
+export type Visibility = 'ephemeral' | 'in_channel';
+
+/** Re-run `command args…` through the core when clicked. */
+export type CommandAction = { command: string; args: string[] };
+/** Open a URL (OAuth authorize links, provider settings). */
+export type UrlAction = { url: string };
+
+export type Confirm = { title: string; text: string; confirmLabel: string; denyLabel: string };
+
+export type Button = {
+  label: string;
+  action: CommandAction | UrlAction;
+  /** Default: neutral. `danger` for destructive actions (they also carry a `confirm`). */
+  style?: 'primary' | 'danger';
+  confirm?: Confirm;
+};
+
+export type Field = { label: string; value: string };
+
+export type FormField = {
+  name: string;
+  label: string;
+  /** Secret inputs are masked where the platform can, and never echoed back. */
+  secret: boolean;
+  placeholder?: string;
+  help?: string;
+  /** Default false. */
+  optional?: boolean;
+};
+
+export type Block =
+  | { type: 'header'; text: string }
+  | { type: 'section'; text: string; fields?: Field[]; accessory?: Button }
+  | { type: 'context'; text: string }
+  | { type: 'divider' }
+  | { type: 'actions'; buttons: Button[] }
+  /** Submitted values go to `submitForm(rt, invocation, id, values)`. At most one form per reply. */
+  | { type: 'form'; id: string; title: string; intro?: string; fields: FormField[]; submitLabel: string };
+
+export type NeutralReply = {
+  /** `ephemeral`: only the invoking user sees it (errors, denials, reads); `in_channel`: results of admin actions, alerts. */
+  visibility: Visibility;
+  /** Plain fallback (notifications, screen readers, platforms without blocks). Never contains secrets. */
+  text: string;
+  blocks: Block[];
+  /** When the invocation came from a button on a message: replace that message instead of posting a new one. Default false. */
+  replaceOriginal?: boolean;
+  /** Form submissions only: per-field problems to show on the still-open form (nothing was done). */
+  fieldErrors?: Record<string, string>;
+  /** Set (by `chatReplyOf`) when the reply reports an error: its stable code, for styling, metrics and exit codes. */
+  error?: { code: string };
+};
+
+export function isUrlAction(a: CommandAction | UrlAction): a is UrlAction {
+  return 'url' in a;
+}
+
+/** Quotes an argument when the tokenizer would otherwise split it. */
+export function quoteArg(arg: string): string {
+  return /^[^\s"'“”‘’]+$/.test(arg) ? arg : `"${arg.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+/** The command line a button runs, e.g. `pause 6f1c…`. */
+export function commandLine(a: CommandAction): string {
+  return [a.command, ...a.args.map(quoteArg)].join(' ');
+}
+
+export function reply(visibility: Visibility, text: string, blocks?: Block[]): NeutralReply {
+  return { visibility, text, blocks: blocks ?? [{ type: 'section', text }] };
+}
+
+export const ephemeral = (text: string, blocks?: Block[]) => reply('ephemeral', text, blocks);
+export const inChannel = (text: string, blocks?: Block[]) => reply('in_channel', text, blocks);
+
+export function commandButton(
+  label: string,
+  command: string,
+  args: string[],
+  opts: { style?: 'primary' | 'danger'; confirm?: Confirm } = {},
+): Button {
+  return { label, action: { command, args }, ...opts };
+}
+
+export function urlButton(label: string, url: string, style?: 'primary'): Button {
+  return { label, action: { url }, ...(style ? { style } : {}) };
+}
+
+export const bold = (s: string) => `**${s.replace(/\*\*/g, '')}**`;
+export const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+export const mention = (userId: string) => `<@${userId}>`;
+
+/** Emoji per status; renderers may map them to their own icons. */
+export const STATUS_EMOJI: Record<ConnectionStatus, string> = {
+  connected: '✅',
+  paused: '⏸',
+  errored: '❌',
+  disconnected: '⚪',
+};
+
+/** `✅ connected`, `⏸ paused (rate limit)`, … */
+export function statusBadge(status: ConnectionStatus, pausedBy?: string | null): string {
+  const extra = status === 'paused' && pausedBy === 'rate_limit' ? ' (rate limit)' : '';
+  return `${STATUS_EMOJI[status]} ${status}${extra}`;
+}
+
+/** `2026-11-22 14:05 UTC (in 3 min)` — absolute for the record, relative for the reader. */
+export function formatWhen(iso: string | Date | null | undefined, now = Date.now()): string {
+  if (!iso) return 'never';
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  const abs = `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const diff = Math.round((d.getTime() - now) / 1000);
+  const mag = Math.abs(diff);
+  const rel =
+    mag < 45 ? `${mag} s` : mag < 3570 ? `${Math.round(mag / 60)} min` : mag < 36 * 3600 ? `${Math.round(mag / 3600)} h` : `${Math.round(mag / 86400)} d`;
+  return `${abs} (${diff >= 0 ? `in ${rel}` : `${rel} ago`})`;
+}

@@ -1,0 +1,109 @@
+/** The terminal client, spawned as users run it: `npm run chat -- …` against a real database. */
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../helpers/app.ts';
+import { memberWithToken } from '../helpers/members.ts';
+import { sql } from '../helpers/sql.ts';
+import { LINEAR_VIEWER } from './support.ts';
+
+let app: TestApp;
+let linearId: string;
+let fakeLinear: Server;
+let fakeLinearUrl: string;
+const fakeLinearBodies: string[] = [];
+
+function npmChat(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '-s', 'chat', '--', ...args], {
+      cwd: process.cwd(),
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: app.dbUrl,
+        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        LOG_LEVEL: 'info',
+        // The child cannot see this process's nock: point Linear at a local fake.
+        PROVIDER_LINEAR_BASE_URL: fakeLinearUrl,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await memberWithToken(app, 'member', 'mia@example.com');
+  nock('https://api.linear.app').post('/graphql').reply(200, LINEAR_VIEWER);
+  const res = await app.fetch('/api/v1/connections', { method: 'POST', json: { provider: 'linear', displayName: 'Linear', credentials: { apiKey: 'lin_api_CliKey0000000000000000' } } });
+  expect(res.status).toBe(201);
+  linearId = (await json(res)).connection.id;
+  fakeLinear = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += String(d)));
+    req.on('end', () => {
+      fakeLinearBodies.push(`${req.headers.authorization ?? ''} ${body}`);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ data: { viewer: { id: 'lin-cli', name: 'Grace Hopper', email: 'grace@example.com' } } }));
+    });
+  });
+  await new Promise<void>((r) => fakeLinear.listen(0, '127.0.0.1', r));
+  fakeLinearUrl = `http://127.0.0.1:${(fakeLinear.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => fakeLinear.close(r));
+  await app.close();
+});
+
+describe('npm run chat', () => {
+  it('lists the connections as the default workspace’s first Owner, buttons shown as commands', async () => {
+    const { code, stdout } = await npmChat(['list']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('== Connections (1) ==');
+    expect(stdout).toContain('✅ connected · Linear · as Ada Lovelace');
+    expect(stdout).toContain(`[Pause: /integrations pause ${linearId}]`);
+    expect(stdout).toContain(`[Disconnect: /integrations disconnect ${linearId}]`);
+  });
+
+  it('runs actions audited as cli, refuses a member with exit code 1, and prints link codes', async () => {
+    const paused = await npmChat(['pause', 'linear', 'from', 'the', 'terminal']);
+    expect(paused.code).toBe(0);
+    expect(paused.stdout).toMatch(/@Owner paused Linear\. Reason: from the terminal/);
+    const [audit] = await sql<{ via: string; actor_external_id: string }>(app.dbUrl, `select via, actor_external_id from audit_logs where action = 'connection.pause' order by id desc limit 1`);
+    expect(audit!.via).toBe('cli');
+    expect(audit!.actor_external_id).toMatch(/^cli:[0-9a-f-]{36}:[0-9a-f-]{36}$/);
+
+    const denied = await npmChat(['--as', 'mia@example.com', 'resume', 'linear']);
+    expect(denied.code).toBe(1);
+    expect(denied.stdout).toMatch(/Resume connections needs the Admin or Owner role; you are a Member/);
+    expect((await sql<{ status: string }>(app.dbUrl, 'select status from connections where id = $1', [linearId]))[0]!.status).toBe('paused');
+
+    const link = await npmChat(['link']);
+    expect(link.code).toBe(0);
+    expect(link.stdout.trim()).toMatch(/^PB-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(link.stderr).toContain(`/integrations link ${link.stdout.trim()}`);
+    expect(await sql(app.dbUrl, 'select 1 from chat_link_codes where used_at is null')).toHaveLength(1);
+  });
+
+  it('runs an interactive prompt, asking for a form’s fields without printing secrets', async () => {
+    const key = 'lin_api_TypedAtThePrompt000000';
+    const { code, stdout } = await npmChat([], ['resume linear', 'connect linear --new', key, 'Linear CLI', 'list', 'exit', ''].join('\n'));
+    expect(code).toBe(0);
+    expect(stdout).toContain("Patchbay chat commands as Owner (owner) in 'default'");
+    expect(stdout).toContain('@Owner resumed Linear.');
+    expect(stdout).toContain('Form: Connect Linear');
+    expect(stdout).toContain('@Owner connected Linear CLI as Grace Hopper.');
+    expect(stdout).toContain('== Connections (2) ==');
+    expect(stdout).not.toContain(key);
+    expect(fakeLinearBodies.some((b) => b.startsWith(key))).toBe(true);
+  });
+});
