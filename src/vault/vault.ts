@@ -94,7 +94,8 @@ export function loadVault(config: Config, logger: Logger): Vault {
     writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
     logger.warn({ file }, `ENCRYPTION_KEY is unset: generated a development key in ${file}. Set ENCRYPTION_KEY in production.`);
   } else {
-    logger.warn({ file }, `ENCRYPTION_KEY is unset: using the development key in ${file}.`);
+    // Said once at generation; repeating it as a warning on every start and CLI call is noise.
+    logger.info({ file }, `ENCRYPTION_KEY is unset: using the development key in ${file}.`);
   }
   chmodSync(file, 0o600);
   return createVault(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), previous);
