@@ -12,8 +12,9 @@ import { LinkCode } from './link-code.ts';
 import { Member } from './member.ts';
 import { OAuthState } from './oauth-state.ts';
 import { ProviderApp } from './provider-app.ts';
+import { SlackEventReceipt } from './slack-event-receipt.ts';
 import { Workspace } from './workspace.ts';
 
 export { ApiToken, AuditLog, Connection, ConnectionLog, DomainEvent, EventDelivery, Member, OAuthState, ProviderApp, Workspace };
-export { AlertPost, AlertSubscription, ChatIdentity, ChatTeam, LinkCode };
-export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost];
+export { AlertPost, AlertSubscription, ChatIdentity, ChatTeam, LinkCode, SlackEventReceipt };
+export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, SlackEventReceipt];

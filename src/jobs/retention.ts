@@ -26,4 +26,6 @@ export const retentionRules: RetentionRule[] = [
   { table: 'oauth_states', column: 'expires_at', keepDays: () => 1 },
   // Link codes live 30 minutes; keep used and expired ones a week for the audit trail.
   { table: 'chat_link_codes', column: 'expires_at', keepDays: () => 7 },
+  // Slack retries an event for at most an hour; a day of event ids is plenty to de-duplicate.
+  { table: 'slack_event_receipts', column: 'received_at', keepDays: () => 1 },
 ];

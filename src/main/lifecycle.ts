@@ -3,6 +3,7 @@
  * what the tests exercise is what users run.
  */
 import type { Server } from 'node:http';
+import { startSlack, type StartedSlack } from '../../bots/slack/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase } from '../db/database.ts';
 import { createApp, type AppOptions } from '../http/app.ts';
@@ -38,17 +39,22 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
   if (opts.processMetrics !== false) rt.metrics = createMetrics({ defaults: true });
   let workers: Workers | undefined;
   let server: Server | undefined;
+  let slack: StartedSlack | null = null;
   try {
     const bootstrap = opts.http ? await bootstrapIfEmpty(rt.em()) : null;
+    // Chat apps first: their alert posters must be registered before workers pick up jobs.
+    slack = startSlack(rt);
     if (opts.workers) workers = await startWorkers(rt, opts.worker);
     let url = config.PUBLIC_URL;
     if (opts.http) {
-      const app = createApp(rt, opts.app);
+      const rawMounts = [...(slack ? [slack.rawMount] : []), ...(opts.app?.rawMounts ?? [])];
+      const app = createApp(rt, { ...opts.app, rawMounts });
       server = await new Promise<Server>((resolve, reject) => {
         const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
       });
       const addr = server.address();
       if (addr && typeof addr === 'object' && config.PORT === 0) url = `http://127.0.0.1:${addr.port}`;
+      await slack?.connect();
     }
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -61,12 +67,13 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
               server!.closeIdleConnections();
             })
           : Promise.resolve();
-        await Promise.all([closing, workers?.stop()]);
+        await Promise.all([closing, workers?.stop(), slack?.stop()]);
         await db.close();
         logger.info('shut down cleanly');
       })());
     return { rt, server, workers, bootstrap, url, stop };
   } catch (err) {
+    await slack?.stop().catch(() => {});
     await workers?.stop().catch(() => {});
     server?.close();
     await db.close();

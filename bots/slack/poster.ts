@@ -1,0 +1,58 @@
+/**
+ * The Slack poster of the alert pipeline (src/alerts/posters.ts): `chat.postMessage` (threaded
+ * with `thread_ts` for follow-ups) and `chat.update`, with the team's bot token.
+ * - the channel is gone for the bot (`channel_not_found`, `not_in_channel`, `is_archived`,
+ *   `channel_is_archived`) or the app lost the workspace (`account_inactive`, `token_revoked`)
+ *   → `ChannelGoneError`: the channel is unsubscribed, not retried forever;
+ * - HTTP 429 with Retry-After (or `ratelimited`) → `PosterRateLimitedError`: rescheduled then;
+ * - anything else is thrown as is and retried with backoff.
+ * https://docs.slack.dev/reference/methods/chat.postMessage#errors
+ */
+import { webApi } from '@slack/bolt';
+import { ChannelGoneError, PosterRateLimitedError, type Poster } from '../../src/alerts/posters.ts';
+import { renderMessage } from './render/blocks.ts';
+import type { BotTokens } from './tokens.ts';
+
+const CHANNEL_GONE = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived', 'account_inactive', 'token_revoked']);
+
+/** Seconds to wait on a `ratelimited` answer that came without a Retry-After header. */
+const DEFAULT_RETRY_AFTER_SECONDS = 30;
+
+export function posterError(err: unknown, method: string): Error {
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
+  if (e?.code === webApi.ErrorCode.RateLimitedError) return new PosterRateLimitedError(Math.max(1, Math.ceil(e.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS)));
+  const code = e?.data?.error;
+  if (code === 'ratelimited') return new PosterRateLimitedError(DEFAULT_RETRY_AFTER_SECONDS);
+  if (code && CHANNEL_GONE.has(code)) return new ChannelGoneError(`Slack ${method}: ${code}`, { cause: err });
+  if (code) return new Error(`Slack ${method} failed: ${code}`, { cause: err });
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+export function createSlackPoster(tokens: BotTokens): Poster {
+  return {
+    async post(target, reply, thread) {
+      const client = await tokens.client(target.teamId);
+      try {
+        const res = await client.chat.postMessage({
+          channel: target.channelId,
+          ...renderMessage(reply),
+          ...(thread ? { thread_ts: thread } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        if (!res.ts) throw new Error('Slack chat.postMessage answered without a ts');
+        return { messageRef: res.ts };
+      } catch (err) {
+        throw posterError(err, 'chat.postMessage');
+      }
+    },
+    async update(target, messageRef, reply) {
+      const client = await tokens.client(target.teamId);
+      try {
+        await client.chat.update({ channel: target.channelId, ts: messageRef, ...renderMessage(reply) });
+      } catch (err) {
+        throw posterError(err, 'chat.update');
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * A neutral form → a Slack modal (https://docs.slack.dev/surfaces/modals): one plain-text input
+ * per field (block id and action id = the field name), the intro as a section, and the context
+ * the submission needs (form id, channel, response URL) in `private_metadata` — Slack returns it
+ * signed with the `view_submission`, so it cannot be altered by the user.
+ */
+import type { types } from '@slack/bolt';
+import { z } from 'zod';
+import type { Block } from '../../../src/commands/view.ts';
+import { clip, toMrkdwn, toPlain } from './mrkdwn.ts';
+
+/** The callback id of every Patchbay modal. */
+export const FORM_CALLBACK_ID = 'patchbay_form';
+
+/** What a submission needs to know about where the form was opened. */
+export const formContextSchema = z.object({
+  formId: z.string().min(1),
+  channelId: z.string().min(1),
+  /** The response URL of the command or click that opened the form (replies when the bot cannot post in the channel). */
+  responseUrl: z.string().optional(),
+  messageRef: z.string().optional(),
+  prefix: z.string().optional(),
+});
+export type FormContext = z.infer<typeof formContextSchema>;
+
+type Form = Extract<Block, { type: 'form' }>;
+
+const plain = (text: string, max: number): types.PlainTextElement => ({ type: 'plain_text', text: clip(toPlain(text), max), emoji: true });
+
+export function renderModal(form: Form, ctx: FormContext): types.ModalView {
+  const blocks: types.KnownBlock[] = [];
+  if (form.intro) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(toMrkdwn(form.intro), 3000) } });
+  for (const f of form.fields) {
+    const hint = [f.help, f.secret ? 'Sent only to Patchbay: checked with the provider, stored encrypted, never shown again.' : '']
+      .filter(Boolean)
+      .join(' ');
+    blocks.push({
+      type: 'input',
+      block_id: f.name,
+      optional: Boolean(f.optional),
+      label: plain(f.label, 2000),
+      ...(hint ? { hint: plain(hint, 2000) } : {}),
+      element: {
+        type: 'plain_text_input',
+        action_id: f.name,
+        ...(f.placeholder ? { placeholder: plain(f.placeholder, 150) } : {}),
+      },
+    });
+  }
+  const metadata = JSON.stringify(ctx);
+  if (metadata.length > 3000) throw new Error('modal private_metadata exceeds 3000 characters');
+  return {
+    type: 'modal',
+    callback_id: FORM_CALLBACK_ID,
+    title: plain(form.title, 24),
+    submit: plain(form.submitLabel, 24),
+    close: plain('Cancel', 24),
+    private_metadata: metadata,
+    blocks,
+  };
+}
+
+/** The values of a submitted modal, by field name (Slack: `state.values[block_id][action_id].value`). */
+export function formValues(state: Record<string, Record<string, { value?: string | null } | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [blockId, actions] of Object.entries(state ?? {})) {
+    const v = actions?.[blockId]?.value;
+    if (typeof v === 'string') out[blockId] = v;
+  }
+  return out;
+}
+
+/** Field errors for `response_action: 'errors'`, keyed by block id; errors on fields the modal lacks go on its first input. */
+export function modalErrors(fieldErrors: Record<string, string>, blockIds: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(fieldErrors)) {
+    const target = blockIds.includes(field) ? field : blockIds[0];
+    if (!target) continue;
+    out[target] = clip(out[target] ? `${out[target]} ${toPlain(message)}` : toPlain(message), 2000);
+  }
+  return out;
+}
