@@ -2,7 +2,7 @@
  * The generated part of each provider's doc page (`docs/providers/<slug>.md`): everything that
  * comes from the definition — auth mode, URLs, redirect URL, scopes, objects, rate-limit signals,
  * revoke behaviour and environment variables. It sits between the markers below; the rest of the
- * page is written by hand. `node src/providers/write-docs.ts` rewrites it, and a test fails when a
+ * page is written by hand. `npm run docs:providers` rewrites it, and a test fails when a
  * committed page is stale.
  */
 import { OAUTH_CALLBACK_PATH } from './_shared/oauth.ts';
@@ -44,7 +44,7 @@ function envTable(provider: Provider): string[] {
 export function renderGeneratedSection(provider: Provider): string {
   const d = provider.definition;
   const out: string[] = [GENERATED_START];
-  out.push(`<!-- Generated from src/providers/${d.slug}/definition.ts by \`node src/providers/write-docs.ts\`. Do not edit between these markers. -->`);
+  out.push(`<!-- Generated from src/providers/${d.slug}/definition.ts by \`npm run docs:providers\`. Do not edit between these markers. -->`);
   out.push('');
   out.push('## At a glance', '');
   out.push('| | |', '| --- | --- |');

@@ -1,6 +1,6 @@
 /**
  * Rewrites the generated part of every provider page under docs/providers/ (creating missing pages
- * with headings for the hand-written parts). Run: `node src/providers/write-docs.ts`
+ * with headings for the hand-written parts). Run: `npm run docs:providers`
  * With `--check`, changes nothing and exits 1 when a page is missing or stale.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ function main(argv: string[]): number {
   const check = argv.includes('--check');
   const changes = pendingDocChanges();
   if (check) {
-    for (const slug of changes.keys()) console.error(`docs/providers/${slug}.md is stale; run: node src/providers/write-docs.ts`);
+    for (const slug of changes.keys()) console.error(`docs/providers/${slug}.md is stale; run: npm run docs:providers`);
     return changes.size ? 1 : 0;
   }
   mkdirSync(DOCS_DIR, { recursive: true });

@@ -52,11 +52,11 @@ describe('registry', () => {
   it('every provider has a doc page whose generated part is up to date', () => {
     for (const p of listProviders()) {
       const file = docPath(p.definition.slug);
-      expect(existsSync(file), `docs/providers/${p.definition.slug}.md is missing; run: npm exec -- node src/providers/write-docs.ts`).toBe(true);
+      expect(existsSync(file), `docs/providers/${p.definition.slug}.md is missing; run: npm run docs:providers`).toBe(true);
       const page = readFileSync(file, 'utf8');
       expect(
         extractGeneratedSection(page),
-        `docs/providers/${p.definition.slug}.md is stale; run: npm exec -- node src/providers/write-docs.ts`,
+        `docs/providers/${p.definition.slug}.md is stale; run: npm run docs:providers`,
       ).toBe(renderGeneratedSection(p));
       expect(page, `docs/providers/${p.definition.slug}.md still has TODOs`).not.toContain('TODO');
       if (p.definition.auth.oauth2) expect(page).toContain('{PUBLIC_URL}/oauth/callback');
