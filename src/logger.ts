@@ -38,6 +38,9 @@ const TEXT_PATTERNS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic|Bot|token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, '$1 [REDACTED]'],
   [/\b(access_token|refresh_token|client_secret|api_key|apikey|token|key|password|secret|code)=([^&\s"']+)/gi, '$1=[REDACTED]'],
   [/(postgres(?:ql)?:\/\/[^:/\s]+:)[^@\s]+@/gi, '$1[REDACTED]@'],
+  // Well-known token formats, wherever they appear (Slack, GitHub, Linear, Stripe, Patchbay's own).
+  [/\b(xox[abpors]|xapp)-[A-Za-z0-9-]{8,}/g, '$1-[REDACTED]'],
+  [/\b(gh[pousr]_|github_pat_|lin_api_|lin_oauth_|sk_live_|sk_test_|rk_live_|whsec_|pb_)[A-Za-z0-9_]{8,}/g, '$1[REDACTED]'],
 ];
 
 /** Masks secrets that appear inside free text. Used for log messages, errors and anything shown to users. */
