@@ -7,7 +7,7 @@
  * (/slack/install → Slack → /slack/oauth_redirect) through Bolt's installer and a Postgres
  * installation store (installation-store.ts). With token rotation enabled on the Slack app,
  * the installer refreshes a bot token that expires within two hours on its next use and
- * stores the new one; concurrent uses of one team in this process share one refresh.
+ * stores the new one; uses of one team share one refresh, within a process and across processes.
  */
 import { App, ExpressReceiver, SocketModeReceiver, webApi, type AuthorizeResult, type ExpressReceiverOptions, type Installation } from '@slack/bolt';
 import type { Express, Request, Response } from 'express';
@@ -47,6 +47,22 @@ export type SlackBot = {
   /** Resolves when no delivery is in flight (tests, graceful shutdown). */
   idle(): Promise<void>;
 };
+
+/**
+ * Runs `fn` holding a Postgres advisory lock for one installation. The installer re-reads the
+ * installation inside `fn`, so a process that waited finds the token another one just
+ * refreshed instead of spending the (single-use) refresh token again.
+ */
+async function withInstallationLock<T>(rt: Runtime, key: string, fn: () => Promise<T>): Promise<T> {
+  const client = await rt.db.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [`slack-installation:${key}`]);
+    return await fn();
+  } finally {
+    await client.query('select pg_advisory_unlock(hashtext($1))', [`slack-installation:${key}`]).catch(() => {});
+    client.release();
+  }
+}
 
 /** Whether the environment configures the Slack app (the config schema checks the combinations). */
 export function slackConfigured(config: Config): boolean {
@@ -124,7 +140,9 @@ export function createSlackBot(rt: Runtime): SlackBot {
     ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger, ...oauthOptions })
     : new ExpressReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, endpoints: { events: EVENTS_PATH }, logger, ...oauthOptions });
 
-  // One refresh per team at a time in this process, shared by requests and alert jobs.
+  // One refresh per team at a time: shared by concurrent uses in this process, and serialised
+  // across processes (server and workers) by a Postgres advisory lock, because a rotated
+  // refresh token works once — two processes refreshing together would lose the installation.
   let authorizer: Authorizer | null = null;
   const installer = receiver.installer;
   if (installer) {
@@ -134,7 +152,7 @@ export function createSlackBot(rt: Runtime): SlackBot {
       const key = `${source.isEnterpriseInstall ? 'E' : 'T'}:${source.enterpriseId ?? ''}:${source.teamId ?? ''}`;
       let call = flights.get(key);
       if (!call) {
-        call = original(source).finally(() => flights.delete(key));
+        call = withInstallationLock(rt, key, () => original(source)).finally(() => flights.delete(key));
         flights.set(key, call);
       }
       return call;

@@ -111,6 +111,23 @@ describe('OAuth install', () => {
   });
 });
 
+describe('token rotation across processes', () => {
+  it('two processes needing a fresh token at once spend the single-use refresh token once', async () => {
+    const { createSlackBot } = await import('../../bots/slack/app.ts');
+    // Two bots = two installers with their own in-process de-duplication, as in a server and a worker.
+    const [a, b] = [createSlackBot(t.app.pb.rt), createSlackBot(t.app.pb.rt)];
+    await sql(t.app.dbUrl, `update chat_teams set installation = jsonb_set(installation, '{bot,expiresAt}', to_jsonb(extract(epoch from now())::int - 5)) where external_id = $1`, [TEAM]);
+    const before = t.fake.callsTo('oauth.v2.access').filter((c) => c.body.grant_type === 'refresh_token').length;
+    const source = { teamId: TEAM, isEnterpriseInstall: false };
+    const [ra, rb] = await Promise.all([a.receiver.installer!.authorize(source), b.receiver.installer!.authorize(source)]);
+    const refreshes = t.fake.callsTo('oauth.v2.access').filter((c) => c.body.grant_type === 'refresh_token').slice(before);
+    expect(refreshes).toHaveLength(1);
+    expect(ra.botToken).toBe(rb.botToken);
+    expect(secretsOf((await teamRow())!).botToken).toBe(ra.botToken);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+});
+
 describe('uninstalling and revoking', () => {
   it('deactivates the team and its alert subscriptions on app_uninstalled, once however often Slack retries', async () => {
     await linkTeam(t, INSTALLER);
