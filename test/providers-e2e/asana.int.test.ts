@@ -122,17 +122,17 @@ describe('Asana through the admin API (OAuth 2.0 + PKCE)', () => {
   });
 
   it('a code Asana refuses (invalid_grant) connects nothing and says so', async () => {
-    const before = (await e2e.rows('asana')).length;
-    const { params } = await e2e.startOAuth({ provider: 'asana', displayName: 'Asana two' });
-    nock('https://app.asana.com')
-      .post('/-/oauth_token')
-      .reply(400, { error: 'invalid_grant', error_description: 'The `code` is invalid or has expired.' }, { 'content-type': 'application/json' });
-    const page = await e2e.callback({ code: 'asana-stale-code-0000', state: params.state! });
-    expect(page.status).toBe(400);
-    expect(page.html).toContain('Asana authorization failed');
-    expect(page.html).toContain('Nothing was connected');
-    expect(await e2e.rows('asana')).toHaveLength(before);
-    expect(await e2e.lastAuthorizationFailure()).toMatchObject({ reason: 'provider_auth_failed' });
+    await e2e.expectRefusedCode({
+      provider: 'asana',
+      name: 'Asana',
+      displayName: 'Asana two',
+      code: 'asana-stale-code-0000',
+      refuse: () => {
+        nock('https://app.asana.com')
+          .post('/-/oauth_token')
+          .reply(400, { error: 'invalid_grant', error_description: 'The `code` is invalid or has expired.' }, { 'content-type': 'application/json' });
+      },
+    });
   });
 
   it('no token, code or client secret in any API body, page, log line or log/event/audit row', async () => {

@@ -126,17 +126,17 @@ describe('Google Calendar through the admin API (Google OAuth, offline access, P
   });
 
   it('a code Google refuses (invalid_grant) connects nothing and says so', async () => {
-    const before = (await e2e.rows('google-calendar')).length;
-    const { params } = await e2e.startOAuth({ provider: 'google-calendar', displayName: 'Calendar two' });
-    nock('https://oauth2.googleapis.com')
-      .post('/token')
-      .reply(400, { error: 'invalid_grant', error_description: 'Bad Request' }, { 'content-type': 'application/json; charset=utf-8' });
-    const page = await e2e.callback({ code: '4/0AY0e-stale-code', state: params.state! });
-    expect(page.status).toBe(400);
-    expect(page.html).toContain('Google Calendar authorization failed');
-    expect(page.html).toContain('Nothing was connected');
-    expect(await e2e.rows('google-calendar')).toHaveLength(before);
-    expect(await e2e.lastAuthorizationFailure()).toMatchObject({ reason: 'provider_auth_failed' });
+    await e2e.expectRefusedCode({
+      provider: 'google-calendar',
+      name: 'Google Calendar',
+      displayName: 'Calendar two',
+      code: '4/0AY0e-stale-code',
+      refuse: () => {
+        nock('https://oauth2.googleapis.com')
+          .post('/token')
+          .reply(400, { error: 'invalid_grant', error_description: 'Bad Request' }, { 'content-type': 'application/json; charset=utf-8' });
+      },
+    });
   });
 
   it('no token, code or client secret in any API body, page, log line or log/event/audit row', async () => {

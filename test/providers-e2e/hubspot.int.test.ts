@@ -125,22 +125,23 @@ describe('HubSpot through the admin API (OAuth 2.0 + PKCE)', () => {
   });
 
   it('a code HubSpot refuses (BAD_AUTH_CODE) connects nothing and says so', async () => {
-    const before = (await e2e.rows('hubspot')).length;
-    const { params } = await e2e.startOAuth({ provider: 'hubspot', displayName: 'HubSpot two' });
-    // HubSpot's token endpoint errors carry `status`/`message`, not RFC 6749's `error`.
-    nock('https://api.hubapi.com')
-      .post('/oauth/v1/token')
-      .reply(
-        400,
-        { status: 'BAD_AUTH_CODE', message: 'missing or unknown auth code', correlationId: 'aeb5f871-7f07-4993-9211-075dc63e7cbf' },
-        { 'content-type': 'application/json;charset=utf-8' },
-      );
-    const page = await e2e.callback({ code: 'na1-stale-code-0000', state: params.state! });
-    expect(page.status).toBe(400);
-    expect(page.html).toContain('HubSpot authorization failed');
+    const page = await e2e.expectRefusedCode({
+      provider: 'hubspot',
+      name: 'HubSpot',
+      displayName: 'HubSpot two',
+      code: 'na1-stale-code-0000',
+      refuse: () => {
+        // HubSpot's token endpoint errors carry `status`/`message`, not RFC 6749's `error`.
+        nock('https://api.hubapi.com')
+          .post('/oauth/v1/token')
+          .reply(
+            400,
+            { status: 'BAD_AUTH_CODE', message: 'missing or unknown auth code', correlationId: 'aeb5f871-7f07-4993-9211-075dc63e7cbf' },
+            { 'content-type': 'application/json;charset=utf-8' },
+          );
+      },
+    });
     expect(page.html).toContain('missing or unknown auth code');
-    expect(await e2e.rows('hubspot')).toHaveLength(before);
-    expect(await e2e.lastAuthorizationFailure()).toMatchObject({ reason: 'provider_auth_failed' });
   });
 
   it('a refresh HubSpot refuses (BAD_REFRESH_TOKEN) errors the connection with "Reconnect" instead of retrying forever', async () => {

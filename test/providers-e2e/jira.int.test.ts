@@ -136,17 +136,17 @@ describe('Jira Cloud through the admin API (OAuth 2.0 3LO)', () => {
   });
 
   it('a code Atlassian refuses (invalid_grant) connects nothing and says so', async () => {
-    const before = (await e2e.rows('jira')).length;
-    const { params } = await e2e.startOAuth({ provider: 'jira', displayName: 'Jira two' });
-    nock('https://auth.atlassian.com')
-      .post('/oauth/token')
-      .reply(403, { error: 'invalid_grant', error_description: 'Invalid authorization code' }, { 'content-type': 'application/json' });
-    const page = await e2e.callback({ code: 'jira-stale-code-0000', state: params.state! });
-    expect(page.status).toBe(400);
-    expect(page.html).toContain('Jira Cloud authorization failed');
-    expect(page.html).toContain('Nothing was connected');
-    expect(await e2e.rows('jira')).toHaveLength(before);
-    expect(await e2e.lastAuthorizationFailure()).toMatchObject({ reason: 'provider_auth_failed' });
+    await e2e.expectRefusedCode({
+      provider: 'jira',
+      name: 'Jira Cloud',
+      displayName: 'Jira two',
+      code: 'jira-stale-code-0000',
+      refuse: () => {
+        nock('https://auth.atlassian.com')
+          .post('/oauth/token')
+          .reply(403, { error: 'invalid_grant', error_description: 'Invalid authorization code' }, { 'content-type': 'application/json' });
+      },
+    });
   });
 
   it('no token, code or client secret in any API body, page, log line or log/event/audit row', async () => {

@@ -128,17 +128,17 @@ describe('Linear through the admin API — OAuth 2.0 + PKCE', () => {
   });
 
   it('a code Linear refuses (invalid_grant) connects nothing and says so', async () => {
-    const before = (await e2e.rows('linear')).length;
-    const { params } = await e2e.startOAuth({ provider: 'linear', displayName: 'Linear OAuth two' });
-    nock('https://api.linear.app')
-      .post('/oauth/token')
-      .reply(400, { error: 'invalid_grant', error_description: 'Invalid authorization code' }, { 'content-type': 'application/json' });
-    const page = await e2e.callback({ code: 'linear-stale-code-0000', state: params.state! });
-    expect(page.status).toBe(400);
-    expect(page.html).toContain('Linear authorization failed');
-    expect(page.html).toContain('Nothing was connected');
-    expect(await e2e.rows('linear')).toHaveLength(before);
-    expect(await e2e.lastAuthorizationFailure()).toMatchObject({ reason: 'provider_auth_failed' });
+    await e2e.expectRefusedCode({
+      provider: 'linear',
+      name: 'Linear',
+      displayName: 'Linear OAuth two',
+      code: 'linear-stale-code-0000',
+      refuse: () => {
+        nock('https://api.linear.app')
+          .post('/oauth/token')
+          .reply(400, { error: 'invalid_grant', error_description: 'Invalid authorization code' }, { 'content-type': 'application/json' });
+      },
+    });
   });
 });
 

@@ -61,6 +61,12 @@ export type E2E = {
   lastAuthorizationFailure(): Promise<{ reason: string; message: string } | undefined>;
   /** Decrypts a row's credentials (to check they are the provider's tokens, stored encrypted). */
   decrypt(ciphertext: string): unknown;
+  /**
+   * Starts an authorization, lets `refuse` set up the provider's refusal of the code, runs the
+   * callback and checks what the person and the chat see: a 400 page titled `<Name> authorization
+   * failed` saying nothing was connected, no new row, and a failure event. Returns the page.
+   */
+  expectRefusedCode(opts: { provider: string; name: string; displayName: string; code: string; refuse: () => void }): Promise<{ status: number; html: string }>;
   /** Fails when any secret appears in an API body, a callback page, a log line, or a log/event/audit row. */
   expectNoSecrets(secrets: string[]): Promise<void>;
   close(): Promise<void>;
@@ -82,7 +88,7 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
     }
     return { status: res.status, text, body };
   };
-  return {
+  const e2e: E2E = {
     app,
     seen,
     call,
@@ -116,6 +122,18 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
     decrypt(ciphertext) {
       return app.pb.rt.vault.decrypt<unknown>(ciphertext);
     },
+    async expectRefusedCode({ provider, name, displayName, code, refuse }) {
+      const before = (await e2e.rows(provider)).length;
+      const { params } = await e2e.startOAuth({ provider, displayName });
+      refuse();
+      const page = await e2e.callback({ code, state: params.state! });
+      expect(page.status).toBe(400);
+      expect(page.html).toContain(`${name} authorization failed`);
+      expect(page.html).toContain('Nothing was connected');
+      expect(await e2e.rows(provider)).toHaveLength(before);
+      expect(await e2e.lastAuthorizationFailure()).toMatchObject({ reason: 'provider_auth_failed' });
+      return page;
+    },
     async expectNoSecrets(secrets) {
       const stored = await sql<{ t: string }>(
         app.dbUrl,
@@ -138,6 +156,7 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
       await app.close();
     },
   };
+  return e2e;
 }
 
 /** The HTML page escapes its text; compare against the escaped form. */

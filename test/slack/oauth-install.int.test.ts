@@ -118,7 +118,7 @@ describe('token rotation across processes', () => {
     const [a, b] = [createSlackBot(t.app.pb.rt), createSlackBot(t.app.pb.rt)];
     await sql(t.app.dbUrl, `update chat_teams set installation = jsonb_set(installation, '{bot,expiresAt}', to_jsonb(extract(epoch from now())::int - 5)) where external_id = $1`, [TEAM]);
     const before = t.fake.callsTo('oauth.v2.access').filter((c) => c.body.grant_type === 'refresh_token').length;
-    const source = { teamId: TEAM, isEnterpriseInstall: false };
+    const source = { teamId: TEAM, enterpriseId: undefined, isEnterpriseInstall: false };
     const [ra, rb] = await Promise.all([a.receiver.installer!.authorize(source), b.receiver.installer!.authorize(source)]);
     const refreshes = t.fake.callsTo('oauth.v2.access').filter((c) => c.body.grant_type === 'refresh_token').slice(before);
     expect(refreshes).toHaveLength(1);
