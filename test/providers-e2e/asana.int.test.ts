@@ -5,7 +5,7 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version.ts';
-import { formOf, REDIRECT_URI, received, s256, startE2E, type E2E } from './support.ts';
+import { REDIRECT_URI, expectPkceBodyAuthExchange, formOf, received, startE2E, type E2E } from './support.ts';
 
 const CLIENT_ID = '1204567890123456';
 const CLIENT_SECRET = 'asana-client-secret-7f3e9a1b2c';
@@ -61,19 +61,7 @@ describe('Asana through the admin API (OAuth 2.0 + PKCE)', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('Asana is connected as Greg Sanchez');
 
-    expect(token).toHaveLength(1);
-    expect(token[0]!.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
-    expect(token[0]!.headers.get('authorization')).toBeNull(); // client auth in the body
-    const form = formOf(token[0]!.body);
-    expect(form).toEqual({
-      grant_type: 'authorization_code',
-      code: CODE,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: expect.any(String),
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-    });
-    expect(s256(form.code_verifier!)).toBe(params.code_challenge);
+    expectPkceBodyAuthExchange(token, { code: CODE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, challenge: params.code_challenge });
 
     expect(whoami).toHaveLength(1);
     expect(whoami[0]!.headers.get('authorization')).toBe(`Bearer ${ACCESS}`);

@@ -4,7 +4,7 @@
  */
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formOf, REDIRECT_URI, received, s256, startE2E, type E2E } from './support.ts';
+import { REDIRECT_URI, expectPkceBodyAuthExchange, received, startE2E, type E2E } from './support.ts';
 
 const CLIENT_ID = '1234567890-abc123def456.apps.googleusercontent.com';
 const CLIENT_SECRET = 'GOCSPX-google-client-secret-0123';
@@ -70,19 +70,7 @@ describe('Google Calendar through the admin API (Google OAuth, offline access, P
     expect(page.status).toBe(200);
     expect(page.html).toContain('Google Calendar is connected as ada@example.com');
 
-    expect(token).toHaveLength(1);
-    expect(token[0]!.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
-    expect(token[0]!.headers.get('authorization')).toBeNull();
-    const form = formOf(token[0]!.body);
-    expect(form).toEqual({
-      grant_type: 'authorization_code',
-      code: CODE,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: expect.any(String),
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-    });
-    expect(s256(form.code_verifier!)).toBe(params.code_challenge);
+    expectPkceBodyAuthExchange(token, { code: CODE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, challenge: params.code_challenge });
 
     expect(whoami).toHaveLength(1);
     expect(whoami[0]!.headers.get('authorization')).toBe(`Bearer ${ACCESS}`);

@@ -4,7 +4,7 @@
  */
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formOf, REDIRECT_URI, received, s256, startE2E, type E2E } from './support.ts';
+import { REDIRECT_URI, expectPkceBodyAuthExchange, formOf, received, startE2E, type E2E } from './support.ts';
 
 const CLIENT_ID = '5fd0a1b2-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
 const CLIENT_SECRET = 'hubspot-client-secret-9f8e7d6c5b4a';
@@ -64,19 +64,7 @@ describe('HubSpot through the admin API (OAuth 2.0 + PKCE)', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('HubSpot is connected as demo.hubspot.com');
 
-    expect(token).toHaveLength(1);
-    expect(token[0]!.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
-    expect(token[0]!.headers.get('authorization')).toBeNull();
-    const form = formOf(token[0]!.body);
-    expect(form).toEqual({
-      grant_type: 'authorization_code',
-      code: CODE,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: expect.any(String),
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-    });
-    expect(s256(form.code_verifier!)).toBe(params.code_challenge);
+    expectPkceBodyAuthExchange(token, { code: CODE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, challenge: params.code_challenge });
 
     // The token is the path parameter; the metadata endpoint takes no Authorization header.
     expect(whoami).toHaveLength(1);

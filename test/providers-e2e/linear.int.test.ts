@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linear } from '../../src/providers/linear/index.ts';
 import { VIEWER_QUERY } from '../../src/providers/linear/connector.ts';
 import { errorBody } from '../helpers/app.ts';
-import { formOf, REDIRECT_URI, received, s256, startE2E, type E2E } from './support.ts';
+import { REDIRECT_URI, expectPkceBodyAuthExchange, formOf, received, startE2E, type E2E } from './support.ts';
 
 const CLIENT_ID = 'b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6';
 const CLIENT_SECRET = 'linear-client-secret-0f1e2d3c4b5a6978';
@@ -72,19 +72,7 @@ describe('Linear through the admin API — OAuth 2.0 + PKCE', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('Linear is connected as Ada Lovelace');
 
-    expect(token).toHaveLength(1);
-    expect(token[0]!.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
-    expect(token[0]!.headers.get('authorization')).toBeNull();
-    const form = formOf(token[0]!.body);
-    expect(form).toEqual({
-      grant_type: 'authorization_code',
-      code: CODE,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: expect.any(String),
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-    });
-    expect(s256(form.code_verifier!)).toBe(params.code_challenge);
+    expectPkceBodyAuthExchange(token, { code: CODE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, challenge: params.code_challenge });
 
     expect(whoami).toHaveLength(1);
     expect(whoami[0]!.headers.get('authorization')).toBe(`Bearer ${ACCESS}`);

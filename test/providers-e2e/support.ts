@@ -159,6 +159,27 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
   return e2e;
 }
 
+/**
+ * The code exchange of a PKCE provider with client authentication in the body: one form-encoded
+ * request, no Authorization header, exactly the RFC 6749 fields, and a verifier whose S256 is the
+ * challenge that went into the authorize URL.
+ */
+export function expectPkceBodyAuthExchange(token: Received[], opts: { code: string; clientId: string; clientSecret: string; challenge: string | undefined }): void {
+  expect(token).toHaveLength(1);
+  expect(token[0]!.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
+  expect(token[0]!.headers.get('authorization')).toBeNull();
+  const form = formOf(token[0]!.body);
+  expect(form).toEqual({
+    grant_type: 'authorization_code',
+    code: opts.code,
+    redirect_uri: REDIRECT_URI,
+    code_verifier: expect.any(String),
+    client_id: opts.clientId,
+    client_secret: opts.clientSecret,
+  });
+  expect(s256(form.code_verifier!)).toBe(opts.challenge);
+}
+
 /** The HTML page escapes its text; compare against the escaped form. */
 export const htmlText = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
