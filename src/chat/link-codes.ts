@@ -3,8 +3,8 @@
  * runs `link <code>` within 30 minutes, once. Only a SHA-256 of the code is stored.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { authorize } from '../access/permissions.ts';
-import { auditOutsideTransaction, writeAudit } from '../audit/audit.ts';
+import { authorizeOrAudit } from '../access/authorize.ts';
+import { writeAudit } from '../audit/audit.ts';
 import type { Caller } from '../connections/service.ts';
 import { LinkCode } from '../entities/link-code.ts';
 import type { Runtime } from '../runtime.ts';
@@ -41,18 +41,13 @@ export type CreatedLinkCode = { code: string; expiresAt: Date };
 
 /** Creates a single-use code (Owner only; refusals audited). The code is returned here and never again. */
 export async function createLinkCode(rt: Runtime, caller: Caller): Promise<CreatedLinkCode> {
-  try {
-    authorize(caller.member.role, 'chat.link', 'Creating a chat link code');
-  } catch (err) {
-    await auditOutsideTransaction(rt, {
-      workspaceId: caller.workspaceId,
-      action: 'chat.link_code.create',
-      targetType: 'chat_link_code',
-      outcome: 'refused',
-      details: { reason: 'forbidden', role: caller.member.role },
-    });
-    throw err;
-  }
+  await authorizeOrAudit(rt, {
+    workspaceId: caller.workspaceId,
+    role: caller.member.role,
+    action: 'chat.link',
+    targetType: 'chat_link_code',
+    what: 'Creating a chat link code',
+  });
   const code = generate();
   const expiresAt = new Date(Date.now() + LINK_CODE_TTL_MINUTES * 60_000);
   await rt.em().transactional(async (tx) => {

@@ -20,8 +20,8 @@
  *   the platform, `externalId` = `platform:team:user`), so audit entries and events record the
  *   platform identity.
  */
-import { authorize, type Action } from '../access/permissions.ts';
-import { auditOutsideTransaction } from '../audit/audit.ts';
+import { authorizeOrAudit } from '../access/authorize.ts';
+import type { Action } from '../access/permissions.ts';
 import { effectiveRole, resolveChatUser } from '../chat/identity.ts';
 import { linkInstructions } from '../chat/link-codes.ts';
 import { externalIdOf, PLATFORM_NAMES } from '../chat/platforms.ts';
@@ -138,19 +138,14 @@ async function commandContext(base: BaseContext, actor: Actor): Promise<CommandC
     connections: new ConnectionService(rt),
     cmd: (text: string) => (base.prefix ? `${base.prefix} ${text}` : text),
     async authorize(action: Action, targetId?: string | null) {
-      try {
-        authorize(eff.role, action);
-      } catch (err) {
-        await auditOutsideTransaction(rt, {
-          workspaceId: workspace.id,
-          action,
-          targetType: 'chat_command',
-          targetId: targetId ?? null,
-          outcome: 'refused',
-          details: { reason: 'forbidden', role: eff.role, explicitRole: resolved.member.role, platformRole: resolved.platformRole },
-        });
-        throw err;
-      }
+      await authorizeOrAudit(rt, {
+        workspaceId: workspace.id,
+        role: eff.role,
+        action,
+        targetType: 'chat_command',
+        targetId: targetId ?? null,
+        details: { explicitRole: resolved.member.role, platformRole: resolved.platformRole },
+      });
     },
   };
 }

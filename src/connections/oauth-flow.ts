@@ -6,7 +6,7 @@
  * chat that started it can be told.
  */
 import { randomBytes } from 'node:crypto';
-import { authorize } from '../access/permissions.ts';
+import { authorizeOrAudit } from '../access/authorize.ts';
 import { auditOutsideTransaction } from '../audit/audit.ts';
 import { currentContext, runWithContext, type Via } from '../context.ts';
 import { Connection, type ConnectionMetadata } from '../entities/connection.ts';
@@ -36,19 +36,14 @@ export async function startAuthorization(
   input: { provider: string; connectionId?: string; displayName?: string; chatContext?: ChatContext },
 ): Promise<StartedAuthorization> {
   const action = input.connectionId ? 'connections.reconnect' : 'connections.connect';
-  try {
-    authorize(caller.member.role, action);
-  } catch (err) {
-    await auditOutsideTransaction(rt, {
-      workspaceId: caller.workspaceId,
-      action,
-      targetType: 'connection',
-      targetId: input.connectionId ?? null,
-      outcome: 'refused',
-      details: { reason: 'forbidden', provider: input.provider },
-    });
-    throw err;
-  }
+  await authorizeOrAudit(rt, {
+    workspaceId: caller.workspaceId,
+    role: caller.member.role,
+    action,
+    targetType: 'connection',
+    targetId: input.connectionId ?? null,
+    details: { provider: input.provider },
+  });
   const provider = getProvider(input.provider);
   if (!provider.definition.auth.oauth2) {
     throw new AppError(

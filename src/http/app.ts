@@ -6,8 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { authenticateToken } from '../access/api-tokens.ts';
-import { authorize } from '../access/permissions.ts';
-import { auditOutsideTransaction } from '../audit/audit.ts';
+import { authorizeOrAudit } from '../access/authorize.ts';
 import { currentContext, newCorrelationId, runWithContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -40,20 +39,13 @@ function mountRoute(router: express.Router, rt: Runtime, route: AnyRoute): void 
       const auth = res.locals.auth as AuthContext | undefined;
       if (route.auth !== false && !auth) throw new AppError('unauthenticated', 'Send `Authorization: Bearer <token>`.');
       if (route.permission && auth) {
-        try {
-          authorize(auth.member.role, route.permission);
-        } catch (err) {
-          // Denials are part of the audit trail, whichever door they came through.
-          await auditOutsideTransaction(rt, {
-            workspaceId: auth.workspaceId,
-            action: route.permission,
-            targetType: 'api',
-            targetId: route.operationId,
-            outcome: 'refused',
-            details: { reason: 'forbidden', role: auth.member.role },
-          });
-          throw err;
-        }
+        await authorizeOrAudit(rt, {
+          workspaceId: auth.workspaceId,
+          role: auth.member.role,
+          action: route.permission,
+          targetType: 'api',
+          targetId: route.operationId,
+        });
       }
       const params = route.params ? validate(route.params, req.params, 'params') : undefined;
       const query = route.query ? validate(route.query, req.query, 'query') : undefined;

@@ -1,4 +1,4 @@
-import { authorize } from '../access/permissions.ts';
+import { authorizeOrAudit } from '../access/authorize.ts';
 import { auditOutsideTransaction, writeAudit } from '../audit/audit.ts';
 import { Member, type IMember, type Role } from '../entities/member.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -9,12 +9,15 @@ export type MemberCaller = { workspaceId: string; member: IMember };
 /** Changes a member's role (Owner only). The last Owner cannot be demoted. Audited either way. */
 export async function changeRole(rt: Runtime, caller: MemberCaller, memberId: string, role: Role): Promise<IMember> {
   const audit = { workspaceId: caller.workspaceId, action: 'member.role', targetType: 'member', targetId: memberId };
-  try {
-    authorize(caller.member.role, 'members.manage', 'Changing roles');
-  } catch (err) {
-    await auditOutsideTransaction(rt, { ...audit, outcome: 'refused', details: { reason: 'forbidden', role } });
-    throw err;
-  }
+  await authorizeOrAudit(rt, {
+    workspaceId: caller.workspaceId,
+    role: caller.member.role,
+    action: 'members.manage',
+    targetType: 'member',
+    targetId: memberId,
+    what: 'Changing roles',
+    details: { newRole: role },
+  });
   try {
     return await rt.em().transactional(async (tx) => {
       const target = await tx.findOne(Member, { id: memberId, workspace: caller.workspaceId });
