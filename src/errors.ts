@@ -4,27 +4,40 @@
  * its own mapping.
  */
 
+/**
+ * Every error code, mapped once: to an HTTP status, to whether a job may retry it (only errors
+ * that say they are transient), and to how chat shows it (`icon`, and what follows the message:
+ * the command's usage, the correlation reference, or a hint to ask for a role). A 5xx never shows
+ * its message in chat: chat gets `generic` text and the reference instead.
+ */
+type ChatShape = { icon: string; then?: 'usage' | 'reference' | 'role'; generic?: string };
+type CodeSpec = { status: number; retry: boolean; chat: ChatShape };
+
+const usage = (icon = '⚠️'): ChatShape => ({ icon, then: 'usage' });
+const provider: ChatShape = { icon: '❌', then: 'reference' };
+const ourSide: ChatShape = { icon: '💥', then: 'reference', generic: 'Something went wrong on our side and nothing was changed.' };
+
 export const ERROR_CODES = {
-  validation_failed: { status: 400, retry: false },
-  malformed_json: { status: 400, retry: false },
-  unauthenticated: { status: 401, retry: false },
-  forbidden: { status: 403, retry: false },
-  not_found: { status: 404, retry: false },
-  route_not_found: { status: 404, retry: false },
-  method_not_allowed: { status: 405, retry: false },
-  conflict: { status: 409, retry: false },
-  invalid_transition: { status: 409, retry: false },
-  oauth_state_invalid: { status: 400, retry: false },
-  oauth_denied: { status: 400, retry: false },
-  payload_too_large: { status: 413, retry: false },
-  unsupported_media_type: { status: 415, retry: false },
-  provider_not_configured: { status: 422, retry: false },
-  provider_auth_failed: { status: 422, retry: false },
-  provider_error: { status: 502, retry: true },
-  rate_limited: { status: 429, retry: true },
-  service_unavailable: { status: 503, retry: true },
-  internal_error: { status: 500, retry: true },
-} as const satisfies Record<string, { status: number; retry: boolean }>;
+  validation_failed: { status: 400, retry: false, chat: usage() },
+  malformed_json: { status: 400, retry: false, chat: usage() },
+  unauthenticated: { status: 401, retry: false, chat: { icon: '🔒' } },
+  forbidden: { status: 403, retry: false, chat: { icon: '🚫', then: 'role' } },
+  not_found: { status: 404, retry: false, chat: { icon: '🔎' } },
+  route_not_found: { status: 404, retry: false, chat: { icon: '🔎' } },
+  method_not_allowed: { status: 405, retry: false, chat: { icon: '⚠️' } },
+  conflict: { status: 409, retry: false, chat: usage() },
+  invalid_transition: { status: 409, retry: false, chat: usage() },
+  oauth_state_invalid: { status: 400, retry: false, chat: { icon: '⚠️' } },
+  oauth_denied: { status: 400, retry: false, chat: { icon: '⚠️' } },
+  payload_too_large: { status: 413, retry: false, chat: { icon: '⚠️' } },
+  unsupported_media_type: { status: 415, retry: false, chat: { icon: '⚠️' } },
+  provider_not_configured: { status: 422, retry: false, chat: provider },
+  provider_auth_failed: { status: 422, retry: false, chat: provider },
+  provider_error: { status: 502, retry: true, chat: provider },
+  rate_limited: { status: 429, retry: true, chat: provider },
+  service_unavailable: { status: 503, retry: true, chat: provider },
+  internal_error: { status: 500, retry: false, chat: ourSide },
+} as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -70,11 +83,33 @@ function isDatabaseUnavailable(err: unknown): boolean {
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
 }
 
+/**
+ * A unique-constraint violation, from pg directly (SQLSTATE 23505) or wrapped by MikroORM
+ * (UniqueConstraintViolationException, which keeps the driver's error as fields or `cause`).
+ */
+export function uniqueViolationOf(err: unknown): { constraint: string | null } | null {
+  for (let e = err as { code?: unknown; constraint?: unknown; name?: unknown; cause?: unknown } | null, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    if (e.code === '23505' || e.name === 'UniqueConstraintViolationException') {
+      return { constraint: typeof e.constraint === 'string' ? e.constraint : null };
+    }
+    e = e.cause as typeof e;
+  }
+  return null;
+}
+
 /** Turns anything thrown into an AppError; unknown errors become internal_error without leaking their text. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (isDatabaseUnavailable(err)) {
     return new AppError('service_unavailable', 'The database is unavailable right now; try again in a moment.', { cause: err, retryAfterSeconds: 5 });
+  }
+  const unique = uniqueViolationOf(err);
+  if (unique) {
+    // A race another request won (two creates with one name): the caller's fault to resolve, not ours.
+    return new AppError('conflict', 'That already exists: another request created it first. Reload and try again.', {
+      cause: err,
+      details: unique.constraint ? { constraint: unique.constraint } : null,
+    });
   }
   return new AppError('internal_error', 'Something went wrong on our side. Quote the correlation id when you report it.', {
     cause: err,
@@ -86,7 +121,25 @@ export function httpStatusOf(err: AppError): number {
   return ERROR_CODES[err.code].status;
 }
 
-/** Job mapping: whether graphile-worker should retry a job that failed with this error. */
+/** Postgres errors worth another try: lock timeout, deadlock, serialization failure, too many connections. */
+const TRANSIENT_SQLSTATES = new Set(['55P03', '40P01', '40001', '53300', '57014']);
+/** Network failures that say nothing about the request itself. */
+const TRANSIENT_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Job mapping: whether an error says it is transient, so graphile-worker should retry the job
+ * with backoff. Only transient errors qualify (network, 5xx, rate limits, lock timeouts, the
+ * database being away); a programming error (TypeError, a failed assertion) is not retried
+ * indefinitely — the runner gives it a few attempts and then fails the job with its stack.
+ */
 export function isRetryable(err: unknown): boolean {
-  return err instanceof AppError ? ERROR_CODES[err.code].retry : true;
+  if (err instanceof AppError) return ERROR_CODES[err.code].retry;
+  if (isDatabaseUnavailable(err)) return true;
+  const e = err as { code?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && (TRANSIENT_SQLSTATES.has(e.code) || TRANSIENT_NET.has(e.code))) return true;
+  return e.cause !== undefined && e.cause !== err && isRetryable(e.cause);
 }
+
+/** Attempts a job gets when it fails with an error that is not known to be transient. */
+export const UNEXPECTED_ERROR_ATTEMPTS = 3;

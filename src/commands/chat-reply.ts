@@ -23,49 +23,30 @@ export function chatReplyOf(err: unknown, opts: ChatReplyOptions = {}): NeutralR
   const prefix = opts.prefix ?? '/integrations';
   const p = prefix ? `${prefix} ` : '';
   const cid = opts.correlationId ?? currentCorrelationId();
+  const shape = ERROR_CODES[e.code].chat;
+  // A 5xx's message is never shown: its text can describe internals. The reference finds the logs.
+  const message = 'generic' in shape ? shape.generic : e.message;
   const blocks: Block[] = [];
-  let text: string;
-  switch (e.code) {
-    case 'forbidden': {
+  let text = `${shape.icon} ${message}`;
+  switch ('then' in shape ? shape.then : undefined) {
+    case 'role': {
+      text += ' Nothing was changed.';
       const need = (e.details as { requiredRole?: string } | null)?.requiredRole;
-      text = `🚫 ${e.message} Nothing was changed.`;
       const hint = need ? ` Ask an Owner to grant you the role with ${code(`${p}role @you ${need === 'owner' ? 'owner' : 'admin'}`)}.` : '';
       blocks.push({ type: 'section', text: `${text}${hint}` });
       break;
     }
-    case 'validation_failed':
-    case 'malformed_json':
-    case 'invalid_transition':
-    case 'conflict': {
-      text = `⚠️ ${e.message}`;
+    case 'usage':
       blocks.push({ type: 'section', text });
       if (opts.command) blocks.push({ type: 'context', text: usageText(opts.command, prefix) });
       break;
-    }
-    case 'not_found': {
-      text = `🔎 ${e.message}`;
-      blocks.push({ type: 'section', text });
-      break;
-    }
-    case 'provider_auth_failed':
-    case 'provider_error':
-    case 'provider_not_configured':
-    case 'rate_limited':
-    case 'service_unavailable': {
-      const wait = e.retryAfterSeconds ? ` Try again in ${e.retryAfterSeconds} s.` : '';
-      text = `❌ ${e.message}${wait}`;
+    case 'reference':
+      if (e.retryAfterSeconds) text += ` Try again in ${e.retryAfterSeconds} s.`;
       blocks.push({ type: 'section', text }, { type: 'context', text: `Reference: ${code(cid)}` });
+      if ('generic' in shape) text += ` Quote this reference when you report it: ${cid}`;
       break;
-    }
-    default: {
-      if (ERROR_CODES[e.code].status < 500) {
-        text = `⚠️ ${e.message}`;
-        blocks.push({ type: 'section', text });
-        break;
-      }
-      text = `💥 Something went wrong on our side and nothing was changed. Quote this reference when you report it: ${cid}`;
-      blocks.push({ type: 'section', text: `💥 Something went wrong on our side and nothing was changed.` }, { type: 'context', text: `Reference: ${code(cid)}` });
-    }
+    default:
+      blocks.push({ type: 'section', text });
   }
   const out: NeutralReply = { ...ephemeral(text, blocks), error: { code: e.code } };
   const fieldErrors = fieldErrorsOf(e.details);

@@ -1,6 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { correlationId } from '../context.ts';
-import type { TaskName } from './task-list.ts';
+import type { z } from 'zod';
+import type { TaskName, tasks } from './task-list.ts';
+
+/** The payload a task accepts, from its zod schema: `enqueue` only type-checks with the right one. */
+export type PayloadOf<T extends TaskName> = z.input<(typeof tasks)[T]['payload']>;
 
 export type EnqueueOptions = {
   runAt?: Date;
@@ -17,13 +21,14 @@ export type EnqueueOptions = {
  * Queues a job with graphile-worker's SQL `add_job` on the caller's entity manager, so inside
  * `em.transactional` the job commits or rolls back with the change it belongs to.
  */
-export async function enqueue(
+export async function enqueue<T extends TaskName>(
   em: EntityManager,
-  task: TaskName,
-  payload: Record<string, unknown>,
+  task: T,
+  payload: PayloadOf<T>,
   opts: EnqueueOptions = {},
 ): Promise<void> {
-  const body = { ...payload, _correlationId: payload._correlationId ?? correlationId() };
+  // The correlation id rides along so the job's logs and events join the request's.
+  const body = { ...(payload as object), _correlationId: correlationId() };
   await em.execute(
     `select graphile_worker.add_job(
        ?::text, ?::json,

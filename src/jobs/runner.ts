@@ -2,9 +2,10 @@
  * Runs graphile-worker in this process. Every task is wrapped once here: payload re-validated,
  * correlation id restored, metrics and logs written, and the error mapped to retry or not.
  */
-import { parseCrontab, run, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { parseCrontab, run, type JobHelpers, type Runner, type Task, type TaskList } from 'graphile-worker';
 import { newCorrelationId, runWithContext } from '../context.ts';
-import { AppError, isRetryable } from '../errors.ts';
+import { AppError, isRetryable, UNEXPECTED_ERROR_ATTEMPTS } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
 import type { TaskDefinition } from './define-task.ts';
 import { crontab, tasks } from './task-list.ts';
@@ -42,19 +43,48 @@ function wrap(rt: Runtime, def: TaskDefinition<any>): Task {
         await def.run(parsed.data, { rt, em: rt.em(), logger, helpers, correlationId });
         rt.metrics.jobs.inc({ task: def.identifier, outcome: 'success' });
       } catch (err) {
-        const retry = isRetryable(err) && helpers.job.attempts < helpers.job.max_attempts;
-        rt.metrics.jobs.inc({ task: def.identifier, outcome: retry ? 'retry' : 'failed' });
-        if (!isRetryable(err)) {
-          logger.error({ err, code: err instanceof AppError ? err.code : undefined }, 'job failed permanently');
-          return;
-        }
-        logger.warn({ err }, retry ? 'job failed; will retry' : 'job failed on its last attempt');
-        throw err;
+        await handleFailure(rt, err, helpers, logger);
       } finally {
         end();
       }
     });
   };
+}
+
+/**
+ * The one place a failed job's error becomes "retry or not":
+ * - transient (`isRetryable`): rethrown, so graphile-worker retries with exponential backoff;
+ * - an expected, final AppError (not found, forbidden, bad input): logged, the job completes —
+ *   retrying cannot change the answer;
+ * - anything else is a bug: rethrown for a few attempts (it may depend on data that changes),
+ *   then the job is failed for good — kept in graphile-worker's table with its error — and its
+ *   stack is logged.
+ */
+async function handleFailure(rt: Runtime, err: unknown, helpers: JobHelpers, logger: Logger): Promise<void> {
+  const { attempts, max_attempts: maxAttempts, id } = helpers.job;
+  const task = helpers.job.task_identifier;
+  if (isRetryable(err)) {
+    const retry = attempts < maxAttempts;
+    rt.metrics.jobs.inc({ task, outcome: retry ? 'retry' : 'failed' });
+    logger.warn({ err }, retry ? 'job failed; will retry' : 'job failed on its last attempt');
+    throw err;
+  }
+  if (err instanceof AppError && err.code !== 'internal_error') {
+    rt.metrics.jobs.inc({ task, outcome: 'failed' });
+    logger.error({ err, code: err.code }, 'job failed permanently');
+    return;
+  }
+  const stack = err instanceof Error ? err.stack : String(err);
+  if (attempts < Math.min(UNEXPECTED_ERROR_ATTEMPTS, maxAttempts)) {
+    rt.metrics.jobs.inc({ task, outcome: 'retry' });
+    logger.error({ err, stack }, 'job failed with an unexpected error; will retry a few times');
+    throw err;
+  }
+  // Cap the job's attempts at this one, so graphile-worker records it as permanently failed.
+  await helpers.withPgClient((c) => c.query('update graphile_worker._private_jobs set max_attempts = attempts where id = $1', [id])).catch(() => {});
+  rt.metrics.jobs.inc({ task, outcome: 'failed' });
+  logger.error({ err, stack, attempts }, 'job failed permanently: unexpected error (a bug); see the stack');
+  throw err;
 }
 
 /** Unlocks jobs whose lock is older than the lease: their worker died (graphile-worker waits 4 hours). */
