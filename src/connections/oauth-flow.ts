@@ -17,7 +17,7 @@ import { recordEvent } from '../events/record.ts';
 import { scrubText } from '../logger.ts';
 import { buildAuthorizeUrl, createPkcePair, exchangeCode, oauthRedirectUri, requestedScopes } from '../providers/_shared/oauth.ts';
 import { resolveProviderUrls } from '../providers/_shared/urls.ts';
-import { connectorContext } from '../providers/context.ts';
+import { probeCredentials } from './provider-session.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { AccountInfo, Provider } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
@@ -202,9 +202,7 @@ export async function completeAuthorization(
         { code: query.code, redirectUri: row.redirectUri, requestedScopes: row.scopes, ...(verifierCt ? { codeVerifier: rt.vault.decrypt<string>(verifierCt) } : {}) },
         { logger: rt.logger },
       );
-      account = await provider.connector.test(
-        connectorContext({ config: rt.config, logger: rt.logger, provider, credentials, metadata: {}, overrides, oauthClient: client }),
-      );
+      account = await probeCredentials(rt, provider, credentials, overrides ? { urls: overrides } : {}, client);
     } catch (err) {
       const e = err instanceof AppError ? err : new AppError('provider_error', 'unexpected error', { cause: err });
       if (!(err instanceof AppError)) rt.logger.error({ err }, 'OAuth callback failed');

@@ -2,33 +2,33 @@
  * Keeping OAuth tokens fresh. Refreshes are serialised per connection with a Postgres advisory
  * lock, because rotating refresh tokens are single-use: two racing refreshes would burn the
  * token and lock the connection out. A refresh that finds another one just happened reuses it.
+ * A dead grant errors the connection through the lifecycle writer.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../errors.ts';
-import { ConnectionLog } from '../entities/connection-log.ts';
+import { withAdvisoryLock } from '../db/locks.ts';
 import { Connection } from '../entities/connection.ts';
-import { correlationId } from '../context.ts';
+import { AppError } from '../errors.ts';
 import { enqueue } from '../jobs/enqueue.ts';
-import { scrubText } from '../logger.ts';
 import { refreshToken } from '../providers/_shared/oauth.ts';
 import { resolveProviderUrls } from '../providers/_shared/urls.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { Credentials } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
+import { systemActor } from './actor.ts';
+import { loadCredentials } from './credentials.ts';
+import { writeConnectionLog } from './log.ts';
 import { oauthClientFor } from './oauth-apps.ts';
-import { ConnectionService } from './service.ts';
+import { markErrored } from './system-transitions.ts';
 
 /** Tokens are refreshed this long before they expire. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export type RefreshReason = 'expiring' | 'unauthorized' | 'keepalive' | 'scheduled';
 
 /** Queues the proactive refresh for a token (replacing any earlier schedule for the connection). */
 export async function scheduleRefresh(em: EntityManager, workspaceId: string, connectionId: string, expiresAt: Date): Promise<void> {
   const runAt = new Date(Math.max(Date.now() + 1_000, expiresAt.getTime() - REFRESH_MARGIN_MS));
   await enqueue(em, 'refresh_token', { connectionId, workspaceId }, { runAt, jobKey: `refresh_token:${connectionId}` });
-}
-
-function lockKey(connectionId: string): string {
-  return `refresh:${connectionId}`;
 }
 
 /**
@@ -40,44 +40,37 @@ export async function refreshConnectionToken(
   rt: Runtime,
   workspaceId: string,
   connectionId: string,
-  opts: { reason: 'expiring' | 'unauthorized' | 'keepalive' | 'scheduled'; force?: boolean },
+  opts: { reason: RefreshReason; force?: boolean },
 ): Promise<Credentials | null> {
   const requestedAt = Date.now();
-  const client = await rt.db.pool.connect();
-  try {
-    await client.query('select pg_advisory_lock(hashtext($1))', [lockKey(connectionId)]);
+  return await withAdvisoryLock(rt.db.pool, `refresh:${connectionId}`, async () => {
     const em = rt.em();
     const conn = await em.findOne(Connection, { id: connectionId, workspace: workspaceId });
     if (!conn || conn.status === 'disconnected') return null;
-    const service = new ConnectionService(rt);
-    const current = await service.credentialsOf(conn);
+    const current = await loadCredentials(rt, em, conn);
     if (current.type !== 'oauth2') return current;
     // Someone else refreshed while we waited for the lock: use theirs rather than burn a rotating token.
     if (conn.tokenRefreshedAt && conn.tokenRefreshedAt.getTime() >= requestedAt) return current;
-    if (!opts.force && conn.tokenExpiresAt && conn.tokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS && opts.reason !== 'keepalive') {
+    if (!opts.force && opts.reason !== 'keepalive' && conn.tokenExpiresAt && conn.tokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS) {
       return current;
     }
     const provider = getProvider(conn.providerSlug);
     const urls = resolveProviderUrls(provider, rt.config, conn.metadata.urls);
+    const ref = { workspaceId, connectionId };
     let fresh: Extract<Credentials, { type: 'oauth2' }>;
     try {
       const app = await oauthClientFor(rt, workspaceId, provider);
       fresh = await refreshToken(provider, urls, app, current, { logger: rt.logger });
     } catch (err) {
       const grantGone = err instanceof AppError && err.code === 'provider_auth_failed';
-      await em.transactional(async (tx) => {
-        tx.create(ConnectionLog, {
-          workspace: workspaceId,
-          connection: connectionId,
-          level: grantGone ? 'error' : 'warn',
-          kind: 'refresh',
-          message: `Token refresh failed: ${scrubText(err instanceof Error ? err.message : String(err))}`,
-          data: { reason: opts.reason, code: err instanceof AppError ? err.code : 'internal_error' },
-          correlationId: correlationId(),
-        });
+      await writeConnectionLog(rt.em(), ref, {
+        level: grantGone ? 'error' : 'warn',
+        kind: 'refresh',
+        message: `Token refresh failed: ${err instanceof Error ? err.message : String(err)}`,
+        data: { reason: opts.reason, code: err instanceof AppError ? err.code : 'internal_error' },
       });
       if (grantGone) {
-        await service.markErrored(workspaceId, connectionId, 'Authorization revoked — Reconnect.');
+        await markErrored(rt, systemActor(workspaceId, 'token refresh'), connectionId, 'Authorization revoked — Reconnect.');
         return null;
       }
       throw err;
@@ -88,21 +81,16 @@ export async function refreshConnectionToken(
       c.tokenExpiresAt = fresh.expiresAt ? new Date(fresh.expiresAt) : null;
       c.tokenRefreshedAt = new Date();
       c.metadata = { ...c.metadata, scopes: fresh.scopes.length ? fresh.scopes : c.metadata.scopes };
-      tx.create(ConnectionLog, {
-        workspace: workspaceId,
-        connection: connectionId,
+      await tx.flush();
+      await writeConnectionLog(tx, ref, {
         level: 'info',
         kind: 'refresh',
         message: `Access token refreshed (${opts.reason}).`,
+        plain: true,
         data: { reason: opts.reason, expiresAt: fresh.expiresAt ?? null },
-        correlationId: correlationId(),
       });
-      await tx.flush();
       if (c.tokenExpiresAt) await scheduleRefresh(tx, workspaceId, connectionId, c.tokenExpiresAt);
     });
     return fresh;
-  } finally {
-    await client.query('select pg_advisory_unlock(hashtext($1))', [lockKey(connectionId)]).catch(() => {});
-    client.release();
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import type { IConnection } from '../entities/connection.ts';
+import { getProvider } from '../providers/registry.ts';
 
 /** The public shape of a connection: what the API returns, events snapshot and chat renders. Never credentials. */
 export function connectionView(c: IConnection, providerName?: string) {
@@ -27,3 +28,14 @@ export function connectionView(c: IConnection, providerName?: string) {
 }
 
 export type ConnectionView = ReturnType<typeof connectionView>;
+
+/** The view with the provider's display name from the registry (a removed provider shows its slug). */
+export function viewOf(c: IConnection): ConnectionView {
+  let name: string | undefined;
+  try {
+    name = getProvider(c.providerSlug).definition.displayName;
+  } catch {
+    name = undefined;
+  }
+  return connectionView(c, name);
+}

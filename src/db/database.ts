@@ -11,6 +11,7 @@ import { dataDir, type Config } from '../config/index.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres, resolveDataDir, type EmbeddedDb } from './embedded.ts';
 import { createOrm, migrate, type Orm } from './orm.ts';
+import { withAdvisoryLock } from './locks.ts';
 
 export type Database = {
   url: string;
@@ -32,16 +33,11 @@ export function createPool(url: string, max: number, logger: Logger): pg.Pool {
 }
 
 export async function applyMigrations(orm: Orm, pool: pg.Pool, logger: Logger): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  await withAdvisoryLock(pool, MIGRATION_LOCK, async () => {
     const applied = await migrate(orm);
     if (applied.length) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
     await runMigrations({ pgPool: pool, logger: workerLogger(logger) });
-  } finally {
-    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-    client.release();
-  }
+  });
 }
 
 export async function openDatabase(

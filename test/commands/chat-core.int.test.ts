@@ -1,5 +1,7 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/connections/actor.ts';
+import { markErrored } from '../../src/connections/system-transitions.ts';
 import { Connection } from '../../src/entities/connection.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { memberWithToken } from '../helpers/members.ts';
@@ -263,7 +265,8 @@ describe('connections through chat', () => {
   });
 
   it('offers Reconnect instead of a duplicate when the provider’s connection is errored', async () => {
-    await sql(app.dbUrl, `update connections set status = 'errored', status_reason = 'Authentication failed' where id = $1`, [ids.hubspot]);
+    const [row] = await sql<{ workspace_id: string }>(app.dbUrl, 'select workspace_id from connections where id = $1', [ids.hubspot]);
+    await markErrored(app.pb.rt, systemActor(row!.workspace_id, 'test'), ids.hubspot, 'Authentication failed');
     const r = await c.final(ADMIN, 'connect hubspot');
     expect(c.text(r)).toMatch(/HubSpot \(HubSpot\) is errored: Authentication failed\. Reconnect it rather than adding a second HubSpot connection\./);
     expect(buttons(r)).toEqual([

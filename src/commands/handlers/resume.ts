@@ -11,7 +11,7 @@ const resume: Command = {
   permission: 'connections.resume',
   async run(ctx, line) {
     const c = await resolveConnection(ctx, line.args.join(' ') || undefined);
-    const { connection, warning } = await ctx.connections.resume(ctx.caller, ctx.workspace.id, c.id);
+    const { connection, warning } = await ctx.connections.resume(ctx.caller, c.id);
     const text = `▶️ ${mention(ctx.invocation.userId)} resumed ${bold(connection.displayName)}.`;
     const blocks: Block[] = [{ type: 'section', text: `${text}\n${connectionTitle(connection)}` }];
     if (warning) blocks.push({ type: 'context', text: `⚠️ ${warning}` });

@@ -18,7 +18,7 @@ const test: Command = {
     const who = mention(ctx.invocation.userId);
     // The provider may take seconds: acknowledge now, answer when it has.
     const followUp = (async () => {
-      const r = await ctx.connections.test(ctx.caller, ctx.workspace.id, c.id);
+      const r = await ctx.connections.test(ctx.caller, c.id);
       const name = bold(r.connection.displayName);
       let text: string;
       if (r.ok) {

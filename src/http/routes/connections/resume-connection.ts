@@ -14,7 +14,7 @@ export default defineRoute({
   params: idParams,
   responses: { 200: { description: 'Resumed', schema: z.object({ connection: connectionSchema, warning: z.string().optional() }) } },
   async handler({ rt, auth, params }) {
-    const result = await new ConnectionService(rt).resume({ workspaceId: auth.workspaceId, member: auth.member }, auth.workspaceId, params.id);
+    const result = await new ConnectionService(rt).resume({ workspaceId: auth.workspaceId, member: auth.member }, params.id);
     return { status: 200, body: result };
   },
 });

@@ -25,7 +25,7 @@ export default defineRoute({
     },
   },
   async handler({ rt, auth, params }) {
-    const result = await new ConnectionService(rt).test({ workspaceId: auth.workspaceId, member: auth.member }, auth.workspaceId, params.id);
+    const result = await new ConnectionService(rt).test({ workspaceId: auth.workspaceId, member: auth.member }, params.id);
     return { status: 200, body: result };
   },
 });
