@@ -17,6 +17,7 @@ import type { Runtime } from '../runtime.ts';
 import { systemActor } from './actor.ts';
 import { loadCredentials } from './credentials.ts';
 import { writeConnectionLog } from './log.ts';
+import { scrubText } from '../logger.ts';
 import { oauthClientFor } from './oauth-apps.ts';
 import { markErrored } from './system-transitions.ts';
 
@@ -66,7 +67,8 @@ export async function refreshConnectionToken(
       await writeConnectionLog(rt.em(), ref, {
         level: grantGone ? 'error' : 'warn',
         kind: 'refresh',
-        message: `Token refresh failed: ${err instanceof Error ? err.message : String(err)}`,
+        message: `Token refresh failed: ${scrubText(err instanceof Error ? err.message : String(err))}`,
+        plain: true, // the provider's words are scrubbed above; "Token refresh" itself is no secret
         data: { reason: opts.reason, code: err instanceof AppError ? err.code : 'internal_error' },
       });
       if (grantGone) {

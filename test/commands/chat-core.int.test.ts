@@ -266,7 +266,7 @@ describe('connections through chat', () => {
 
   it('offers Reconnect instead of a duplicate when the provider’s connection is errored', async () => {
     const [row] = await sql<{ workspace_id: string }>(app.dbUrl, 'select workspace_id from connections where id = $1', [ids.hubspot]);
-    await markErrored(app.pb.rt, systemActor(row!.workspace_id, 'test'), ids.hubspot, 'Authentication failed');
+    await markErrored(app.pb.rt, systemActor(row!.workspace_id, 'test'), ids.hubspot!, 'Authentication failed');
     const r = await c.final(ADMIN, 'connect hubspot');
     expect(c.text(r)).toMatch(/HubSpot \(HubSpot\) is errored: Authentication failed\. Reconnect it rather than adding a second HubSpot connection\./);
     expect(buttons(r)).toEqual([
