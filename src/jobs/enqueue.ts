@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { correlationId } from '../context.ts';
 import type { z } from 'zod';
-import type { TaskName, tasks } from './task-list.ts';
+import { tasks, type TaskName } from './task-list.ts';
 
 /** The payload a task accepts, from its zod schema: `enqueue` only type-checks with the right one. */
 export type PayloadOf<T extends TaskName> = z.input<(typeof tasks)[T]['payload']>;
@@ -27,6 +27,9 @@ export async function enqueue<T extends TaskName>(
   payload: PayloadOf<T>,
   opts: EnqueueOptions = {},
 ): Promise<void> {
+  // Checked here too: a bad payload fails the change that queued it, not a job hours later.
+  const def = (tasks as Record<string, { payload: z.ZodType } | undefined>)[task];
+  if (def) def.payload.parse(payload);
   // The correlation id rides along so the job's logs and events join the request's.
   const body = { ...(payload as object), _correlationId: correlationId() };
   await em.execute(
