@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, retry: true },
   service_unavailable: { status: 503, retry: true },
   internal_error: { status: 500, retry: true },
+  // A domain event that does not match its catalog schema: a programming error, retrying cannot help.
+  event_invalid: { status: 500, retry: false },
 } as const satisfies Record<string, { status: number; retry: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

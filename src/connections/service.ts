@@ -19,6 +19,7 @@ import {
 } from '../entities/connection.ts';
 import type { IMember } from '../entities/member.ts';
 import { AppError, notFound } from '../errors.ts';
+import type { EventDataInput, EventTypeOf } from '../events/catalog/index.ts';
 import { recordEvent } from '../events/record.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import { scrubText } from '../logger.ts';
@@ -33,6 +34,9 @@ import { connectionView, type ConnectionView } from './view.ts';
 
 /** Who is asking. Through what (api, slack, …) and the chat identity come from the request context. */
 export type Caller = { workspaceId: string; member: IMember };
+
+/** What a caller may add to a connection_connected event (e.g. the chat context that asked). */
+export type ConnectedEventExtras = Pick<EventDataInput<'connection_connected'>, 'chatContext'>;
 
 type Op = 'test' | 'pause' | 'resume' | 'rename' | 'reconnect' | 'disconnect';
 
@@ -153,7 +157,7 @@ export class ConnectionService {
       metadata: ConnectionMetadata;
       tokenExpiresAt?: Date | null;
       /** Extra facts for the connection_connected event (e.g. the chat context that asked). */
-      eventData?: Record<string, unknown>;
+      eventData?: ConnectedEventExtras;
     },
   ): Promise<IConnection> {
     try {
@@ -288,7 +292,7 @@ export class ConnectionService {
       c.pausedUntil = null;
       c.statusReason = null;
       await this.log(tx, c, warning ? 'warn' : 'info', 'status', `Resumed${caller ? ` by ${caller.member.displayName}` : ''}.${warning ? ` ${warning}` : ''}`);
-      await this.event(tx, c, 'connection_resumed', { previousStatus: 'paused', previousPausedBy, early: Boolean(warning) });
+      await this.event(tx, c, 'connection_resumed', { previousStatus: 'paused', previousPausedBy: previousPausedBy ?? null, resumedEarly: Boolean(warning) });
       return { auditDetails: warning ? { warning: 'rate_limit_window' } : {} };
     });
     return warning ? { connection, warning } : { connection };
@@ -362,7 +366,7 @@ export class ConnectionService {
       const before = c.displayName;
       c.displayName = name;
       await this.log(tx, c, 'info', 'rename', `Renamed from '${before}' to '${name}'.`);
-      await this.event(tx, c, 'connection_renamed', { previousName: before });
+      await this.event(tx, c, 'connection_renamed', { previousDisplayName: before });
       return { auditDetails: { from: before, to: name } };
     });
   }
@@ -398,7 +402,7 @@ export class ConnectionService {
   async completeReconnect(
     caller: Caller,
     id: string,
-    input: { credentials: Credentials; metadata: ConnectionMetadata; tokenExpiresAt?: Date | null; eventData?: Record<string, unknown> },
+    input: { credentials: Credentials; metadata: ConnectionMetadata; tokenExpiresAt?: Date | null; eventData?: ConnectedEventExtras },
   ): Promise<ConnectionView> {
     return await this.change(caller, caller.workspaceId, id, 'reconnect', async (tx, c) => {
       const previous = c.status;
@@ -669,8 +673,8 @@ export class ConnectionService {
     await tx.flush();
   }
 
-  private async event(tx: EntityManager, c: IConnection, type: string, data: Record<string, unknown>) {
+  private async event<T extends EventTypeOf<'connection'>>(tx: EntityManager, c: IConnection, type: T, data: EventDataInput<T>) {
     await tx.flush();
-    await recordEvent(tx, { workspaceId: c.workspace, type, entityType: 'connection', entityId: c.id, snapshot: this.view(c), data });
+    await recordEvent(tx, { workspaceId: c.workspace, type, entityId: c.id, snapshot: this.view(c), data });
   }
 }
