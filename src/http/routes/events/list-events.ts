@@ -1,6 +1,6 @@
 import { VIAS } from '../../../context.ts';
 import { DomainEvent } from '../../../entities/domain-event.ts';
-import { EVENT_TYPES, eventPayloadSchema } from '../../../events/catalog/index.ts';
+import { EVENT_TYPES, eventCatalog, eventPayloadSchema } from '../../../events/catalog/index.ts';
 import { defineRoute } from '../../route.ts';
 import { z } from '../../schemas.ts';
 import { idCursorQuery, idPage } from '../id-pagination.ts';
@@ -13,7 +13,7 @@ const envelope = {
   createdAt: z.iso.datetime(),
 };
 const pascal = (t: string) => t.replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
-const [firstType, ...otherTypes] = EVENT_TYPES.map((t) => eventPayloadSchema(t).extend(envelope).openapi(`${pascal(t)}Event`));
+const [firstType, ...otherTypes] = EVENT_TYPES.map((t) => eventPayloadSchema(t).extend(envelope).openapi(`${pascal(t)}Event`, { description: eventCatalog[t].description }));
 const eventSchema = z.discriminatedUnion('type', [firstType!, ...otherTypes]).openapi('DomainEvent');
 
 export default defineRoute({
