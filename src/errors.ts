@@ -37,6 +37,8 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, retry: true, chat: provider },
   service_unavailable: { status: 503, retry: true, chat: provider },
   internal_error: { status: 500, retry: false, chat: ourSide },
+  /** A domain event that does not match its catalog entry: a bug in the code recording it. */
+  event_invalid: { status: 500, retry: false, chat: ourSide },
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

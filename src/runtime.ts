@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from './config/index.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
-import { subscribers as registeredSubscribers, type Subscriber } from './events/subscribers.ts';
+import type { Subscriber } from './events/subscribers.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { loadVault, type Vault } from './vault/vault.ts';
 
@@ -25,14 +25,19 @@ export type Runtime = {
   em(): EntityManager;
 };
 
-export function createRuntime(config: Config, logger: Logger, db: Database): Runtime {
+export type RuntimeParts = {
+  /** Event subscribers, chosen by the composition root (src/main/lifecycle.ts). */
+  subscribers: Subscriber[];
+};
+
+export function createRuntime(config: Config, logger: Logger, db: Database, parts: RuntimeParts): Runtime {
   return {
     config,
     logger,
     db,
     metrics: createMetrics(),
     vault: loadVault(config, logger),
-    subscribers: [...registeredSubscribers],
+    subscribers: [...parts.subscribers],
     state: { workersRunning: false, shuttingDown: false, bots: [] },
     em: () => db.orm.em.fork() as EntityManager,
   };

@@ -9,6 +9,7 @@ import { AlertPost, type IAlertPost } from '../entities/alert-post.ts';
 import { AlertSubscription } from '../entities/alert-subscription.ts';
 import { DomainEvent } from '../entities/domain-event.ts';
 import { AppError } from '../errors.ts';
+import { toRecordedEvent } from '../events/stored.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import { scrubText, type Logger } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
@@ -34,11 +35,12 @@ export type DeliverContext = { rt: Runtime; em: EntityManager; logger: Logger; a
 
 export async function deliverAlert(p: PostAlertPayload, { rt, em, logger, attempt, maxAttempts }: DeliverContext): Promise<void> {
   const log = logger.child({ alert: p.renderer, eventId: p.eventId, platform: p.target.platform, team: p.target.teamId, channel: p.target.channelId });
-  const event = await em.findOne(DomainEvent, { id: p.eventId });
-  if (!event) {
+  const stored = await em.findOne(DomainEvent, { id: p.eventId });
+  if (!stored) {
     log.warn('alert dropped: its event no longer exists (pruned)');
     return;
   }
+  const event = toRecordedEvent(stored);
   if (p.subscriptionId) {
     const sub = await em.findOne(AlertSubscription, { id: p.subscriptionId });
     if (!sub?.active) {

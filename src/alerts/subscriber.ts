@@ -5,12 +5,11 @@
  * is alerted once per state change — a connection that stays errored is not alerted again.
  */
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
-import type { ConnectionView } from '../connections/view.ts';
 import { AlertPost, type AlertState } from '../entities/alert-post.ts';
 import { AlertSubscription, type IAlertSubscription } from '../entities/alert-subscription.ts';
 import type { ChatPlatform } from '../entities/chat-team.ts';
-import type { IDomainEvent } from '../entities/domain-event.ts';
-import type { Subscriber } from '../events/subscribers.ts';
+import type { ConnectionSnapshot, RecordedEvent } from '../events/catalog/index.ts';
+import { defineSubscriber } from '../events/subscribers.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import type { PostTarget } from './posters.ts';
 import { alertEventTypes, alertRenderers } from './renderers/index.ts';
@@ -68,7 +67,7 @@ async function lockedPost(em: EntityManager, subscriptionId: string, connectionI
   return row;
 }
 
-export async function handleAlertEvent(event: IDomainEvent, em: EntityManager): Promise<void> {
+export async function handleAlertEvent(event: RecordedEvent, em: EntityManager): Promise<void> {
   const connectionId = event.entityType === 'connection' ? event.entityId : null;
   if (event.type === 'connection_disconnected' && connectionId) {
     // Nothing to recover any more: close open states without a post.
@@ -78,7 +77,7 @@ export async function handleAlertEvent(event: IDomainEvent, em: EntityManager): 
   let subs: IAlertSubscription[] | undefined;
   const subscriptions = async () =>
     (subs ??= connectionId
-      ? await em.find(AlertSubscription, { workspace: event.workspace, active: true, $or: [{ connection: null }, { connection: connectionId }] })
+      ? await em.find(AlertSubscription, { workspace: event.workspaceId, active: true, $or: [{ connection: null }, { connection: connectionId }] })
       : []);
   for (const renderer of alertRenderers) {
     if (!renderer.types.includes(event.type)) continue;
@@ -134,16 +133,17 @@ export async function handleAlertEvent(event: IDomainEvent, em: EntityManager): 
   }
 }
 
-/** The outbox subscriber (registered in src/events/subscribers.ts). */
-export const alertSubscriber: Subscriber = {
+/** The outbox subscriber (registered at the composition root, src/main/lifecycle.ts). */
+export const alertSubscriber = defineSubscriber({
   name: 'alerts',
   types: alertEventTypes,
-  async handle(event, { em }) {
-    await handleAlertEvent(event, em);
+  async handle(events, { em }) {
+    // One transaction's events, in order: later ones see the alert states earlier ones opened.
+    for (const event of events) await handleAlertEvent(event, em);
   },
-};
+});
 
 /** The event snapshot of a connection event, as the renderers read it. */
-export function snapshotOf(event: IDomainEvent): ConnectionView | null {
-  return event.entityType === 'connection' ? (event.snapshot as unknown as ConnectionView) : null;
+export function snapshotOf(event: RecordedEvent): ConnectionSnapshot | null {
+  return event.entityType === 'connection' ? event.snapshot : null;
 }

@@ -16,7 +16,8 @@ import { auditOutsideTransaction, writeAudit } from '../audit/audit.ts';
 import { Connection, type AuthKind, type ConnectionMetadata, type ConnectionStatus, type IConnection } from '../entities/connection.ts';
 import type { Outcome } from '../entities/audit-log.ts';
 import { AppError, notFound, uniqueViolationOf } from '../errors.ts';
-import { recordEvent } from '../events/record.ts';
+import type { EventDataInput, EventTypeOf } from '../events/catalog/index.ts';
+import { recordEvent, type EventInput } from '../events/record.ts';
 import type { Credentials } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { isMember, type Actor, type Caller } from './actor.ts';
@@ -49,12 +50,25 @@ export const OPS: Record<Op, OpSpec> = {
   error: { permission: null, audit: 'connection.error', from: ['connected', 'paused'] },
 };
 
+type ConnectionEventType = EventTypeOf<'connection'>;
+
+/**
+ * A connection event as an operation declares it: typed by the event catalog, without
+ * `previousStatus`, which the writer fills in from the row it locked.
+ */
+export type ConnectionEvent = {
+  [T in ConnectionEventType]: { type: T; data: Omit<EventDataInput<T>, 'previousStatus'> };
+}[ConnectionEventType];
+
+/** Extra facts a connect or reconnect may carry on its connection_connected event. */
+export type ConnectedEventExtras = Pick<EventDataInput<'connection_connected'>, 'chatContext'>;
+
 /** What an operation changes, returned by its `apply`. Fields other than status are set by `apply` on the row. */
 export type Change = {
   /** The new status, if it changes (only the writer assigns it). */
   status?: ConnectionStatus;
   log?: LogLine | LogLine[];
-  events?: Array<{ type: string; data: Record<string, unknown> }>;
+  events?: ConnectionEvent[];
   audit?: { outcome?: Outcome; details?: Record<string, unknown> };
 };
 
@@ -137,7 +151,7 @@ export async function transition(rt: Runtime, actor: Actor, id: string, op: Op, 
     if (change.status) c.status = change.status;
     await tx.flush();
     for (const line of [change.log ?? []].flat()) await writeConnectionLog(tx, { workspaceId: c.workspace, connectionId: c.id }, line);
-    for (const e of change.events ?? []) await recordConnectionEvent(tx, c, e.type, { previousStatus, ...e.data });
+    for (const e of change.events ?? []) await recordConnectionEvent(tx, c, e, previousStatus);
     await writeAudit(tx, {
       workspaceId: actor.workspaceId,
       action: OPS[op].audit,
@@ -153,8 +167,10 @@ export async function transition(rt: Runtime, actor: Actor, id: string, op: Op, 
   return result;
 }
 
-async function recordConnectionEvent(tx: EntityManager, c: IConnection, type: string, data: Record<string, unknown>): Promise<void> {
-  await recordEvent(tx, { workspaceId: c.workspace, type, entityType: 'connection', entityId: c.id, snapshot: viewOf(c), data });
+async function recordConnectionEvent(tx: EntityManager, c: IConnection, e: ConnectionEvent, previousStatus: ConnectionStatus | null): Promise<void> {
+  // The catalog checks the whole event when it is recorded; the union cannot be narrowed here.
+  const data = { previousStatus, ...e.data } as EventDataInput<ConnectionEventType>;
+  await recordEvent(tx, { workspaceId: c.workspace, type: e.type, entityId: c.id, snapshot: viewOf(c), data } as EventInput<ConnectionEventType>);
 }
 
 export type NewConnection = {
@@ -164,8 +180,8 @@ export type NewConnection = {
   credentials: Credentials;
   metadata: ConnectionMetadata;
   tokenExpiresAt?: Date | null;
-  /** Extra facts for the connection_connected event (e.g. the chat context that asked). */
-  eventData?: Record<string, unknown>;
+  /** Extra facts for the connection_connected event (the chat context that asked). */
+  eventData?: ConnectedEventExtras;
 };
 
 /**
@@ -192,7 +208,7 @@ export async function insertConnection(rt: Runtime, caller: Caller, input: NewCo
       if (input.tokenExpiresAt) await scheduleRefresh(tx, conn.workspace, conn.id, input.tokenExpiresAt);
       const as = input.metadata.accountName ? ` as ${input.metadata.accountName}` : '';
       await writeConnectionLog(tx, { workspaceId: conn.workspace, connectionId: conn.id }, { level: 'info', kind: 'status', message: `Connected${as}.` });
-      await recordConnectionEvent(tx, conn, 'connection_connected', { previousStatus: null, ...input.eventData });
+      await recordConnectionEvent(tx, conn, { type: 'connection_connected', data: { ...input.eventData } }, null);
       await writeAudit(tx, {
         workspaceId: caller.workspaceId,
         action: 'connection.connect',

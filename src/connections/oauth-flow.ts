@@ -156,10 +156,9 @@ export async function completeAuthorization(
         await recordEvent(tx, {
           workspaceId: row.workspace,
           type: 'connection_authorization_failed',
-          entityType: 'oauth_authorization',
           entityId: row.id,
-          snapshot: { provider: provider.definition.slug, connectionId: row.connectionId ?? null },
-          data: { chatContext, reason, message },
+          snapshot: { id: row.id, provider: provider.definition.slug, connectionId: row.connectionId ?? null },
+          data: { chatContext, code: reason, message },
         });
       });
       await auditOutsideTransaction(rt, {

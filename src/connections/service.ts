@@ -15,7 +15,7 @@ import type { AccountInfo, Credentials, Provider } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { actorName, isMember, type Actor, type Caller } from './actor.ts';
 import { parseCredentialFields } from './credentials.ts';
-import { findConnection, insertConnection, precheck, transition, type NewConnection } from './lifecycle.ts';
+import { findConnection, insertConnection, precheck, transition, type ConnectedEventExtras, type NewConnection } from './lifecycle.ts';
 import { canRevoke, openSession, probeCredentials } from './provider-session.ts';
 import { scheduleRefresh } from './tokens.ts';
 import { viewOf, type ConnectionView } from './view.ts';
@@ -169,14 +169,14 @@ export class ConnectionService {
       if (c.pausedBy === 'rate_limit' && c.pausedUntil && c.pausedUntil > new Date()) {
         warning = `${c.displayName} was paused by the provider's rate limit until ${c.pausedUntil.toISOString()}; that window still applies at the provider, so calls may be limited again.`;
       }
-      const previousPausedBy = c.pausedBy;
+      const previousPausedBy = c.pausedBy ?? null;
       c.pausedBy = null;
       c.pausedUntil = null;
       c.statusReason = null;
       return {
         status: 'connected',
         log: { level: warning ? 'warn' : 'info', kind: 'status', message: `Resumed by ${actorName(actor)}.${warning ? ` ${warning}` : ''}` },
-        events: [{ type: 'connection_resumed', data: { previousPausedBy, early: Boolean(warning) } }],
+        events: [{ type: 'connection_resumed', data: { previousPausedBy, resumedEarly: Boolean(warning) } }],
         audit: { details: warning ? { warning: 'rate_limit_window' } : {} },
       };
     });
@@ -193,7 +193,7 @@ export class ConnectionService {
       c.displayName = name;
       return {
         log: { level: 'info', kind: 'rename', message: `Renamed from '${before}' to '${name}'.` },
-        events: [{ type: 'connection_renamed', data: { previousName: before } }],
+        events: [{ type: 'connection_renamed', data: { previousDisplayName: before } }],
         audit: { details: { from: before, to: name } },
       };
     });
@@ -223,7 +223,7 @@ export class ConnectionService {
   async completeReconnect(
     actor: Actor,
     id: string,
-    input: { credentials: Credentials; metadata: ConnectionMetadata; tokenExpiresAt?: Date | null; eventData?: Record<string, unknown> },
+    input: { credentials: Credentials; metadata: ConnectionMetadata; tokenExpiresAt?: Date | null; eventData?: ConnectedEventExtras },
   ): Promise<ConnectionView> {
     const { connection } = await transition(this.rt, actor, id, 'reconnect', async (c, tx) => {
       c.credentials = this.rt.vault.encrypt(input.credentials);

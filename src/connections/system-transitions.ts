@@ -45,7 +45,7 @@ export async function resumeAfterRateLimit(rt: Runtime, actor: SystemActor, id: 
     return {
       status: 'connected',
       log: { level: 'info', kind: 'status', message: 'Resumed: the rate-limit window has passed.' },
-      events: [{ type: 'connection_resumed', data: { previousPausedBy: 'rate_limit', early: false } }],
+      events: [{ type: 'connection_resumed', data: { previousPausedBy: 'rate_limit', resumedEarly: false } }],
     };
   });
   return skipped ? 'skipped' : 'resumed';

@@ -13,13 +13,15 @@ export const DomainEvent = defineEntity({
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     workspace: () => p.manyToOne(Workspace).mapToPk().deleteRule('cascade'),
-    /** `entity_action`, e.g. connection_paused. */
+    /** `entity_action`, e.g. connection_paused: a key of the event catalog (src/events/catalog/). */
     type: p.string(),
+    /** The catalog version of `type` the snapshot and data were written with. */
+    version: p.integer().default(1),
     entityType: p.string(),
     entityId: p.string(),
-    /** The entity as it was after the change (never secrets). */
+    /** The entity as it was after the change (never secrets), as parsed by the catalog. */
     snapshot: p.json<Record<string, unknown>>(),
-    /** Extra facts about the change (previous status, reason, …). */
+    /** Facts about the change (previous status, reason, …), as parsed by the catalog. */
     data: p.json<Record<string, unknown>>().nullable(),
     traceId: p.string(),
     actorMemberId: p.uuid().nullable(),
@@ -30,13 +32,20 @@ export const DomainEvent = defineEntity({
 });
 export type IDomainEvent = InferEntity<typeof DomainEvent>;
 
-/** Which subscriber has handled which event, so a retried dispatch never delivers twice. */
+/**
+ * Which subscriber has handled which transaction's events: one row per (transaction, subscriber),
+ * written in the same transaction as the subscriber's work, so a retried dispatch never delivers
+ * twice and a page of 500 changes costs one row, not 500.
+ */
 export const EventDelivery = defineEntity({
   name: 'EventDelivery',
   tableName: 'event_deliveries',
+  indexes: [{ properties: ['deliveredAt'] }],
   properties: {
-    event: () => p.manyToOne(DomainEvent).mapToPk().primary().deleteRule('cascade'),
+    txid: p.bigint('string').primary(),
     subscriber: p.string().primary(),
+    /** How many of the transaction's events matched the subscriber (for troubleshooting). */
+    eventCount: p.integer(),
     deliveredAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -2,30 +2,31 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainEvent, EventDelivery } from '../entities/domain-event.ts';
 import type { Logger } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
+import { toRecordedEvent } from './stored.ts';
 
 /**
- * Hands one transaction's events, in order, to every subscriber. A delivery is recorded in the
- * same transaction as the subscriber's work, so a retry skips what already succeeded; one
- * subscriber failing does not hold back the others, and the job is retried for it.
+ * Hands one committed transaction's events to every subscriber: each gets the events it wants,
+ * in order, as one batch in one transaction that also records one delivery row for
+ * (txid, subscriber), so a retry skips subscribers that already succeeded. One subscriber
+ * failing does not hold back the others; the job is retried for it.
  */
 export async function dispatchTransaction(rt: Runtime, em: EntityManager, txid: string, logger: Logger): Promise<void> {
-  const events = await em.find(DomainEvent, { txid }, { orderBy: { id: 'asc' } });
+  const rows = await em.find(DomainEvent, { txid }, { orderBy: { id: 'asc' } });
+  const events = rows.map(toRecordedEvent);
   let firstError: unknown;
   for (const sub of rt.subscribers) {
-    for (const event of events) {
-      if (sub.types !== '*' && !sub.types.includes(event.type)) continue;
-      try {
-        await em.fork().transactional(async (tx) => {
-          const done = await tx.findOne(EventDelivery, { event: event.id, subscriber: sub.name });
-          if (done) return;
-          await sub.handle(event, { em: tx, rt });
-          tx.create(EventDelivery, { event: event.id, subscriber: sub.name });
-        });
-      } catch (err) {
-        logger.warn({ err, subscriber: sub.name, eventId: event.id, type: event.type }, 'event subscriber failed; will retry');
-        firstError ??= err;
-        break; // keep this subscriber's events in order: the rest wait for the retry
-      }
+    const types = sub.types;
+    const batch = types === '*' ? events : events.filter((e) => types.includes(e.type));
+    if (!batch.length) continue;
+    try {
+      await em.fork().transactional(async (tx) => {
+        if (await tx.findOne(EventDelivery, { txid, subscriber: sub.name })) return;
+        await sub.handle(batch, { em: tx, rt });
+        tx.create(EventDelivery, { txid, subscriber: sub.name, eventCount: batch.length });
+      });
+    } catch (err) {
+      logger.warn({ err, subscriber: sub.name, txid, events: batch.length }, 'event subscriber failed; will retry');
+      firstError ??= err;
     }
   }
   if (firstError) throw firstError;

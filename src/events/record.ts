@@ -1,36 +1,58 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
 import { currentContext, correlationId } from '../context.ts';
-import { DomainEvent, type IDomainEvent } from '../entities/domain-event.ts';
+import { DomainEvent } from '../entities/domain-event.ts';
+import { AppError } from '../errors.ts';
 import { enqueue } from '../jobs/enqueue.ts';
+import { eventCatalog, type EventDataInput, type EventSnapshotInput, type EventType, type RecordedEvent } from './catalog/index.ts';
+import type { EventTypeDefinition } from './catalog/define.ts';
+import { toRecordedEvent } from './stored.ts';
 
-export type EventInput = {
+export type EventInput<T extends EventType> = {
   workspaceId: string;
-  /** `entity_action`, e.g. `connection_paused`. */
-  type: string;
-  entityType: string;
+  type: T;
   entityId: string;
-  snapshot: Record<string, unknown>;
-  data?: Record<string, unknown>;
+  snapshot: EventSnapshotInput<T>;
+  data: EventDataInput<T>;
 };
+
+/** Zod issues as the error's details: where and why, never the values (snapshots may be large). */
+function issuesOf(part: 'snapshot' | 'data', error: z.ZodError) {
+  return error.issues.map((i) => ({ path: [part, ...i.path.map(String)].join('.'), message: i.message }));
+}
 
 /**
  * Writes a domain event in the caller's transaction and makes sure that transaction queues one
  * dispatcher job (keyed by txid, so a page of hundreds of changes still queues one job).
+ * The snapshot and data are parsed by the catalog first: an event that does not match its
+ * schema throws `event_invalid` and writes nothing. What is stored is the parsed value
+ * (unknown keys stripped, defaults filled), so subscribers and customers see the declared shape.
  * Must be called inside `em.transactional`: an event outside a transaction could be lost or
  * outlive a rolled-back change.
  */
-export async function recordEvent(em: EntityManager, input: EventInput): Promise<IDomainEvent> {
-  if (!em.isInTransaction()) throw new Error('recordEvent must run inside em.transactional');
+export async function recordEvent<T extends EventType>(em: EntityManager, input: EventInput<T>): Promise<RecordedEvent<T>> {
+  if (!em.isInTransaction()) throw new AppError('internal_error', 'recordEvent must run inside em.transactional');
+  const def: EventTypeDefinition | undefined = Object.hasOwn(eventCatalog, input.type) ? eventCatalog[input.type] : undefined;
+  if (!def) throw new AppError('event_invalid', `Unknown event type '${String(input.type)}': declare it in src/events/catalog/.`, { details: { type: input.type } });
+  const snapshot = def.snapshot.safeParse(input.snapshot);
+  const data = def.data.safeParse(input.data);
+  if (!snapshot.success || !data.success) {
+    const details = [...(snapshot.success ? [] : issuesOf('snapshot', snapshot.error)), ...(data.success ? [] : issuesOf('data', data.error))];
+    throw new AppError('event_invalid', `Event '${def.type}' does not match its schema: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}.`, {
+      details: { type: def.type, issues: details },
+    });
+  }
   const [row] = await em.execute<Array<{ txid: string }>>('select txid_current()::text as txid');
   const txid = row!.txid;
   const actor = currentContext()?.actor;
   const event = em.create(DomainEvent, {
     workspace: input.workspaceId,
-    type: input.type,
-    entityType: input.entityType,
+    type: def.type,
+    version: def.version,
+    entityType: def.entityType,
     entityId: input.entityId,
-    snapshot: input.snapshot,
-    data: input.data ?? null,
+    snapshot: snapshot.data as Record<string, unknown>,
+    data: data.data as Record<string, unknown>,
     traceId: correlationId(),
     actorMemberId: actor?.memberId ?? null,
     via: actor?.via ?? 'system',
@@ -38,5 +60,6 @@ export async function recordEvent(em: EntityManager, input: EventInput): Promise
   });
   await em.flush();
   await enqueue(em, 'dispatch_events', { txid }, { jobKey: `dispatch_events:${txid}`, jobKeyMode: 'preserve_run_at' });
-  return event;
+  // Parsed above: this is the declared shape of T.
+  return toRecordedEvent(event) as RecordedEvent<T>;
 }

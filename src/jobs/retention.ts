@@ -20,8 +20,9 @@ export const retentionRules: RetentionRule[] = [
   { table: 'api_tokens', column: 'revoked_at', where: 'revoked_at is not null' },
   { table: 'connection_logs', column: 'created_at' },
   { table: 'audit_logs', column: 'created_at', keepDays: () => 365 },
-  // Events are kept as long as logs; their deliveries go with them (on delete cascade).
+  // Events are kept as long as logs, and their per-transaction deliveries with them.
   { table: 'domain_events', column: 'created_at' },
+  { table: 'event_deliveries', column: 'delivered_at' },
   // Pending authorizations live 10 minutes; keep a day for troubleshooting.
   { table: 'oauth_states', column: 'expires_at', keepDays: () => 1 },
   // Link codes live 30 minutes; keep used and expired ones a week for the audit trail.

@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { startSlack, type StartedSlack } from '../../bots/slack/index.ts';
+import { alertSubscriber } from '../alerts/subscriber.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase } from '../db/database.ts';
 import { createApp, type AppOptions } from '../http/app.ts';
@@ -35,7 +36,8 @@ export type StartOptions = {
 
 export async function startPatchbay(config: Config, logger: Logger, opts: StartOptions): Promise<Patchbay> {
   const db = await openDatabase(config, logger, { migrate: true });
-  const rt = createRuntime(config, logger, db);
+  // The composition root: who receives domain events after commit (outbound webhooks come next).
+  const rt = createRuntime(config, logger, db, { subscribers: [alertSubscriber] });
   if (opts.processMetrics !== false) rt.metrics = createMetrics({ defaults: true });
   let workers: Workers | undefined;
   let server: Server | undefined;

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelGoneError, registerPoster, type PostTarget } from '../../src/alerts/posters.ts';
+import { alertEventTypes } from '../../src/alerts/renderers/index.ts';
 import { ConnectionService } from '../../src/connections/service.ts';
 import { renderText } from '../../src/commands/render-text.ts';
 import type { NeutralReply } from '../../src/commands/view.ts';
@@ -40,7 +41,8 @@ async function alertsDispatched() {
     const [r] = await sql<{ pending: number }>(
       app.dbUrl,
       `select count(*)::int as pending from domain_events e
-        where e.type like 'connection_%' and not exists (select 1 from event_deliveries d where d.event_id = e.id and d.subscriber = 'alerts')`,
+        where e.type = any($1) and not exists (select 1 from event_deliveries d where d.txid = e.txid and d.subscriber = 'alerts')`,
+      [alertEventTypes],
     );
     return r!.pending === 0;
   });
@@ -159,7 +161,7 @@ describe('the alert pipeline', () => {
     // Another report of the same state (e.g. a sync hitting the same revoked key).
     await app.pb.rt.em().transactional(async (tx) => {
       const c = await tx.findOneOrFail(Connection, { id: linearId });
-      await recordEvent(tx, { workspaceId, type: 'connection_errored', entityType: 'connection', entityId: linearId, snapshot: new ConnectionService(app.pb.rt).view(c), data: { reason: 'still failing' } });
+      await recordEvent(tx, { workspaceId, type: 'connection_errored', entityId: linearId, snapshot: new ConnectionService(app.pb.rt).view(c), data: { previousStatus: 'errored', reason: 'still failing' } });
     });
     await alertsDispatched();
     expect(posts.length).toBe(before);
@@ -217,7 +219,7 @@ describe('the alert pipeline', () => {
       const svc = new ConnectionService(app.pb.rt);
       for (const id of [gitId, opsId]) {
         const c = await tx.findOneOrFail(Connection, { id });
-        await recordEvent(tx, { workspaceId, type: 'connection_errored', entityType: 'connection', entityId: id, snapshot: svc.view(c), data: { reason: 'token revoked' } });
+        await recordEvent(tx, { workspaceId, type: 'connection_errored', entityId: id, snapshot: svc.view(c), data: { previousStatus: 'connected', reason: 'token revoked' } });
       }
     });
     await eventually(async () => inChannel('C-ALL').length === start + 2 && inChannel('C-OPS').length === 1);
@@ -231,21 +233,20 @@ describe('the alert pipeline', () => {
 
   it('posts an OAuth outcome back to the channel that started it', async () => {
     const svc = new ConnectionService(app.pb.rt);
-    const chatContext = { platform: 'slack', teamId: 'T1', channelId: 'C-OAUTH', userId: 'U_ADMIN' };
+    const chatContext = { platform: 'slack' as const, teamId: 'T1', channelId: 'C-OAUTH', userId: 'U_ADMIN' };
     await app.pb.rt.em().transactional(async (tx) => {
       const c = await tx.findOneOrFail(Connection, { id: gitId });
       c.metadata = { ...c.metadata, accountName: 'octocat' };
       await tx.flush();
-      await recordEvent(tx, { workspaceId, type: 'connection_connected', entityType: 'connection', entityId: gitId, snapshot: svc.view(c), data: { previousStatus: 'errored', reconnected: true, chatContext } });
+      await recordEvent(tx, { workspaceId, type: 'connection_connected', entityId: gitId, snapshot: svc.view(c), data: { previousStatus: 'errored', reconnected: true, chatContext } });
     });
     await app.pb.rt.em().transactional(async (tx) => {
       await recordEvent(tx, {
         workspaceId,
         type: 'connection_authorization_failed',
-        entityType: 'oauth_authorization',
         entityId: 'state-1',
-        snapshot: { provider: 'hubspot', connectionId: null },
-        data: { chatContext, reason: 'access_denied', message: 'The authorization was cancelled at HubSpot, so nothing was connected.' },
+        snapshot: { id: 'state-1', provider: 'hubspot', connectionId: null },
+        data: { chatContext, code: 'access_denied', message: 'The authorization was cancelled at HubSpot, so nothing was connected.' },
       });
     });
     await eventually(async () => inChannel('C-OAUTH').length === 2);

@@ -96,8 +96,8 @@ describe('OAuth 2.0 authorization code flow over real HTTP', () => {
     const res = await app.fetch(`/oauth/callback?${denied}`, { token: null });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('cancelled at Linear');
-    const [ev] = await sql<{ type: string; data: { reason: string } }>(app.dbUrl, `select type, data from domain_events where type = 'connection_authorization_failed'`);
-    expect(ev!.data.reason).toBe('access_denied');
+    const [ev] = await sql<{ type: string; data: { code: string } }>(app.dbUrl, `select type, data from domain_events where type = 'connection_authorization_failed'`);
+    expect(ev!.data.code).toBe('access_denied');
   });
 
   it('refreshes a token close to expiry before the API call, with a rotating refresh token', async () => {

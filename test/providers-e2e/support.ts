@@ -58,7 +58,7 @@ export type E2E = {
   rows(provider: string): Promise<ConnectionRow[]>;
   row(id: string): Promise<ConnectionRow>;
   /** The newest `connection_authorization_failed` event's data (what the chat that asked is told). */
-  lastAuthorizationFailure(): Promise<{ reason: string; message: string } | undefined>;
+  lastAuthorizationFailure(): Promise<{ code: string; message: string } | undefined>;
   /** Decrypts a row's credentials (to check they are the provider's tokens, stored encrypted). */
   decrypt(ciphertext: string): unknown;
   /**
@@ -113,7 +113,7 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
       return r;
     },
     async lastAuthorizationFailure() {
-      const [ev] = await sql<{ data: { reason: string; message: string } }>(
+      const [ev] = await sql<{ data: { code: string; message: string } }>(
         app.dbUrl,
         `select data from domain_events where type = 'connection_authorization_failed' order by id desc limit 1`,
       );
@@ -131,7 +131,7 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
       expect(page.html).toContain(`${name} authorization failed`);
       expect(page.html).toContain('Nothing was connected');
       expect(await e2e.rows(provider)).toHaveLength(before);
-      expect(await e2e.lastAuthorizationFailure()).toMatchObject({ reason: 'provider_auth_failed' });
+      expect(await e2e.lastAuthorizationFailure()).toMatchObject({ code: 'provider_auth_failed' });
       return page;
     },
     async expectNoSecrets(secrets) {

@@ -1,15 +1,15 @@
 import { connectionTitle } from '../../commands/cards.ts';
 import { bold, code, commandButton, inChannel } from '../../commands/view.ts';
-import type { AlertRenderer } from './types.ts';
+import { defineRenderer } from './types.ts';
 
 /** A connection errored: why, the correlation id, and the fix (Reconnect for OAuth, Test for typed credentials). */
-const errored: AlertRenderer = {
+const errored = defineRenderer({
   name: 'connection_errored',
   types: ['connection_errored'],
   match: () => ({ opens: 'errored', kind: 'errors' }),
   render({ event, connection: c }) {
     const name = c?.displayName ?? event.entityId;
-    const reason = (event.data?.reason as string | undefined) ?? c?.statusReason ?? 'no reason given';
+    const reason = event.data.reason || c?.statusReason || 'no reason given';
     const text = `❌ ${bold(name)} errored: ${reason}`;
     const buttons = c
       ? [
@@ -25,6 +25,6 @@ const errored: AlertRenderer = {
       ...(buttons.length ? [{ type: 'actions' as const, buttons }] : []),
     ]);
   },
-};
+});
 
 export default errored;

@@ -3,9 +3,11 @@ import errored from './errored.ts';
 import oauthOutcome from './oauth-outcome.ts';
 import rateLimitPaused from './rate-limit-paused.ts';
 import recovered from './recovered.ts';
+import type { EventType } from '../../events/catalog/index.ts';
 import type { AlertRenderer } from './types.ts';
 
 export type { AlertInput, AlertMatch, AlertRenderer } from './types.ts';
+export { defineRenderer } from './types.ts';
 
 export const alertRenderers: readonly AlertRenderer[] = [errored, rateLimitPaused, recovered, oauthOutcome];
 
@@ -14,4 +16,4 @@ export function getRenderer(name: string): AlertRenderer | undefined {
 }
 
 /** The event types the alert pipeline subscribes to. */
-export const alertEventTypes: readonly string[] = [...new Set(alertRenderers.flatMap((r) => r.types)), 'connection_disconnected'];
+export const alertEventTypes: readonly EventType[] = [...new Set(alertRenderers.flatMap((r) => r.types)), 'connection_disconnected'];

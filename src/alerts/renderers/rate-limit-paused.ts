@@ -1,15 +1,15 @@
 import { bold, commandButton, formatWhen, inChannel } from '../../commands/view.ts';
-import type { AlertRenderer } from './types.ts';
+import { defineRenderer } from './types.ts';
 
 /** The provider's rate limit paused a connection: why, when it resumes by itself, and a Resume button. */
-const rateLimitPaused: AlertRenderer = {
+const rateLimitPaused = defineRenderer({
   name: 'rate_limit_paused',
   types: ['connection_paused'],
-  match: (event) => (event.data?.pausedBy === 'rate_limit' ? { opens: 'paused', kind: 'pauses' } : null),
+  match: (event) => (event.data.pausedBy === 'rate_limit' ? { opens: 'paused', kind: 'pauses' } : null),
   render({ event, connection: c }) {
     const name = c?.displayName ?? event.entityId;
-    const until = (event.data?.pausedUntil as string | undefined) ?? c?.pausedUntil ?? null;
-    const reason = (event.data?.reason as string | undefined) ?? c?.statusReason ?? 'rate limited by the provider';
+    const until = event.data.pausedUntil ?? c?.pausedUntil ?? null;
+    const reason = event.data.reason || c?.statusReason || 'rate limited by the provider';
     const text = `⏸ ${bold(name)} is paused: ${reason}. It resumes by itself ${until ? formatWhen(until) : 'when the provider allows'}.`;
     return inChannel(text, [
       { type: 'section', text },
@@ -17,6 +17,6 @@ const rateLimitPaused: AlertRenderer = {
       ...(c ? [{ type: 'actions' as const, buttons: [commandButton('Resume now', 'resume', [c.id]), commandButton('Log', 'log', [c.id])] }] : []),
     ]);
   },
-};
+});
 
 export default rateLimitPaused;

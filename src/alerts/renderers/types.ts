@@ -1,8 +1,7 @@
-import type { ConnectionView } from '../../connections/view.ts';
 import type { NeutralReply } from '../../commands/view.ts';
 import type { AlertKind } from '../../entities/alert-subscription.ts';
 import type { AlertState } from '../../entities/alert-post.ts';
-import type { IDomainEvent } from '../../entities/domain-event.ts';
+import type { ConnectionSnapshot, EventType, RecordedEvent } from '../../events/catalog/index.ts';
 
 /**
  * What an event means for the alert pipeline:
@@ -16,18 +15,26 @@ export type AlertMatch =
   | { recovers: true }
   | { toChatContext: { platform: string; teamId: string; channelId: string; userId?: string } };
 
-export type AlertInput = {
-  event: IDomainEvent;
+export type AlertInput<T extends EventType = EventType> = {
+  event: RecordedEvent<T>;
   /** The connection as it was after the change (the event's snapshot), for connection events. */
-  connection: ConnectionView | null;
+  connection: ConnectionSnapshot | null;
   /** For recoveries: which alerted state ends. */
   closes?: Exclude<AlertState, 'ok'>;
 };
 
-/** One kind of alert message: which events it matches and how it looks. One file each. */
-export type AlertRenderer = {
+/**
+ * One kind of alert message: which events it matches and how it looks. One file each. `match`
+ * and `render` only ever receive the listed types, parsed by the event catalog.
+ */
+export type AlertRenderer<T extends EventType = EventType> = {
   name: string;
-  types: readonly string[];
-  match(event: IDomainEvent): AlertMatch | null;
-  render(input: AlertInput): NeutralReply;
+  types: readonly T[];
+  match(event: RecordedEvent<T>): AlertMatch | null;
+  render(input: AlertInput<T>): NeutralReply;
 };
+
+/** Declares a renderer, typing its events by the types it lists. */
+export function defineRenderer<const T extends EventType>(renderer: AlertRenderer<T>): AlertRenderer<T> {
+  return renderer;
+}

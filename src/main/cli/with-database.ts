@@ -13,7 +13,8 @@ export async function withDatabase<T>(fn: (em: EntityManager, rt: Runtime) => Pr
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
   const db = await openDatabase(config, logger, { migrate: true });
   try {
-    const rt = createRuntime(config, logger, db);
+    // CLI commands run no workers, so nothing dispatches events here: the server's workers do.
+    const rt = createRuntime(config, logger, db, { subscribers: [] });
     return await fn(rt.em(), rt);
   } finally {
     await db.close();

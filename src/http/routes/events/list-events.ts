@@ -1,22 +1,20 @@
 import { VIAS } from '../../../context.ts';
 import { DomainEvent } from '../../../entities/domain-event.ts';
+import { EVENT_TYPES, eventCatalog, eventPayloadSchema } from '../../../events/catalog/index.ts';
 import { defineRoute } from '../../route.ts';
 import { z } from '../../schemas.ts';
 import { idCursorQuery, idPage } from '../id-pagination.ts';
 
-const eventSchema = z
-  .object({
-    id: z.number().int(),
-    type: z.string().openapi({ example: 'connection_paused' }),
-    entityType: z.string(),
-    entityId: z.string(),
-    snapshot: z.record(z.string(), z.unknown()),
-    data: z.record(z.string(), z.unknown()).nullable(),
-    traceId: z.string(),
-    triggeredBy: z.object({ memberId: z.uuid().nullable(), via: z.enum(VIAS) }),
-    createdAt: z.iso.datetime(),
-  })
-  .openapi('DomainEvent');
+// One schema per event type, from the catalog, so the API reference documents each payload.
+const envelope = {
+  id: z.number().int(),
+  traceId: z.string().openapi({ description: 'Correlation id of the request or job that made the change' }),
+  triggeredBy: z.object({ memberId: z.uuid().nullable(), via: z.enum(VIAS) }),
+  createdAt: z.iso.datetime(),
+};
+const pascal = (t: string) => t.replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
+const [firstType, ...otherTypes] = EVENT_TYPES.map((t) => eventPayloadSchema(t).extend(envelope).openapi(`${pascal(t)}Event`, { description: eventCatalog[t].description }));
+const eventSchema = z.discriminatedUnion('type', [firstType!, ...otherTypes]).openapi('DomainEvent');
 
 export default defineRoute({
   method: 'get',
@@ -26,7 +24,7 @@ export default defineRoute({
   tag: 'Events',
   permission: 'events.read',
   query: idCursorQuery.extend({
-    type: z.string().max(100).optional(),
+    type: z.string().max(100).optional().openapi({ description: 'Only events of this type, e.g. `connection_paused`' }),
     entityId: z.string().max(100).optional(),
   }),
   responses: { 200: { description: 'A page of events', schema: z.object({ data: z.array(eventSchema), nextCursor: z.string().nullable() }) } },
@@ -41,6 +39,7 @@ export default defineRoute({
       body: idPage(rows, query.limit, (e) => ({
         id: e.id,
         type: e.type,
+        version: e.version,
         entityType: e.entityType,
         entityId: e.entityId,
         snapshot: e.snapshot,
