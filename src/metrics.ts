@@ -21,6 +21,11 @@ export function createMetrics(opts: { defaults?: boolean } = {}) {
       labelNames: ['task', 'outcome'] as const,
       registers: [registry],
     }),
+    workerRestarts: new Counter({
+      name: 'patchbay_worker_restarts_total',
+      help: 'Times the job runner stopped on its own (e.g. a database restart during a job) and was restarted',
+      registers: [registry],
+    }),
     jobDuration: new Histogram({
       name: 'patchbay_job_duration_seconds',
       help: 'Job run time by task',

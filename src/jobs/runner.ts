@@ -2,7 +2,8 @@
  * Runs graphile-worker in this process. Every task is wrapped once here: payload re-validated,
  * correlation id restored, metrics and logs written, and the error mapped to retry or not.
  */
-import { parseCrontab, run, type JobHelpers, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { parseCrontab, run, type JobHelpers, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { newCorrelationId, runWithContext } from '../context.ts';
 import { AppError, isRetryable, UNEXPECTED_ERROR_ATTEMPTS } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -110,6 +111,14 @@ export function buildTaskList(rt: Runtime, extra: TaskDefinition<any>[] = []): T
   return list;
 }
 
+/**
+ * Starts the job workers and keeps them running. graphile-worker stops its pool for good when
+ * it cannot record a job's completion (a PostgreSQL restart while a job runs): no setting makes
+ * it ride that out. So the runner is supervised: when it stops on its own, a new one starts as
+ * soon as the database answers again (with backoff), the dead runner's job locks are released at
+ * once so the interrupted job runs again within seconds (not after JOB_LEASE_MINUTES), and the
+ * restart is logged and counted. Delivery stays at least once: the interrupted job runs again.
+ */
 export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promise<Workers> {
   await unlockExpiredJobs(rt);
   const leaseTimer = setInterval(
@@ -117,36 +126,88 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
     Math.max(30_000, (rt.config.JOB_LEASE_MINUTES * 60_000) / 2),
   );
   leaseTimer.unref();
-  const runner = await run({
-    pgPool: rt.db.pool,
-    taskList: buildTaskList(rt, opts.extraTasks),
-    concurrency: rt.config.WORKER_CONCURRENCY,
-    noHandleSignals: true,
-    pollInterval: 2_000,
-    logger: workerLogger(rt.logger),
-    parsedCronItems: opts.crontab === false ? [] : parseCrontab(crontab),
-    preset: {
-      worker: {
-        useNodeTime: true,
-        completeJobBatchDelay: 0,
-        failJobBatchDelay: 0,
-        gracefulShutdownAbortTimeout: Math.max(1_000, rt.config.SHUTDOWN_TIMEOUT_SECONDS * 1_000 - 2_000),
+  const taskList = buildTaskList(rt, opts.extraTasks);
+  const parsedCronItems = opts.crontab === false ? [] : parseCrontab(crontab);
+  let stopping = false;
+  let current: Runner;
+  let wake: (() => void) | undefined;
+
+  const startRunner = async (): Promise<{ runner: Runner; workerIds: Set<string> }> => {
+    // Passed in rather than read from the runner: the pool is created (and locks jobs as
+    // `pool-…`) before run() returns. Both pool and worker ids can hold job locks.
+    const workerIds = new Set<string>();
+    const events = new EventEmitter() as WorkerEvents;
+    events.on('pool:create', ({ workerPool }) => workerIds.add(workerPool.id));
+    events.on('worker:create', ({ worker }) => workerIds.add(worker.workerId));
+    const runner = await run({
+      events,
+      pgPool: rt.db.pool,
+      taskList,
+      concurrency: rt.config.WORKER_CONCURRENCY,
+      noHandleSignals: true,
+      pollInterval: 2_000,
+      logger: workerLogger(rt.logger),
+      parsedCronItems,
+      preset: {
+        worker: {
+          useNodeTime: true,
+          completeJobBatchDelay: 0,
+          failJobBatchDelay: 0,
+          gracefulShutdownAbortTimeout: Math.max(1_000, rt.config.SHUTDOWN_TIMEOUT_SECONDS * 1_000 - 2_000),
+        },
       },
-    },
-  });
-  rt.state.workersRunning = true;
-  runner.promise.then(
-    () => (rt.state.workersRunning = false),
-    (err) => {
-      rt.state.workersRunning = false;
-      rt.logger.error({ err }, 'workers stopped unexpectedly');
-    },
-  );
+    });
+    rt.state.workersRunning = true;
+    return { runner, workerIds };
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+
+  /** Waits for the end of a runner that was not asked to stop, then starts the next one. */
+  const supervise = async (started: { runner: Runner; workerIds: Set<string> }): Promise<void> => {
+    const err = await started.runner.promise.then(() => undefined, (e: unknown) => e ?? new Error('stopped'));
+    if (stopping) return;
+    rt.state.workersRunning = false;
+    rt.metrics.workerRestarts.inc();
+    rt.logger.error({ err }, 'job workers stopped unexpectedly (database restart?); restarting them once the database answers');
+    for (let attempt = 0; !stopping; attempt++) {
+      await sleep(Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
+      if (stopping) return;
+      try {
+        await rt.db.pool.query('select 1');
+        const ids = [...started.workerIds];
+        // The dead runner's locks would otherwise hold its jobs until the lease expires.
+        if (ids.length) await rt.db.pool.query('select graphile_worker.force_unlock_workers($1::text[])', [ids]);
+        const next = await startRunner();
+        current = next.runner;
+        rt.logger.warn({ unlockedWorkers: ids.length, attempt: attempt + 1 }, 'job workers restarted');
+        void supervise(next);
+        return;
+      } catch (e) {
+        rt.logger.warn({ err: e, attempt: attempt + 1 }, 'job workers still cannot start; retrying');
+      }
+    }
+  };
+
+  const first = await startRunner();
+  current = first.runner;
+  void supervise(first);
   return {
-    runner,
+    get runner() {
+      return current;
+    },
     async stop() {
+      stopping = true;
+      wake?.();
       clearInterval(leaseTimer);
-      await runner.stop();
+      await current.stop().catch((err: unknown) => rt.logger.debug({ err }, 'job runner was already stopped'));
       rt.state.workersRunning = false;
     },
   };
