@@ -4,6 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ChatBot } from './chat/bots.ts';
+import { createChatCache, type ChatCache } from './chat/resolve-cache.ts';
 import type { Config } from './config/index.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -22,6 +23,8 @@ export type Runtime = {
   subscribers: Subscriber[];
   /** The chat apps started in this process (src/main/lifecycle.ts): their posters and paces. */
   bots: ChatBot[];
+  /** Who chat users are, cached while this process listens for changes (src/chat/resolve-cache.ts). */
+  chatCache: ChatCache;
   /** Health of the parts /readyz reports on (bots: `rt.bots`). */
   state: { workersRunning: boolean; shuttingDown: boolean };
   /** A fresh entity manager for one unit of work (request, job, command). */
@@ -37,6 +40,7 @@ export function createRuntime(config: Config, logger: Logger, db: Database): Run
     vault: loadVault(config, logger),
     subscribers: [...registeredSubscribers],
     bots: [],
+    chatCache: createChatCache(),
     state: { workersRunning: false, shuttingDown: false },
     em: () => db.orm.em.fork() as EntityManager,
   };

@@ -14,10 +14,18 @@ import { scrubText, type Logger } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
 import { botFor } from '../chat/bots.ts';
 import { withChannelPace } from './pace.ts';
-import { ChannelGoneError, PosterRateLimitedError } from './posters.ts';
+import type { NeutralReply } from '../commands/view.ts';
+import { ChannelGoneError, PosterRateLimitedError, type PostTarget } from './posters.ts';
 import { getRenderer } from './renderers/index.ts';
 import { channelQueue, snapshotOf, type PostAlertPayload } from './subscriber.ts';
 import { deactivateChannel } from './subscriptions.ts';
+
+/** Posts through the platform's app on this runtime, keeping the platform's pace in the channel across processes. */
+export async function postPaced(rt: Runtime, target: PostTarget, reply: NeutralReply, thread?: string): Promise<{ messageRef: string }> {
+  const bot = botFor(rt, target.platform);
+  if (!bot) throw new AppError('service_unavailable', `No ${target.platform} app runs in this process (is the ${target.platform} app configured here?).`);
+  return await withChannelPace(rt, channelQueue(target), bot.pace, () => bot.poster.post(target, reply, thread));
+}
 
 export type DeliverContext = { rt: Runtime; em: EntityManager; logger: Logger; attempt: number; maxAttempts: number };
 
@@ -43,10 +51,8 @@ export async function deliverAlert(p: PostAlertPayload, { rt, em, logger, attemp
   const row = p.alertPostId ? await em.findOne(AlertPost, { id: p.alertPostId }) : null;
   const reply = renderer.render({ event, connection: snapshotOf(event), ...(p.closes ? { closes: p.closes } : {}) });
   const thread = row && p.threadOf && row.alertEventId === p.threadOf && row.messageRef ? row.messageRef : undefined;
-  const bot = botFor(rt, p.target.platform);
   try {
-    if (!bot) throw new AppError('service_unavailable', `No ${p.target.platform} app runs in this process (is the ${p.target.platform} app configured here?).`);
-    const posted = await withChannelPace(rt, channelQueue(p.target), bot.pace, () => bot.poster.post(p.target, reply, thread));
+    const posted = await postPaced(rt, p.target, reply, thread);
     if (row) {
       row.attempts += 1;
       row.lastAttemptAt = new Date();

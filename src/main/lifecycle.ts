@@ -41,6 +41,7 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
   let workers: Workers | undefined;
   let server: Server | undefined;
   const bots: ChatBot[] = [];
+  let stopCache: (() => Promise<void>) | undefined;
   const stopBots = async () => {
     await Promise.all(bots.map((b) => b.stop()));
     rt.bots = rt.bots.filter((b) => !bots.includes(b));
@@ -64,6 +65,8 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
       });
       const addr = server.address();
       if (addr && typeof addr === 'object' && config.PORT === 0) url = `http://127.0.0.1:${addr.port}`;
+      // Chat commands arrive here: cache who their users are, dropped on any change (any process).
+      stopCache = await rt.chatCache.listen(db.url, logger);
       for (const b of bots) await b.start();
     }
     let stopping: Promise<void> | undefined;
@@ -78,12 +81,14 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
             })
           : Promise.resolve();
         await Promise.all([closing, workers?.stop(), stopBots()]);
+        await stopCache?.();
         await db.close();
         logger.info('shut down cleanly');
       })());
     return { rt, server, workers, bootstrap, url, stop };
   } catch (err) {
     await stopBots().catch(() => {});
+    await stopCache?.().catch(() => {});
     await workers?.stop().catch(() => {});
     server?.close();
     await db.close();

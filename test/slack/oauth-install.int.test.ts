@@ -146,6 +146,12 @@ describe('uninstalling and revoking', () => {
     const retry = await t.event({ type: 'app_uninstalled' }, { eventId: 'Ev_UNINSTALL', retryNum: 1 });
     expect(retry.status).toBe(200);
     await eventually(async () => t.app.logs.some((l) => l.includes('slack event retry ignored')));
+    // One receipt for the event id, marked processed once the first delivery was handled.
+    const receipts = await sql<{ kind: string; processed: boolean }>(
+      t.app.dbUrl,
+      `select kind, processed_at is not null as processed from inbound_receipts where source = 'slack:event' and delivery_id = 'Ev_UNINSTALL'`,
+    );
+    expect(receipts).toEqual([{ kind: 'app_uninstalled', processed: true }]);
     const unlinks = await sql(t.app.dbUrl, `select 1 from audit_logs where action = 'chat.unlink'`);
     expect(unlinks).toHaveLength(1);
   });
