@@ -164,6 +164,8 @@ export function createSlackBot(rt: Runtime): SlackBot {
     receiver,
     logger,
     clientOptions: options,
+    // Bolt's default conversation store does work on every request for a feature Patchbay never uses.
+    convoStore: false,
     ...(oauth ? {} : { authorize: singleTokenAuthorize(rt, config.SLACK_BOT_TOKEN!, options) }),
   });
 

@@ -47,6 +47,7 @@ export function createChatCache(): ChatCache {
   let gen = 0;
   let active = false;
   let version: string | null = null;
+  let checking: Promise<void> | null = null;
 
   const fresh = <T>(m: Map<string, Entry<T>>, key: string): T | undefined => {
     const e = m.get(key);
@@ -78,14 +79,21 @@ export function createChatCache(): ChatCache {
     user: (ws, platform, teamId, userId) => (active ? fresh(users, `${ws}:${platform}:${teamId}:${userId}`) : undefined),
     putUser: (g, ws, platform, teamId, userId, value) => put(users, g, `${ws}:${platform}:${teamId}:${userId}`, value),
     clear,
-    async sync(pool) {
-      if (!active) return;
-      const { rows } = await pool.query<{ v: string }>('select last_value::text as v from patchbay_chat_version');
-      const v = rows[0]?.v ?? null;
-      if (v !== version) {
-        clear();
-        version = v;
-      }
+    sync(pool) {
+      if (!active) return Promise.resolve();
+      // Commands arriving while a check is in flight share it (a burst costs one query, not fifty);
+      // a change committed meanwhile still reaches them through the notification.
+      checking ??= pool
+        .query<{ v: string }>('select last_value::text as v from patchbay_chat_version')
+        .then(({ rows }) => {
+          const v = rows[0]?.v ?? null;
+          if (v !== version) {
+            clear();
+            version = v;
+          }
+        })
+        .finally(() => (checking = null));
+      return checking;
     },
     async listen(url, logger) {
       let client: pg.Client | null = null;
