@@ -5,6 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { CHAT_PLATFORMS } from './chat/platforms.ts';
 
 export type Actor = {
   /** The member acting, when there is one. */
@@ -15,7 +16,8 @@ export type Actor = {
   externalId?: string;
 };
 
-export const VIAS = ['api', 'cli', 'slack', 'discord', 'teams', 'sync', 'webhook', 'system'] as const;
+/** The chat clients (src/chat/platforms.ts) plus the doors that are not chat. */
+export const VIAS = ['api', 'cli', ...CHAT_PLATFORMS, 'sync', 'webhook', 'system'] as const;
 export type Via = (typeof VIAS)[number];
 
 export type RequestContext = {

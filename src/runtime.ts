@@ -3,6 +3,8 @@
  * passed down explicitly — no module-level singletons, so tests can run several side by side.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ChatBot } from './chat/bots.ts';
+import { createChatCache, type ChatCache } from './chat/resolve-cache.ts';
 import type { Config } from './config/index.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -19,8 +21,12 @@ export type Runtime = {
   vault: Vault;
   /** Who receives domain events after commit (the alert pipeline, outbound webhooks, …). */
   subscribers: Subscriber[];
-  /** Health of the parts /readyz reports on. */
-  state: { workersRunning: boolean; shuttingDown: boolean; bots: string[] };
+  /** The chat apps started in this process (src/main/lifecycle.ts): their posters and paces. */
+  bots: ChatBot[];
+  /** Who chat users are, cached while this process listens for changes (src/chat/resolve-cache.ts). */
+  chatCache: ChatCache;
+  /** Health of the parts /readyz reports on (bots: `rt.bots`). */
+  state: { workersRunning: boolean; shuttingDown: boolean };
   /** A fresh entity manager for one unit of work (request, job, command). */
   em(): EntityManager;
 };
@@ -38,7 +44,9 @@ export function createRuntime(config: Config, logger: Logger, db: Database, part
     metrics: createMetrics(),
     vault: loadVault(config, logger),
     subscribers: [...parts.subscribers],
-    state: { workersRunning: false, shuttingDown: false, bots: [] },
+    bots: [],
+    chatCache: createChatCache(),
+    state: { workersRunning: false, shuttingDown: false },
     em: () => db.orm.em.fork() as EntityManager,
   };
 }

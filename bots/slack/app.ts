@@ -23,6 +23,7 @@ import { createSlackPoster } from './poster.ts';
 import { createResponder } from './response-url.ts';
 import { clientOptions, createBotTokens, type Authorizer, type SlackClientOptions } from './tokens.ts';
 import { createUserLookup, type UserLookup } from './users.ts';
+import { withAdvisoryLock } from '../../src/db/locks.ts';
 
 /** The bot scopes Patchbay asks for; keep manifest/slack.yaml in step. */
 export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'users:read', 'users:read.email'];
@@ -54,14 +55,7 @@ export type SlackBot = {
  * refreshed instead of spending the (single-use) refresh token again.
  */
 async function withInstallationLock<T>(rt: Runtime, key: string, fn: () => Promise<T>): Promise<T> {
-  const client = await rt.db.pool.connect();
-  try {
-    await client.query('select pg_advisory_lock(hashtext($1))', [`slack-installation:${key}`]);
-    return await fn();
-  } finally {
-    await client.query('select pg_advisory_unlock(hashtext($1))', [`slack-installation:${key}`]).catch(() => {});
-    client.release();
-  }
+  return await withAdvisoryLock(rt.db.pool, `slack-installation:${key}`, fn);
 }
 
 /** Whether the environment configures the Slack app (the config schema checks the combinations). */
@@ -164,6 +158,8 @@ export function createSlackBot(rt: Runtime): SlackBot {
     receiver,
     logger,
     clientOptions: options,
+    // Bolt's default conversation store does work on every request for a feature Patchbay never uses.
+    convoStore: false,
     ...(oauth ? {} : { authorize: singleTokenAuthorize(rt, config.SLACK_BOT_TOKEN!, options) }),
   });
 

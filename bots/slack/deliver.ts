@@ -25,7 +25,7 @@ export type Delivery = {
 };
 
 /** Slack error codes that mean "the bot cannot post there", not "try again". */
-export const CHANNEL_UNREACHABLE = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived', 'restricted_action', 'cannot_dm_bot']);
+export const CHANNEL_UNREACHABLE: readonly string[] = Object.freeze(['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived', 'restricted_action', 'cannot_dm_bot']);
 
 export function slackErrorCode(err: unknown): string | undefined {
   return (err as { data?: { error?: string } })?.data?.error;
@@ -46,7 +46,7 @@ async function postInChannel(d: Delivery, msg: SlackMessage): Promise<string | u
     const res = await d.client.chat.postMessage({ channel: d.target.channelId, unfurl_links: false, unfurl_media: false, ...msg });
     return res.ts;
   } catch (err) {
-    if (!CHANNEL_UNREACHABLE.has(slackErrorCode(err) ?? '')) throw err;
+    if (!CHANNEL_UNREACHABLE.includes(slackErrorCode(err) ?? '')) throw err;
     return undefined;
   }
 }

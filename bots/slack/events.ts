@@ -1,7 +1,8 @@
 /**
  * Events API (https://docs.slack.dev/apis/events-api): Slack retries an event it thinks was not
  * received (up to 3 times, with `X-Slack-Retry-Num`), so each `event_id` is handled once — the
- * first delivery inserts a receipt row, later ones find it and stop. Bolt acknowledges events
+ * first delivery records an inbound receipt (src/inbound/receipts.ts; event ids are unique
+ * across the app), later ones find it and stop; the receipt is marked processed once handled. Bolt acknowledges events
  * itself before any of this runs.
  * - `app_uninstalled`: the team is deactivated (it must be linked again after a reinstall), its
  *   alert subscriptions stop, its stored tokens are forgotten.
@@ -10,17 +11,8 @@
  */
 import type { App, InstallationStore } from '@slack/bolt';
 import { deactivateTeam } from '../../src/chat/tenancy.ts';
+import { markProcessed, receiptScope, recordReceipt, type ReceiptKey } from '../../src/inbound/receipts.ts';
 import type { Runtime } from '../../src/runtime.ts';
-
-/** Records an event id; true the first time it is seen. Receipts are pruned after a day (src/jobs/retention.ts). */
-export async function firstDelivery(rt: Runtime, e: { eventId: string; teamId: string | null; type: string }): Promise<boolean> {
-  const res = await rt.db.pool.query(
-    `insert into slack_event_receipts (event_id, team_id, event_type, received_at) values ($1, $2, $3, now())
-     on conflict (event_id) do nothing returning event_id`,
-    [e.eventId, e.teamId, e.type],
-  );
-  return res.rowCount === 1;
-}
 
 type EventBody = { type?: string; event_id?: string; team_id?: string; event?: { type?: string; tokens?: { bot?: string[]; oauth?: string[] } } };
 
@@ -29,12 +21,14 @@ export function registerEvents(app: App, rt: Runtime, store: InstallationStore |
   app.use(async ({ body, next, context }) => {
     const b = body as EventBody;
     if (b.type !== 'event_callback' || !b.event_id) return await next();
-    const first = await firstDelivery(rt, { eventId: b.event_id, teamId: b.team_id ?? null, type: b.event?.type ?? 'unknown' });
-    if (!first) {
+    const key: ReceiptKey = { source: 'slack:event', scope: receiptScope.app, deliveryId: b.event_id };
+    const receipt = await recordReceipt(rt, key, { kind: b.event?.type ?? 'unknown', payload: JSON.stringify(body) });
+    if (!receipt.first) {
       rt.logger.info({ eventId: b.event_id, type: b.event?.type, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack event retry ignored: already handled');
       return;
     }
     await next();
+    await markProcessed(rt, key);
   });
 
   async function deactivate(teamId: string, reason: string) {

@@ -1,40 +1,35 @@
 /**
- * Starting the Slack app inside Patchbay (src/main/lifecycle.ts). When the environment configures
- * it: the alert poster is registered (every process that runs jobs posts alerts), `slack` is
- * reported by /readyz, and — in the process that serves HTTP — Slack's routes are mounted before
- * any body parser and Socket Mode connects.
+ * The Slack adapter (src/chat/bots.ts), listed by src/main/bots.ts. When the environment
+ * configures Slack, src/main/lifecycle.ts creates it in every process: its poster and pace
+ * serve the alert jobs there, and — in the process that serves HTTP — its routes are mounted
+ * before any body parser and Socket Mode connects.
  */
-import type { Express } from 'express';
-import { registerPoster } from '../../src/alerts/posters.ts';
-import type { Runtime } from '../../src/runtime.ts';
-import { createSlackBot, slackConfigured, type SlackBot } from './app.ts';
+import type { BotAdapter, ChatBot } from '../../src/chat/bots.ts';
+import { namesOf } from '../../src/chat/bots.ts';
+import { createSlackBot, slackConfigured } from './app.ts';
 
 export { createSlackBot, slackConfigured, type SlackBot } from './app.ts';
 
-export type StartedSlack = {
-  bot: SlackBot;
-  /** For `createApp(rt, { rawMounts })`. */
-  rawMount(app: Express): void;
-  /** Opens the Socket Mode connection (HTTP mode: nothing). Call once the HTTP server listens. */
-  connect(): Promise<void>;
-  stop(): Promise<void>;
-};
+/** Slack allows about one message per second per channel (https://docs.slack.dev/apis/web-api/rate-limits). */
+export const SLACK_CHANNEL_PACE = { minIntervalMs: 1_000 };
 
-/** Returns null when the Slack app is not configured. */
-export function startSlack(rt: Runtime): StartedSlack | null {
-  if (!slackConfigured(rt.config)) return null;
-  const bot = createSlackBot(rt);
-  const unregister = registerPoster('slack', bot.poster);
-  if (!rt.state.bots.includes('slack')) rt.state.bots.push('slack');
-  rt.logger.info({ mode: bot.mode, auth: bot.auth }, 'Slack app enabled');
-  return {
-    bot,
-    rawMount: (app) => bot.mount(app),
-    connect: () => bot.start(),
-    async stop() {
-      await bot.stop(rt.config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
-      unregister();
-      rt.state.bots = rt.state.bots.filter((b) => b !== 'slack');
-    },
-  };
-}
+export type SlackChatBot = ChatBot & { bot: ReturnType<typeof createSlackBot> };
+
+export const slackAdapter: BotAdapter = {
+  platform: 'slack',
+  configured: slackConfigured,
+  create(rt): SlackChatBot {
+    const bot = createSlackBot(rt);
+    rt.logger.info({ mode: bot.mode, auth: bot.auth }, 'Slack app enabled');
+    return {
+      platform: 'slack',
+      names: namesOf('slack'),
+      poster: bot.poster,
+      pace: SLACK_CHANNEL_PACE,
+      bot,
+      mount: (app) => bot.mount(app),
+      start: () => bot.start(),
+      stop: () => bot.stop(rt.config.SHUTDOWN_TIMEOUT_SECONDS * 1000),
+    };
+  },
+};

@@ -13,7 +13,8 @@ import { ChannelGoneError, PosterRateLimitedError, type Poster } from '../../src
 import { renderMessage } from './render/blocks.ts';
 import type { BotTokens } from './tokens.ts';
 
-const CHANNEL_GONE = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived', 'account_inactive', 'token_revoked']);
+// A frozen list, not a Set: no module-level mutable state in bots/.
+const CHANNEL_GONE: readonly string[] = Object.freeze(['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived', 'account_inactive', 'token_revoked']);
 
 /** Seconds to wait on a `ratelimited` answer that came without a Retry-After header. */
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
@@ -23,7 +24,7 @@ export function posterError(err: unknown, method: string): Error {
   if (e?.code === webApi.ErrorCode.RateLimitedError) return new PosterRateLimitedError(Math.max(1, Math.ceil(e.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS)));
   const code = e?.data?.error;
   if (code === 'ratelimited') return new PosterRateLimitedError(DEFAULT_RETRY_AFTER_SECONDS);
-  if (code && CHANNEL_GONE.has(code)) return new ChannelGoneError(`Slack ${method}: ${code}`, { cause: err });
+  if (code && CHANNEL_GONE.includes(code)) return new ChannelGoneError(`Slack ${method}: ${code}`, { cause: err });
   if (code) return new Error(`Slack ${method} failed: ${code}`, { cause: err });
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../src/config/index.ts';
 
-const SLACK_HOOK_HOSTS = new Set(['hooks.slack.com', 'hooks.slack-gov.com']);
+const SLACK_HOOK_HOSTS: readonly string[] = Object.freeze(['hooks.slack.com', 'hooks.slack-gov.com']);
 
 export function responseUrlAllowed(config: Pick<Config, 'SLACK_API_URL'>, url: string): boolean {
   let u: URL;
@@ -14,7 +14,7 @@ export function responseUrlAllowed(config: Pick<Config, 'SLACK_API_URL'>, url: s
   } catch {
     return false;
   }
-  if (u.protocol === 'https:' && SLACK_HOOK_HOSTS.has(u.hostname)) return true;
+  if (u.protocol === 'https:' && SLACK_HOOK_HOSTS.includes(u.hostname)) return true;
   return Boolean(config.SLACK_API_URL && new URL(config.SLACK_API_URL).origin === u.origin);
 }
 

@@ -1,7 +1,7 @@
 /**
  * The `post_alert` job's work: render the alert, post it through the platform's poster, record
  * the outcome. Posts to one channel run one at a time (a graphile-worker queue per channel) and
- * at most about one per second; failures retry with backoff and are logged with their attempt
+ * no faster than the platform's pace (its adapter's, kept across processes: pace.ts); failures retry with backoff and are logged with their attempt
  * count; a channel the bot lost is unsubscribed instead of retried forever.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -13,22 +13,19 @@ import { toRecordedEvent } from '../events/stored.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import { scrubText, type Logger } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
-import { ChannelGoneError, getPoster, PosterRateLimitedError, type PostTarget } from './posters.ts';
+import { botFor } from '../chat/bots.ts';
+import { withChannelPace } from './pace.ts';
+import type { NeutralReply } from '../commands/view.ts';
+import { ChannelGoneError, PosterRateLimitedError, type PostTarget } from './posters.ts';
 import { getRenderer } from './renderers/index.ts';
 import { channelQueue, snapshotOf, type PostAlertPayload } from './subscriber.ts';
 import { deactivateChannel } from './subscriptions.ts';
 
-/** Minimum spacing between two posts to one channel (Slack allows about one message per second per channel). */
-export const CHANNEL_INTERVAL_MS = 1_000;
-
-// Last post per channel in this process. The per-channel queue already runs one post at a time
-// across every worker; this spaces them out.
-const lastPostAt = new Map<string, number>();
-
-async function waitForChannel(t: PostTarget): Promise<void> {
-  const last = lastPostAt.get(channelQueue(t));
-  const wait = last === undefined ? 0 : last + CHANNEL_INTERVAL_MS - Date.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+/** Posts through the platform's app on this runtime, keeping the platform's pace in the channel across processes. */
+export async function postPaced(rt: Runtime, target: PostTarget, reply: NeutralReply, thread?: string): Promise<{ messageRef: string }> {
+  const bot = botFor(rt, target.platform);
+  if (!bot) throw new AppError('service_unavailable', `No ${target.platform} app runs in this process (is the ${target.platform} app configured here?).`);
+  return await withChannelPace(rt, channelQueue(target), bot.pace, () => bot.poster.post(target, reply, thread));
 }
 
 export type DeliverContext = { rt: Runtime; em: EntityManager; logger: Logger; attempt: number; maxAttempts: number };
@@ -56,12 +53,8 @@ export async function deliverAlert(p: PostAlertPayload, { rt, em, logger, attemp
   const row = p.alertPostId ? await em.findOne(AlertPost, { id: p.alertPostId }) : null;
   const reply = renderer.render({ event, connection: snapshotOf(event), ...(p.closes ? { closes: p.closes } : {}) });
   const thread = row && p.threadOf && row.alertEventId === p.threadOf && row.messageRef ? row.messageRef : undefined;
-  const poster = getPoster(p.target.platform);
   try {
-    if (!poster) throw new AppError('service_unavailable', `No ${p.target.platform} poster is registered in this process (is the ${p.target.platform} app configured here?).`);
-    await waitForChannel(p.target);
-    const posted = await poster.post(p.target, reply, thread);
-    lastPostAt.set(channelQueue(p.target), Date.now());
+    const posted = await postPaced(rt, p.target, reply, thread);
     if (row) {
       row.attempts += 1;
       row.lastAttemptAt = new Date();
@@ -72,7 +65,6 @@ export async function deliverAlert(p: PostAlertPayload, { rt, em, logger, attemp
     }
     log.info({ messageRef: posted.messageRef, threaded: Boolean(thread) }, 'alert posted');
   } catch (err) {
-    lastPostAt.set(channelQueue(p.target), Date.now());
     if (err instanceof ChannelGoneError) {
       const stopped = await deactivateChannel(rt, p.target, `Channel gone: ${scrubText(err.message)}`);
       log.warn({ subscriptions: stopped, reason: err.message }, 'channel no longer reachable: unsubscribed it; alert not posted');

@@ -1,13 +1,13 @@
 /**
- * The port through which alerts reach chat platforms. Each bot registers one poster for its
- * platform at start-up (bots/slack registers Slack's); the alert jobs call it. Nothing here
- * knows a chat SDK.
+ * The port through which alerts reach chat platforms. Each started bot carries its poster on
+ * the runtime (`rt.bots`, src/chat/bots.ts); the alert jobs call it. Nothing here knows a chat SDK.
  */
-import type { ChatPlatform } from '../entities/chat-team.ts';
+import type { BotPlatform } from '../chat/platforms.ts';
 import type { NeutralReply } from '../commands/view.ts';
 
 /** Where to post: the platform, the team (picks the installation/token) and the channel. */
-export type PostTarget = { platform: ChatPlatform; teamId: string; channelId: string };
+/** Only platforms with an app can be posted to (the terminal client has no channels). */
+export type PostTarget = { platform: BotPlatform; teamId: string; channelId: string };
 
 export type Poster = {
   /**
@@ -37,18 +37,4 @@ export class PosterRateLimitedError extends Error {
     this.name = 'PosterRateLimitedError';
     this.retryAfterSeconds = retryAfterSeconds;
   }
-}
-
-const posters = new Map<ChatPlatform, Poster>();
-
-/** Registers (or replaces) the poster of a platform; returns a function that unregisters it. */
-export function registerPoster(platform: ChatPlatform, poster: Poster): () => void {
-  posters.set(platform, poster);
-  return () => {
-    if (posters.get(platform) === poster) posters.delete(platform);
-  };
-}
-
-export function getPoster(platform: ChatPlatform): Poster | undefined {
-  return posters.get(platform);
 }

@@ -7,7 +7,7 @@
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { AlertPost, type AlertState } from '../entities/alert-post.ts';
 import { AlertSubscription, type IAlertSubscription } from '../entities/alert-subscription.ts';
-import type { ChatPlatform } from '../entities/chat-team.ts';
+import { CHAT_PLATFORMS, isBotPlatform, type BotPlatform } from '../chat/platforms.ts';
 import type { ConnectionSnapshot, RecordedEvent } from '../events/catalog/index.ts';
 import { defineSubscriber } from '../events/subscribers.ts';
 import { enqueue } from '../jobs/enqueue.ts';
@@ -43,7 +43,8 @@ async function queuePost(em: EntityManager, payload: PostAlertPayload): Promise<
 }
 
 function targetOf(s: IAlertSubscription): PostTarget {
-  return { platform: s.platform, teamId: s.teamExternalId, channelId: s.channelId };
+  // Subscriptions are read for bot platforms only (see handleAlertEvent).
+  return { platform: s.platform as BotPlatform, teamId: s.teamExternalId, channelId: s.channelId };
 }
 
 /** One subscription per channel: a connection-specific one wins over the channel's catch-all (deterministic, so threads line up). */
@@ -77,7 +78,12 @@ export async function handleAlertEvent(event: RecordedEvent, em: EntityManager):
   let subs: IAlertSubscription[] | undefined;
   const subscriptions = async () =>
     (subs ??= connectionId
-      ? await em.find(AlertSubscription, { workspace: event.workspaceId, active: true, $or: [{ connection: null }, { connection: connectionId }] })
+      ? await em.find(AlertSubscription, {
+          workspace: event.workspaceId,
+          active: true,
+          platform: { $in: [...CHAT_PLATFORMS] },
+          $or: [{ connection: null }, { connection: connectionId }],
+        })
       : []);
   for (const renderer of alertRenderers) {
     if (!renderer.types.includes(event.type)) continue;
@@ -85,7 +91,9 @@ export async function handleAlertEvent(event: RecordedEvent, em: EntityManager):
     if (!match) continue;
     if ('toChatContext' in match) {
       const t = match.toChatContext;
-      await queuePost(em, { renderer: renderer.name, eventId: event.id, target: { platform: t.platform as ChatPlatform, teamId: t.teamId, channelId: t.channelId } });
+      // Started from the terminal: the CLI showed the outcome itself; there is no channel to post in.
+      if (!isBotPlatform(t.platform)) continue;
+      await queuePost(em, { renderer: renderer.name, eventId: event.id, target: { platform: t.platform, teamId: t.teamId, channelId: t.channelId } });
       continue;
     }
     if (!connectionId) continue;

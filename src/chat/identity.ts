@@ -8,11 +8,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { writeAudit } from '../audit/audit.ts';
 import { ChatIdentity, type IChatIdentity } from '../entities/chat-identity.ts';
 import type { ChatPlatform, PlatformRole } from '../entities/chat-team.ts';
-import { ChatTeam } from '../entities/chat-team.ts';
 import { Member, type IMember, type Role } from '../entities/member.ts';
-import { DEFAULT_WORKSPACE_SETTINGS, type IWorkspace } from '../entities/workspace.ts';
+import { DEFAULT_WORKSPACE_SETTINGS, Workspace, type IWorkspace } from '../entities/workspace.ts';
 import type { Runtime } from '../runtime.ts';
 import { PLATFORM_NAMES } from './platforms.ts';
+import { cachedTeam } from './tenancy.ts';
+import { uniqueViolationOf } from '../errors.ts';
 
 /** How long a platform role read from the platform is trusted before the bot should read it again. Default 10 minutes. */
 export const PLATFORM_ROLE_TTL_MS = 10 * 60_000;
@@ -36,10 +37,6 @@ export type ResolvedUser = {
   created: boolean;
 };
 
-function isUniqueViolation(err: unknown): boolean {
-  return String((err as { code?: string }).code) === '23505' || /unique|duplicate key/i.test(String(err));
-}
-
 /** Finds or creates the identity (and, on first contact, the member) of a chat user in a workspace. */
 export async function resolveChatUser(rt: Runtime, workspaceId: string, user: ChatUser): Promise<ResolvedUser> {
   const em = rt.em();
@@ -51,7 +48,7 @@ export async function resolveChatUser(rt: Runtime, workspaceId: string, user: Ch
       await em.fork().transactional(async (tx) => createIdentity(tx, workspaceId, user));
       created = true;
     } catch (err) {
-      if (!isUniqueViolation(err)) throw err; // else a concurrent first contact created it
+      if (!uniqueViolationOf(err)) throw err; // else a concurrent first contact created it
     }
     identity = await em.findOneOrFail(ChatIdentity, where);
   }
@@ -113,6 +110,28 @@ async function createIdentity(tx: EntityManager, workspaceId: string, user: Chat
   });
 }
 
+/**
+ * Everything about the acting user in one go — workspace, identity, member — from the runtime's
+ * chat cache when nothing in the invocation changes the identity, else from Postgres (then cached).
+ */
+export async function resolveActor(rt: Runtime, workspaceId: string, user: ChatUser): Promise<ResolvedUser & { workspace: IWorkspace }> {
+  const hit = rt.chatCache.user(workspaceId, user.platform, user.teamId, user.userId);
+  if (hit && !changesIdentity(hit.identity, user)) return { ...hit, platformRole: platformRoleInEffect(hit.identity), created: false };
+  const gen = rt.chatCache.generation();
+  const workspace = await rt.em().findOneOrFail(Workspace, { id: workspaceId });
+  const resolved = await resolveChatUser(rt, workspaceId, user);
+  rt.chatCache.putUser(gen, workspaceId, user.platform, user.teamId, user.userId, { workspace, identity: resolved.identity, member: resolved.member });
+  return { ...resolved, workspace };
+}
+
+function changesIdentity(identity: IChatIdentity, user: ChatUser): boolean {
+  return (
+    user.platformRole !== undefined ||
+    Boolean(user.email && user.email !== identity.email) ||
+    Boolean(user.userName && user.userName !== identity.displayName)
+  );
+}
+
 function platformRoleInEffect(identity: IChatIdentity): PlatformRole | null {
   if (!identity.platformRole || !identity.platformRoleFetchedAt) return null;
   return Date.now() - identity.platformRoleFetchedAt.getTime() <= PLATFORM_ROLE_TTL_MS ? identity.platformRole : null;
@@ -126,10 +145,12 @@ export async function cachedPlatformRole(
   rt: Runtime,
   ref: { platform: ChatPlatform; teamId: string; userId: string },
 ): Promise<{ role: PlatformRole | null; fetchedAt: Date; fresh: boolean } | null> {
-  const em = rt.em();
-  const team = await em.findOne(ChatTeam, { platform: ref.platform, externalId: ref.teamId });
+  const team = await cachedTeam(rt, ref.platform, ref.teamId, { sync: false });
   if (!team?.workspace) return null;
-  const identity = await em.findOne(ChatIdentity, { workspace: team.workspace, platform: ref.platform, teamExternalId: ref.teamId, externalUserId: ref.userId });
+  // The core caches the identity once it resolved the user: the bot then reads nothing here.
+  const identity =
+    rt.chatCache.user(team.workspace, ref.platform, ref.teamId, ref.userId)?.identity ??
+    (await rt.em().findOne(ChatIdentity, { workspace: team.workspace, platform: ref.platform, teamExternalId: ref.teamId, externalUserId: ref.userId }));
   if (!identity?.platformRoleFetchedAt) return null;
   const fetchedAt = identity.platformRoleFetchedAt;
   return { role: identity.platformRole ?? null, fetchedAt, fresh: Date.now() - fetchedAt.getTime() <= PLATFORM_ROLE_TTL_MS };

@@ -22,6 +22,21 @@ export async function findTeam(em: EntityManager, platform: ChatPlatform, teamId
   return await em.findOne(ChatTeam, { platform, externalId: teamId });
 }
 
+/**
+ * `findTeam` through the runtime's chat cache (src/chat/resolve-cache.ts); read-only, never modify
+ * the row. `sync` (the core, once per invocation) first drops the cache if anything changed; a
+ * bot deciding whether to ask its platform again may skip that.
+ */
+export async function cachedTeam(rt: Runtime, platform: ChatPlatform, teamId: string, opts: { sync: boolean } = { sync: true }): Promise<IChatTeam | null> {
+  if (opts.sync) await rt.chatCache.sync(rt.db.pool);
+  const hit = rt.chatCache.team(platform, teamId);
+  if (hit !== undefined) return hit;
+  const gen = rt.chatCache.generation();
+  const team = await findTeam(rt.em(), platform, teamId);
+  rt.chatCache.putTeam(gen, platform, teamId, team);
+  return team;
+}
+
 /** Linked and not uninstalled: the only state in which a team may run workspace commands. */
 export function isLinked(team: IChatTeam | null): team is LinkedTeam {
   return Boolean(team && team.active && team.workspace);

@@ -22,13 +22,12 @@
  */
 import { authorizeOrAudit } from '../access/authorize.ts';
 import type { Action } from '../access/permissions.ts';
-import { effectiveRole, resolveChatUser } from '../chat/identity.ts';
+import { effectiveRole, resolveActor } from '../chat/identity.ts';
 import { linkInstructions } from '../chat/link-codes.ts';
 import { externalIdOf, PLATFORM_NAMES } from '../chat/platforms.ts';
-import { findTeam, isLinked } from '../chat/tenancy.ts';
+import { cachedTeam, isLinked } from '../chat/tenancy.ts';
 import { ConnectionService } from '../connections/service.ts';
 import { newCorrelationId, runWithContext, type Actor } from '../context.ts';
-import { Workspace } from '../entities/workspace.ts';
 import { AppError } from '../errors.ts';
 import { suggestSlugs } from '../providers/registry.ts';
 import type { Runtime } from '../runtime.ts';
@@ -87,7 +86,7 @@ async function withInvocation(rt: Runtime, inv: Invocation, step: Step): Promise
       return chatReplyOf(err, { command: state.command, prefix, correlationId });
     };
     try {
-      const team = await findTeam(rt.em(), inv.platform, inv.teamId);
+      const team = await cachedTeam(rt, inv.platform, inv.teamId);
       const base: BaseContext = { rt, invocation: inv, prefix, correlationId, commands, team };
       const outcome = await step(base, () => commandContext(base, actor), state);
       if (!('immediate' in outcome)) return { immediate: outcome, correlationId };
@@ -112,8 +111,8 @@ async function commandContext(base: BaseContext, actor: Actor): Promise<CommandC
   const { rt, invocation: inv } = base;
   const team = base.team;
   if (!isLinked(team)) throw new AppError('internal_error', 'team is not linked');
-  const workspace = await rt.em().findOneOrFail(Workspace, { id: team.workspace });
-  const resolved = await resolveChatUser(rt, workspace.id, {
+  // One resolution per invocation (cached across invocations): team → workspace → identity → member.
+  const resolved = await resolveActor(rt, team.workspace, {
     platform: inv.platform,
     teamId: inv.teamId,
     userId: inv.userId,
@@ -121,6 +120,7 @@ async function commandContext(base: BaseContext, actor: Actor): Promise<CommandC
     email: inv.email,
     platformRole: inv.platformRole,
   });
+  const workspace = resolved.workspace;
   const eff = effectiveRole(resolved.member.role, resolved.platformRole, workspace);
   // The service authorizes on `member.role`: hand it the effective role, never persisted.
   const member = { ...resolved.member, role: eff.role } as typeof resolved.member;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { CHAT_PLATFORMS } from './chat-team.ts';
+import { CHAT_CLIENTS } from './chat-team.ts';
 import { Connection } from './connection.ts';
 import { Member } from './member.ts';
 import { Workspace } from './workspace.ts';
@@ -26,7 +26,7 @@ export const AlertSubscription = defineEntity({
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
     workspace: () => p.manyToOne(Workspace).mapToPk().deleteRule('cascade'),
-    platform: p.enum(CHAT_PLATFORMS),
+    platform: p.enum(CHAT_CLIENTS),
     teamExternalId: p.string(),
     channelId: p.string(),
     kinds: p.json<AlertKind[]>(),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { CHAT_PLATFORMS, PLATFORM_ROLES } from './chat-team.ts';
+import { CHAT_CLIENTS, PLATFORM_ROLES } from './chat-team.ts';
 import { Member } from './member.ts';
 import { Workspace } from './workspace.ts';
 
@@ -16,7 +16,7 @@ export const ChatIdentity = defineEntity({
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
     workspace: () => p.manyToOne(Workspace).mapToPk().deleteRule('cascade'),
-    platform: p.enum(CHAT_PLATFORMS),
+    platform: p.enum(CHAT_CLIENTS),
     teamExternalId: p.string(),
     externalUserId: p.string(),
     member: () => p.manyToOne(Member).mapToPk().deleteRule('cascade'),

@@ -3,9 +3,10 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 import { Member } from './member.ts';
 import { Workspace } from './workspace.ts';
 
-/** The chat platforms the chat core speaks to; `cli` is the terminal client (`npm run chat`). */
-export const CHAT_PLATFORMS = ['slack', 'discord', 'teams', 'cli'] as const;
-export type ChatPlatform = (typeof CHAT_PLATFORMS)[number];
+import { CHAT_CLIENTS } from '../chat/platforms.ts';
+
+// The platform list lives in src/chat/platforms.ts; re-exported for the entities' callers.
+export { CHAT_CLIENTS, CHAT_PLATFORMS, type BotPlatform, type ChatPlatform } from '../chat/platforms.ts';
 
 /** A user's role on the chat platform itself (Slack workspace owner/admin, Discord guild owner/administrator, …). */
 export const PLATFORM_ROLES = ['owner', 'admin', 'member'] as const;
@@ -22,7 +23,7 @@ export const ChatTeam = defineEntity({
   uniques: [{ properties: ['platform', 'externalId'] }],
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
-    platform: p.enum(CHAT_PLATFORMS),
+    platform: p.enum(CHAT_CLIENTS),
     /** The platform's id of the team (Slack team id, Discord guild id, Teams tenant id). */
     externalId: p.string(),
     name: p.string().nullable(),

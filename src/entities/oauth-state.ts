@@ -1,9 +1,10 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import type { ChatPlatform } from '../chat/platforms.ts';
 import { Member } from './member.ts';
 import { Workspace } from './workspace.ts';
 
 /** Where an authorization was started from, so the outcome can be posted back there. */
-export type ChatContext = { platform: 'slack' | 'discord' | 'teams' | 'cli'; teamId?: string; channelId?: string; userId?: string; messageTs?: string };
+export type ChatContext = { platform: ChatPlatform; teamId?: string; channelId?: string; userId?: string; messageTs?: string };
 
 /**
  * One pending OAuth authorization. The `state` sent to the provider is this row's id plus an

@@ -108,7 +108,7 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
       checks.workers = rt.state.workersRunning ? 'running' : rt.config.WORKER_ENABLED ? 'stopped' : 'disabled (run `npm run worker`)';
       if (rt.config.WORKER_ENABLED && !rt.state.workersRunning) ok = false;
       if (rt.state.shuttingDown) checks.server = 'shutting down';
-      res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks, bots: rt.state.bots });
+      res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks, bots: rt.bots.map((b) => b.platform) });
     }),
   );
   app.get(

@@ -5,6 +5,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { completeAuthorization, type CallbackOutcome } from '../connections/oauth-flow.ts';
+import { PLATFORM_NAMES } from '../chat/platforms.ts';
 import { correlationId } from '../context.ts';
 import { AppError, toAppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -17,8 +18,6 @@ const querySchema = z.object({
 });
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const PLATFORM_NAME: Record<string, string> = { slack: 'Slack', discord: 'Discord', teams: 'Microsoft Teams', cli: 'your terminal' };
 
 export function page(title: string, body: string, ok: boolean): string {
   return `<!doctype html>
@@ -34,7 +33,9 @@ p{margin:8px 0}.muted{color:#5f6673;font-size:13px}
 }
 
 function render(outcome: CallbackOutcome): { status: number; html: string } {
-  const back = outcome.chatContext ? PLATFORM_NAME[outcome.chatContext.platform] ?? 'Patchbay' : 'Patchbay';
+  // The terminal reads better as "your terminal" in "return to …".
+  const platform = outcome.chatContext?.platform;
+  const back = !platform ? 'Patchbay' : platform === 'cli' ? 'your terminal' : (PLATFORM_NAMES[platform]?.name ?? 'Patchbay');
   if (outcome.ok) {
     const name = outcome.provider.definition.displayName;
     const title = `${name} is ${outcome.reconnected ? 'reconnected' : 'connected'} as ${outcome.account.accountName}`;

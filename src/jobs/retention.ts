@@ -27,6 +27,8 @@ export const retentionRules: RetentionRule[] = [
   { table: 'oauth_states', column: 'expires_at', keepDays: () => 1 },
   // Link codes live 30 minutes; keep used and expired ones a week for the audit trail.
   { table: 'chat_link_codes', column: 'expires_at', keepDays: () => 7 },
-  // Slack retries an event for at most an hour; a day of event ids is plenty to de-duplicate.
-  { table: 'slack_event_receipts', column: 'received_at', keepDays: () => 1 },
+  // Senders retry for at most an hour (Slack); a day of delivery ids is plenty to de-duplicate.
+  { table: 'inbound_receipts', column: 'received_at', keepDays: () => 1 },
+  // A channel's last post matters for a second; rows of channels quiet for a day go.
+  { table: 'chat_channel_paces', column: 'last_post_at', keepDays: () => 1 },
 ];

@@ -3,8 +3,8 @@
  * what the tests exercise is what users run.
  */
 import type { Server } from 'node:http';
-import { startSlack, type StartedSlack } from '../../bots/slack/index.ts';
 import { alertSubscriber } from '../alerts/subscriber.ts';
+import { attachBot, type ChatBot } from '../chat/bots.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase } from '../db/database.ts';
 import { createApp, type AppOptions } from '../http/app.ts';
@@ -13,6 +13,7 @@ import type { Logger } from '../logger.ts';
 import { createMetrics } from '../metrics.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { bootstrapIfEmpty, type CreatedWorkspace } from '../workspaces/workspaces.ts';
+import { BOT_ADAPTERS } from './bots.ts';
 
 export type Patchbay = {
   rt: Runtime;
@@ -41,22 +42,34 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
   if (opts.processMetrics !== false) rt.metrics = createMetrics({ defaults: true });
   let workers: Workers | undefined;
   let server: Server | undefined;
-  let slack: StartedSlack | null = null;
+  const bots: ChatBot[] = [];
+  let stopCache: (() => Promise<void>) | undefined;
+  const stopBots = async () => {
+    await Promise.all(bots.map((b) => b.stop()));
+    rt.bots = rt.bots.filter((b) => !bots.includes(b));
+  };
   try {
     const bootstrap = opts.http ? await bootstrapIfEmpty(rt.em()) : null;
-    // Chat apps first: their alert posters must be registered before workers pick up jobs.
-    slack = startSlack(rt);
+    // Chat apps first: their posters must be on the runtime before workers pick up alert jobs.
+    for (const adapter of BOT_ADAPTERS) {
+      if (!adapter.configured(config)) continue;
+      const bot = adapter.create(rt);
+      bots.push(bot);
+      attachBot(rt, bot);
+    }
     if (opts.workers) workers = await startWorkers(rt, opts.worker);
     let url = config.PUBLIC_URL;
     if (opts.http) {
-      const rawMounts = [...(slack ? [slack.rawMount] : []), ...(opts.app?.rawMounts ?? [])];
+      const rawMounts = [...bots.flatMap((b) => (b.mount ? [b.mount] : [])), ...(opts.app?.rawMounts ?? [])];
       const app = createApp(rt, { ...opts.app, rawMounts });
       server = await new Promise<Server>((resolve, reject) => {
         const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
       });
       const addr = server.address();
       if (addr && typeof addr === 'object' && config.PORT === 0) url = `http://127.0.0.1:${addr.port}`;
-      await slack?.connect();
+      // Chat commands arrive here: cache who their users are, dropped on any change (any process).
+      stopCache = await rt.chatCache.listen(db.url, logger);
+      for (const b of bots) await b.start();
     }
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -69,13 +82,15 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
               server!.closeIdleConnections();
             })
           : Promise.resolve();
-        await Promise.all([closing, workers?.stop(), slack?.stop()]);
+        await Promise.all([closing, workers?.stop(), stopBots()]);
+        await stopCache?.();
         await db.close();
         logger.info('shut down cleanly');
       })());
     return { rt, server, workers, bootstrap, url, stop };
   } catch (err) {
-    await slack?.stop().catch(() => {});
+    await stopBots().catch(() => {});
+    await stopCache?.().catch(() => {});
     await workers?.stop().catch(() => {});
     server?.close();
     await db.close();

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChannelGoneError, registerPoster, type PostTarget } from '../../src/alerts/posters.ts';
+import { ChannelGoneError, type PostTarget } from '../../src/alerts/posters.ts';
+import { attachBot, namesOf } from '../../src/chat/bots.ts';
 import { alertEventTypes } from '../../src/alerts/renderers/index.ts';
 import { ConnectionService } from '../../src/connections/service.ts';
 import { renderText } from '../../src/commands/render-text.ts';
@@ -52,7 +53,14 @@ async function alertsDispatched() {
 
 beforeAll(async () => {
   app = await startTestApp({ workers: true });
-  unregister = registerPoster('slack', {
+  // A stand-in Slack app on the runtime: records posts, keeps Slack's pace.
+  unregister = attachBot(app.pb.rt, {
+    platform: 'slack',
+    names: namesOf('slack'),
+    pace: { minIntervalMs: 1_000 },
+    start: async () => {},
+    stop: async () => {},
+    poster: {
     async post(channel: PostTarget, reply: NeutralReply, thread?: string) {
       attempts[channel.channelId] = (attempts[channel.channelId] ?? 0) + 1;
       if (channel.channelId === 'C-GONE') throw new ChannelGoneError('channel_not_found');
@@ -60,6 +68,7 @@ beforeAll(async () => {
       const messageRef = `${channel.channelId}-${posts.length + 1}`;
       posts.push({ channel: channel.channelId, reply, ...(thread ? { thread } : {}), messageRef, at: Date.now() });
       return { messageRef };
+    },
     },
   });
   workspaceId = (await defaultWorkspace(app)).ws.id;

@@ -24,6 +24,10 @@ describe('architecture: the tree as it is', () => {
   it('keeps no module-level mutable state outside the allow-list', () => {
     expect(checkModuleState(sources)).toEqual([]);
   });
+  it('names the chat platforms in one list (src/chat/platforms.ts)', () => {
+    const lists = sources.filter((f) => /\[\s*'slack',\s*'discord',\s*'teams'/.test(f.text)).map((f) => f.path);
+    expect(lists).toEqual(['src/chat/platforms.ts']);
+  });
 });
 
 describe('architecture: each rule catches a planted violation', () => {

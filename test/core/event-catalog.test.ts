@@ -52,16 +52,6 @@ describe('event catalog', () => {
     expect(until).toBeTypeOf('function');
   });
 
-  it('src/events imports none of its consumers (subscribers are registered at the composition root)', () => {
-    const dir = join(import.meta.dirname, '../../src/events');
-    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-    expect(files.length).toBeGreaterThan(3);
-    for (const f of files) {
-      const imports = [...readFileSync(join(dir, f), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
-      for (const i of imports) expect(i, `src/events/${f}`).not.toMatch(/\/(alerts|bots|commands|http|chat|connections|main)\//);
-    }
-  });
-
   it('alert renderers read typed events: no casts of snapshots or data', () => {
     const dir = join(import.meta.dirname, '../../src/alerts');
     const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));

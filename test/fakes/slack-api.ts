@@ -7,7 +7,8 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type SlackCall = { method: string; token: string | null; body: Record<string, unknown> };
+/** `at`: when the request arrived (Date.now()), for pacing assertions. */
+export type SlackCall = { method: string; token: string | null; body: Record<string, unknown>; at: number };
 
 export type FakeSlack = {
   url: string;
@@ -50,11 +51,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const scripted = new Map<string, Record<string, unknown> | ((req: Record<string, unknown>) => Record<string, unknown>)>();
   const server = http.createServer(async (req, res) => {
+    const at = Date.now();
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
     const body = await readBody(req);
     const auth = req.headers.authorization ?? null;
     const token = auth ? auth.replace(/^Bearer /, '') : typeof body.token === 'string' ? body.token : null;
-    calls.push({ method, token, body });
+    calls.push({ method, token, body, at });
     const s = scripted.get(method);
     const answer = s ? (typeof s === 'function' ? s(body) : s) : (DEFAULTS[method]?.(body) ?? { ok: true });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));

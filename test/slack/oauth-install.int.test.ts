@@ -6,7 +6,7 @@
  * event handled once however often Slack retries it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPoster } from '../../src/alerts/posters.ts';
+import { botFor } from '../../src/chat/bots.ts';
 import { inChannel } from '../../src/commands/view.ts';
 import { eventually, sql } from '../helpers/sql.ts';
 import { linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
@@ -105,7 +105,7 @@ describe('OAuth install', () => {
 
   it('refreshes it for alert jobs too: the poster posts with the fresh token', async () => {
     await sql(t.app.dbUrl, `update chat_teams set installation = jsonb_set(installation, '{bot,expiresAt}', to_jsonb(extract(epoch from now())::int - 5)) where external_id = $1`, [TEAM]);
-    await getPoster('slack')!.post({ platform: 'slack', teamId: TEAM, channelId: 'C0001' }, inChannel('hello'));
+    await botFor(t.app.pb.rt, 'slack')!.poster.post({ platform: 'slack', teamId: TEAM, channelId: 'C0001' }, inChannel('hello'));
     expect(t.fake.callsTo('chat.postMessage').at(-1)!.token).toBe(tokenOf(3));
     expect(secretsOf((await teamRow())!).botToken).toBe(tokenOf(3));
   });
@@ -146,6 +146,12 @@ describe('uninstalling and revoking', () => {
     const retry = await t.event({ type: 'app_uninstalled' }, { eventId: 'Ev_UNINSTALL', retryNum: 1 });
     expect(retry.status).toBe(200);
     await eventually(async () => t.app.logs.some((l) => l.includes('slack event retry ignored')));
+    // One receipt for the event id, marked processed once the first delivery was handled.
+    const receipts = await sql<{ kind: string; processed: boolean }>(
+      t.app.dbUrl,
+      `select kind, processed_at is not null as processed from inbound_receipts where source = 'slack:event' and delivery_id = 'Ev_UNINSTALL'`,
+    );
+    expect(receipts).toEqual([{ kind: 'app_uninstalled', processed: true }]);
     const unlinks = await sql(t.app.dbUrl, `select 1 from audit_logs where action = 'chat.unlink'`);
     expect(unlinks).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 /** Connection events: every state change of a connection, and failed OAuth authorizations. */
 import { z } from 'zod';
+import { CHAT_CLIENTS } from '../../chat/platforms.ts';
 import { AUTH_KINDS, CONNECTION_STATUSES, PAUSED_BY } from '../../entities/connection.ts';
 import { byType, eventFamily } from './define.ts';
 
@@ -34,7 +35,7 @@ export type ConnectionSnapshot = z.output<typeof connectionSnapshot>;
 /** Where in chat an OAuth authorization was started, so its outcome is posted back there. */
 const chatContext = z
   .object({
-    platform: z.enum(['slack', 'discord', 'teams', 'cli']),
+    platform: z.enum(CHAT_CLIENTS),
     teamId: z.string().optional(),
     channelId: z.string().optional(),
     userId: z.string().optional(),

@@ -1,0 +1,26 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+
+/**
+ * One delivery that came in from outside (a Slack event or command, a Discord or Teams
+ * activity, a provider webhook), recorded before it is handled and marked processed after, so
+ * a platform's retries are handled once. Unique per source (`slack:event`, `webhook:github`, …),
+ * scope (`app`, `team:<platform>:<id>`, `connection:<id>`) and the sender's delivery id.
+ * Pruned after a day (src/jobs/retention.ts); senders stop retrying well before.
+ */
+export const InboundReceipt = defineEntity({
+  name: 'InboundReceipt',
+  tableName: 'inbound_receipts',
+  indexes: [{ properties: ['receivedAt'] }],
+  properties: {
+    source: p.string().primary(),
+    scope: p.string().primary(),
+    deliveryId: p.string().primary(),
+    /** What kind of delivery (event type, webhook topic); for troubleshooting. */
+    kind: p.string().nullable(),
+    /** SHA-256 of the payload: tells a genuine retry from a different payload reusing an id. */
+    payloadHash: p.string().nullable(),
+    receivedAt: p.datetime().onCreate(() => new Date()),
+    processedAt: p.datetime().nullable(),
+  },
+});
+export type IInboundReceipt = InferEntity<typeof InboundReceipt>;

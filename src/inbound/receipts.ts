@@ -1,0 +1,50 @@
+/**
+ * Receipts of deliveries from outside (chat platforms, provider webhooks): record one before
+ * handling, mark it processed after. Senders retry what they think was lost, so the first
+ * record of a (source, scope, delivery id) wins and later ones are reported as duplicates.
+ */
+import { createHash } from 'node:crypto';
+import type { ChatPlatform } from '../chat/platforms.ts';
+import type { Runtime } from '../runtime.ts';
+
+export type ReceiptKey = {
+  /** Who sent it and what it is: `slack:event`, `discord:interaction`, `webhook:github`, … */
+  source: string;
+  /** Whose delivery ids these are: see `receiptScope`. */
+  scope: string;
+  deliveryId: string;
+};
+
+/** Scopes: the app as a whole (ids unique across it), one chat team, or one connection. */
+export const receiptScope = {
+  app: 'app',
+  team: (platform: ChatPlatform, teamId: string) => `team:${platform}:${teamId}`,
+  connection: (connectionId: string) => `connection:${connectionId}`,
+} as const;
+
+export type Receipt = { first: boolean; processedAt: Date | null };
+
+/** Records a delivery; `first` is false when it was recorded before (a retry or a replay). */
+export async function recordReceipt(rt: Runtime, key: ReceiptKey, opts: { kind?: string; payload?: string | Buffer } = {}): Promise<Receipt> {
+  const hash = opts.payload === undefined ? null : createHash('sha256').update(opts.payload).digest('hex');
+  const inserted = await rt.db.pool.query(
+    `insert into inbound_receipts (source, scope, delivery_id, kind, payload_hash, received_at) values ($1, $2, $3, $4, $5, now())
+     on conflict (source, scope, delivery_id) do nothing`,
+    [key.source, key.scope, key.deliveryId, opts.kind ?? null, hash],
+  );
+  if (inserted.rowCount === 1) return { first: true, processedAt: null };
+  const { rows } = await rt.db.pool.query<{ processed_at: Date | null }>(
+    'select processed_at from inbound_receipts where source = $1 and scope = $2 and delivery_id = $3',
+    [key.source, key.scope, key.deliveryId],
+  );
+  return { first: false, processedAt: rows[0]?.processed_at ?? null };
+}
+
+/** Marks a recorded delivery as handled. */
+export async function markProcessed(rt: Runtime, key: ReceiptKey): Promise<void> {
+  await rt.db.pool.query('update inbound_receipts set processed_at = now() where source = $1 and scope = $2 and delivery_id = $3', [
+    key.source,
+    key.scope,
+    key.deliveryId,
+  ]);
+}

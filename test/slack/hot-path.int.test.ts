@@ -1,0 +1,74 @@
+/**
+ * The chat hot path: once a user's team, workspace, identity and member are known, a command
+ * reads none of them again — across commands, and even the Slack edge asks nothing twice. A
+ * change committed by any process (a role changed with plain SQL here) is seen by the next command.
+ */
+import nock from 'nock';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json } from '../helpers/app.ts';
+import { sql } from '../helpers/sql.ts';
+import { linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
+
+const OWNER: SlackUser = { id: 'U_OWNER', name: 'olivia', email: 'olivia@acme.test' };
+const ADA: SlackUser = { id: 'U_ADA', name: 'ada', email: 'ada@acme.test' };
+
+let t: SlackTest;
+
+/** Every SQL statement any pg client of this process sends while `fn` runs. */
+async function queriesDuring(fn: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string };
+    seen.push(typeof q === 'string' ? q : (q?.text ?? '?'));
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  try {
+    await fn();
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  return seen;
+}
+
+beforeAll(async () => {
+  t = await startSlackTest();
+  await linkTeam(t, OWNER);
+  nock('https://api.linear.app').post('/graphql').reply(200, { data: { viewer: { id: 'lin-1', name: 'Ada Lovelace', email: 'ada@example.com' } } });
+  const res = await t.app.fetch('/api/v1/connections', { method: 'POST', json: { provider: 'linear', displayName: 'Linear', credentials: { apiKey: 'lin_api_HotPathKey0000000000000' } } });
+  expect(res.status).toBe(201);
+  await json(res);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('chat hot path', () => {
+  it('a warm `list` runs at most 2 SQL queries (the cache version, the connections) and no Slack call', async () => {
+    // First contact (identity created, users.info read), then one that fills the cache after that write.
+    const cold = await t.slash(ADA, 'list');
+    expect(textOf(cold.body)).toContain('Connections (1)');
+    await t.slash(ADA, 'list');
+    const slackCalls = t.fake.calls.length;
+    let warm: Awaited<ReturnType<SlackTest['slash']>> | undefined;
+    const queries = await queriesDuring(async () => {
+      warm = await t.slash(ADA, 'list');
+    });
+    expect(warm!.status).toBe(200);
+    expect(textOf(warm!.body)).toContain('Connections (1)');
+    expect(queries, queries.join('\n')).toHaveLength(2);
+    expect(queries[0]).toMatch(/patchbay_chat_version/);
+    expect(queries[1]).toMatch(/from "connections"/);
+    expect(t.fake.calls.slice(slackCalls)).toEqual([]);
+  });
+
+  it('sees a role changed by another process at the next command', async () => {
+    const before = await t.slash(ADA, 'pause linear');
+    expect(textOf(before.body)).toMatch(/needs the Admin role|Admin/);
+    await sql(t.app.dbUrl, `update members set role = 'admin' where email = 'ada@acme.test'`);
+    const after = await t.slash(ADA, 'pause linear');
+    expect(after.status, textOf(after.body)).toBe(200);
+    expect((await sql<{ status: string }>(t.app.dbUrl, `select status from connections`))[0]!.status).toBe('paused');
+  });
+});
