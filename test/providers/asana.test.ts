@@ -19,7 +19,7 @@ describe('asana', () => {
   it('test: GET /api/1.0/users/me with Bearer → gid and name', async () => {
     nock(API, { reqheaders: { authorization: `Bearer ${ACCESS}` } })
       .get('/api/1.0/users/me')
-      .query({ opt_fields: 'gid,name,email' })
+      .query({ opt_fields: 'name,email' })
       .reply(200, me, { 'content-type': 'application/json' });
     expect(await asana.connector.test(testContext({ provider: asana, credentials: creds }))).toEqual({ accountId: '12345', accountName: 'Greg Sanchez' });
   });
