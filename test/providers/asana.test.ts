@@ -63,4 +63,11 @@ describe('asana', () => {
     expect(url.searchParams.get('scope')).toBe('users:read');
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
   });
+
+  it('test: a user without gid (optional in the description) → provider_error naming the missing id', async () => {
+    nock(API).get('/api/1.0/users/me').query({ opt_fields: 'name,email' }).reply(200, { data: { name: 'Greg' } }, { 'content-type': 'application/json' });
+    const err = (await caught(() => asana.connector.test(testContext({ provider: asana, credentials: creds })))) as AppError;
+    expect(err.code).toBe('provider_error');
+    expect(err.message).toBe('Asana answered GET /users/me without an account id');
+  });
 });
