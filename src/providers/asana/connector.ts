@@ -6,11 +6,11 @@ import type { ConnectorSpec } from '../types.ts';
 
 /**
  * GET /users/{user_gid} with `me` → `{ data: UserResponse }`. The description marks every field
- * optional (`gid` is always returned in practice), so the schema does too.
+ * optional, `data` included (`gid` is always returned in practice), so the schema does too.
  * https://developers.asana.com/reference/getuser
  */
 export const meResponseSchema = z.object({
-  data: z.object({ gid: z.string().optional(), name: z.string().nullish(), email: z.string().nullish() }),
+  data: z.object({ gid: z.string().optional(), name: z.string().nullish(), email: z.string().nullish() }).optional(),
 });
 
 export const connector: ConnectorSpec<typeof meResponseSchema> = {
@@ -19,7 +19,7 @@ export const connector: ConnectorSpec<typeof meResponseSchema> = {
     // `gid` is not in opt_fields' enum (it is always returned); a validating server refuses it.
     query: { opt_fields: 'name,email' },
     response: meResponseSchema,
-    account: ({ data }) => ({ id: data.gid, name: data.name || data.email }),
+    account: ({ data }) => ({ id: data?.gid, name: data?.name || data?.email }),
   },
 
   /**
