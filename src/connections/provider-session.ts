@@ -68,6 +68,10 @@ export async function openSession(rt: Runtime, workspaceId: string, connection: 
   const actor = systemActor(workspaceId, 'provider call');
   const metadata = conn.metadata as Record<string, unknown>;
 
+  const appInUse = async (c: Credentials): Promise<OAuthClient | null> =>
+    provider.definition.auth.oauth2 && c.type === 'oauth2'
+      ? ((await workspaceApp(rt, rt.em(), workspaceId, provider)) ?? oauthAppFromEnv(provider, rt.config))
+      : null;
   const isRefreshable = (c: Credentials) => c.type === 'oauth2' && Boolean(c.refreshToken) && provider.definition.auth.oauth2?.refresh !== 'none';
 
   return {
@@ -79,7 +83,9 @@ export async function openSession(rt: Runtime, workspaceId: string, connection: 
       if (refreshable && conn.tokenExpiresAt && conn.tokenExpiresAt.getTime() - Date.now() < REFRESH_MARGIN_MS) {
         credentials = (await refreshConnectionToken(rt, workspaceId, conn.id, { reason: 'expiring' })) ?? credentials;
       }
-      const run = (creds: Credentials) => fn(contextFor(rt, provider, creds, metadata, conn.metadata.urls));
+      // Some providers' calls authenticate as the app (HubSpot's token introspection): pass the app in use.
+      const oauthClient = await appInUse(credentials);
+      const run = (creds: Credentials) => fn(contextFor(rt, provider, creds, metadata, conn.metadata.urls, oauthClient));
       try {
         try {
           return await run(credentials);
@@ -102,9 +108,7 @@ export async function openSession(rt: Runtime, workspaceId: string, connection: 
       if (!provider.connector.revoke) return;
       const credentials = await loadCredentials(rt, rt.em(), conn);
       // Some providers revoke by authenticating as the app (GitHub, Asana): pass the app in use.
-      const oauthClient = provider.definition.auth.oauth2
-        ? ((await workspaceApp(rt, rt.em(), workspaceId, provider)) ?? oauthAppFromEnv(provider, rt.config))
-        : null;
+      const oauthClient = await appInUse(credentials);
       await provider.connector.revoke(contextFor(rt, provider, credentials, metadata, conn.metadata.urls, oauthClient));
     },
   };

@@ -41,6 +41,7 @@ export function connectorContext(opts: ConnectorContextOptions): ConnectorContex
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
   return {
+    provider: opts.provider,
     http,
     credentials: opts.credentials,
     metadata: opts.metadata ?? {},

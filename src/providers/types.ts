@@ -100,6 +100,9 @@ export type Credentials =
     }
   | { type: 'api_key' | 'basic'; fields: Record<string, string> };
 
+export type OAuth2Credentials = Extract<Credentials, { type: 'oauth2' }>;
+export type FieldCredentials = Extract<Credentials, { type: 'api_key' | 'basic' }>;
+
 /** The account a connection is connected as, shown in chat ("HubSpot connected as acme.com"). */
 export type AccountInfo = {
   accountId: string;
@@ -152,6 +155,8 @@ export type ProviderUrls = {
 };
 
 export type ConnectorContext = {
+  /** The provider this context calls, so a connector needs no reference to its own module. */
+  provider: Provider;
   http: ProviderHttp;
   credentials: Credentials;
   /** The connection's metadata (account, provider extras like cloudId) — empty before first test. */
@@ -159,8 +164,8 @@ export type ConnectorContext = {
   /** The OAuth client in use (for revoke calls that authenticate as the app). */
   oauthClient?: { clientId: string; clientSecret: string };
   logger: Logger;
-  /** The connection's resolved URLs (env and per-connection overrides applied); set by `connectorContext`. */
-  urls?: ProviderUrls;
+  /** The connection's resolved URLs (env and per-connection overrides applied). */
+  urls: ProviderUrls;
 };
 
 export type Connector = {
@@ -181,6 +186,38 @@ export type Connector = {
    * fields, api_key → `Authorization: Bearer <first field>`.
    */
   applyAuth?(target: AuthTarget, credentials: Credentials): void | boolean;
+  /**
+   * Reads a token-endpoint error body that is not RFC 6749 §5.2 (HubSpot's `{ status, message }`).
+   * `grantRevoked` says the code or refresh token is dead (→ Reconnect).
+   */
+  tokenError?(body: unknown): TokenEndpointError | undefined;
 };
 
-export type Provider = { definition: z.output<typeof providerDefinitionSchema>; connector: Connector };
+export type TokenEndpointError = { code: string; description?: string; grantRevoked: boolean };
+
+/** The account a declarative test reads from the response; an empty id is a provider_error. */
+export type TestAccount = { id: string | number | null | undefined; name?: string | null | undefined; extra?: Record<string, unknown> };
+
+/**
+ * The common "who am I": one request, a zod schema of the documented response, and how to read the
+ * account from it. `{name}` placeholders in `path` are filled from `params` (URI-encoded).
+ */
+export type TestSpec<S extends z.ZodType = z.ZodType> = {
+  method?: 'GET' | 'POST';
+  path: string;
+  params?: (ctx: ConnectorContext) => Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  response: S;
+  account: (body: z.output<S>, ctx: ConnectorContext) => TestAccount;
+};
+
+/** What a provider folder writes: a connector whose `test` may be declarative. */
+export type ConnectorSpec<S extends z.ZodType = z.ZodType> = Omit<Connector, 'test'> & { test: Connector['test'] | TestSpec<S> };
+
+export type Provider = {
+  definition: z.output<typeof providerDefinitionSchema>;
+  connector: Connector;
+  /** The declarative test, when the folder declared one (contract tests read it). */
+  testSpec?: TestSpec;
+};

@@ -66,7 +66,7 @@ describe('Asana through the admin API (OAuth 2.0 + PKCE)', () => {
     expect(whoami).toHaveLength(1);
     expect(whoami[0]!.headers.get('authorization')).toBe(`Bearer ${ACCESS}`);
     expect(whoami[0]!.headers.get('user-agent')).toBe(`Patchbay/${VERSION}`);
-    expect(whoami[0]!.url.searchParams.get('opt_fields')).toBe('gid,name,email');
+    expect(whoami[0]!.url.searchParams.get('opt_fields')).toBe('name,email');
 
     const [row] = await e2e.rows('asana');
     expect(row).toMatchObject({

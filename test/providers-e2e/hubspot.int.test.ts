@@ -4,6 +4,7 @@
  */
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { introspection } from '../providers/fixtures/hubspot.ts';
 import { REDIRECT_URI, expectPkceBodyAuthExchange, formOf, received, startE2E, type E2E } from './support.ts';
 
 const CLIENT_ID = '5fd0a1b2-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -17,18 +18,8 @@ const SCOPES = ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.writ
 
 // POST /oauth/v1/token: https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/refresh-oauth-token
 const tokenResponse = { token_type: 'bearer', refresh_token: REFRESH, access_token: ACCESS, expires_in: 1800, hub_id: 62515, user_id: 123456, scopes: SCOPES };
-// GET /oauth/v1/access-tokens/{token}, as in test/providers/hubspot.test.ts.
-const info = {
-  token: ACCESS,
-  user: 'user@example.com',
-  hub_domain: 'demo.hubspot.com',
-  scopes: SCOPES,
-  hub_id: 62515,
-  app_id: 456789,
-  expires_in: 1754,
-  user_id: 123456,
-  token_type: 'access',
-};
+// POST /oauth/v3/token/introspect, as in test/providers/hubspot.test.ts.
+const info = { ...introspection, client_id: CLIENT_ID, scopes: SCOPES };
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -39,7 +30,7 @@ afterAll(async () => {
 });
 
 function tokenInfo() {
-  return received(nock('https://api.hubapi.com').get(`/oauth/v1/access-tokens/${ACCESS}`).reply(200, info, { 'content-type': 'application/json;charset=utf-8' }));
+  return received(nock('https://api.hubapi.com').post('/oauth/v3/token/introspect').reply(200, info, { 'content-type': 'application/json;charset=utf-8' }));
 }
 
 describe('HubSpot through the admin API (OAuth 2.0 + PKCE)', () => {
@@ -66,9 +57,11 @@ describe('HubSpot through the admin API (OAuth 2.0 + PKCE)', () => {
 
     expectPkceBodyAuthExchange(token, { code: CODE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, challenge: params.code_challenge });
 
-    // The token is the path parameter; the metadata endpoint takes no Authorization header.
+    // The token goes in the form body with the app's credentials, never in the URL or a Bearer header.
     expect(whoami).toHaveLength(1);
     expect(whoami[0]!.headers.get('authorization')).toBeNull();
+    expect(whoami[0]!.url.search).toBe('');
+    expect(formOf(whoami[0]!.body)).toEqual({ token: ACCESS, token_type_hint: 'access_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
 
     const [row] = await e2e.rows('hubspot');
     expect(row).toMatchObject({
@@ -95,17 +88,17 @@ describe('HubSpot through the admin API (OAuth 2.0 + PKCE)', () => {
     expect(whoami).toHaveLength(1);
   });
 
-  it('disconnect: DELETE /oauth/v1/refresh-tokens/{refresh_token}; credentials deleted', async () => {
-    const revoke = received(nock('https://api.hubapi.com').delete(`/oauth/v1/refresh-tokens/${REFRESH}`).reply(204));
+  it('disconnect: POST /oauth/v3/token/revoke with the refresh token; credentials deleted', async () => {
+    const revoke = received(nock('https://api.hubapi.com').post('/oauth/v3/token/revoke').reply(204));
     const res = await e2e.call(`/api/v1/connections/${id}/disconnect`, { method: 'POST' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ revoke: 'revoked', note: 'Access was revoked at HubSpot.', connection: { status: 'disconnected' } });
 
     expect(revoke).toHaveLength(1);
-    expect(revoke[0]!.method).toBe('DELETE');
-    expect(revoke[0]!.url.pathname).toBe(`/oauth/v1/refresh-tokens/${REFRESH}`);
+    expect(revoke[0]!.method).toBe('POST');
+    expect(revoke[0]!.url.pathname).toBe('/oauth/v3/token/revoke');
     expect(revoke[0]!.url.search).toBe('');
-    expect(revoke[0]!.body).toBe('');
+    expect(formOf(revoke[0]!.body)).toEqual({ token: REFRESH, token_type_hint: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
     // The refresh token in the path is the credential: no (possibly expired) access token is sent.
     expect(revoke[0]!.headers.get('authorization')).toBeNull();
 
@@ -141,7 +134,7 @@ describe('HubSpot through the admin API (OAuth 2.0 + PKCE)', () => {
 
     // The app was uninstalled at HubSpot: the access token is refused, and so is the refresh token.
     nock('https://api.hubapi.com')
-      .get(`/oauth/v1/access-tokens/${ACCESS}`)
+      .post('/oauth/v3/token/introspect')
       .reply(401, { status: 'error', message: 'The OAuth token used to make this call expired 1 minute ago.', category: 'EXPIRED_AUTHENTICATION' }, { 'content-type': 'application/json' });
     const refresh = received(
       nock('https://api.hubapi.com')

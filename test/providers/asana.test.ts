@@ -19,7 +19,7 @@ describe('asana', () => {
   it('test: GET /api/1.0/users/me with Bearer → gid and name', async () => {
     nock(API, { reqheaders: { authorization: `Bearer ${ACCESS}` } })
       .get('/api/1.0/users/me')
-      .query({ opt_fields: 'gid,name,email' })
+      .query({ opt_fields: 'name,email' })
       .reply(200, me, { 'content-type': 'application/json' });
     expect(await asana.connector.test(testContext({ provider: asana, credentials: creds }))).toEqual({ accountId: '12345', accountName: 'Greg Sanchez' });
   });
@@ -62,5 +62,12 @@ describe('asana', () => {
     expect(url.origin + url.pathname).toBe('https://app.asana.com/-/oauth_authorize');
     expect(url.searchParams.get('scope')).toBe('users:read');
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+  });
+
+  it('test: a user without gid (optional in the description) → provider_error naming the missing id', async () => {
+    nock(API).get('/api/1.0/users/me').query({ opt_fields: 'name,email' }).reply(200, { data: { name: 'Greg' } }, { 'content-type': 'application/json' });
+    const err = (await caught(() => asana.connector.test(testContext({ provider: asana, credentials: creds })))) as AppError;
+    expect(err.code).toBe('provider_error');
+    expect(err.message).toBe('Asana answered GET /users/me without an account id');
   });
 });

@@ -76,4 +76,14 @@ describe('github', () => {
     expect(err.code).toBe('provider_auth_failed');
     expect(err.message + c.logs.join('')).not.toContain(client.clientSecret);
   });
+
+  it('revoke: 422 (listed in the description) and 404 mean the token is already gone', async () => {
+    for (const status of [422, 404]) {
+      const scope = nock(API).delete(`/applications/${client.clientId}/token`).reply(status, { message: 'Validation Failed' }, { 'content-type': 'application/json' });
+      const c = testContext({ provider: github, credentials: creds, oauthClient: client });
+      await github.connector.revoke!(c);
+      scope.done();
+      expect(c.logs.join('')).toContain('GitHub token was already revoked or invalid');
+    }
+  });
 });

@@ -88,4 +88,27 @@ describe('google-calendar', () => {
       'openid email https://www.googleapis.com/auth/calendar.calendarlist.readonly https://www.googleapis.com/auth/calendar.events',
     );
   });
+
+  // Google's error guide: daily quota (dailyLimitExceeded) and Calendar usage limits (quotaExceeded,
+  // domain usageLimits) are 403s too; as auth failures they would error the connection ("Reconnect").
+  it.each(['dailyLimitExceeded', 'quotaExceeded'])('403 %s → rate_limited, not provider_auth_failed', async (reason) => {
+    const body = { error: { errors: [{ domain: 'usageLimits', reason, message: 'Calendar usage limits exceeded.' }], code: 403, message: 'Calendar usage limits exceeded.' } };
+    nock(API).get('/calendar/v3/users/me/calendarList/primary').reply(403, body, { 'content-type': 'application/json; charset=UTF-8' });
+    const err = (await caught(() => googleCalendar.connector.test(testContext({ provider: googleCalendar, credentials: creds })))) as AppError;
+    expect(err.code).toBe('rate_limited');
+  });
+
+  it('403 forbidden for another reason is still provider_auth_failed', async () => {
+    const body = { error: { errors: [{ domain: 'global', reason: 'forbidden', message: 'Forbidden' }], code: 403, message: 'Forbidden' } };
+    nock(API).get('/calendar/v3/users/me/calendarList/primary').reply(403, body, { 'content-type': 'application/json; charset=UTF-8' });
+    const err = (await caught(() => googleCalendar.connector.test(testContext({ provider: googleCalendar, credentials: creds })))) as AppError;
+    expect(err.code).toBe('provider_auth_failed');
+  });
+
+  it('an entry without id (Discovery requires none) → provider_error naming the missing id, not a crash', async () => {
+    nock(API).get('/calendar/v3/users/me/calendarList/primary').reply(200, { kind: 'calendar#calendarListEntry', summary: 'Ada' }, { 'content-type': 'application/json' });
+    const err = (await caught(() => googleCalendar.connector.test(testContext({ provider: googleCalendar, credentials: creds })))) as AppError;
+    expect(err.code).toBe('provider_error');
+    expect(err.message).toBe('Google Calendar answered GET /calendar/v3/users/me/calendarList/{calendarId} without an account id');
+  });
 });

@@ -81,4 +81,12 @@ describe('jira', () => {
     const next = await refreshToken(jira, resolveProviderUrls(jira, { raw: {} }), { clientId: 'cid', clientSecret: 'csecret-123' }, creds, { logger: captureLogger().logger });
     expect(next).toMatchObject({ accessToken: 'new-access', refreshToken: 'jira-refresh-2', scopes: ['read:jira-user', 'offline_access'] });
   });
+
+  it('a /myself without accountId (the description requires none) → provider_error, not a crash', async () => {
+    nock(API).get('/oauth/token/accessible-resources').reply(200, resources, { 'content-type': 'application/json' });
+    nock(API).get(`/ex/jira/${CLOUD}/rest/api/3/myself`).reply(200, { displayName: 'Ada' }, { 'content-type': 'application/json' });
+    const err = (await caught(() => jira.connector.test(testContext({ provider: jira, credentials: creds })))) as AppError;
+    expect(err.code).toBe('provider_error');
+    expect(err.message).toBe('Jira Cloud answered GET /rest/api/3/myself without an account id');
+  });
 });

@@ -146,4 +146,21 @@ describe('linear', () => {
     expect(new RegExp(field.pattern!).test(KEY)).toBe(true);
     expect(new RegExp(field.pattern!).test('sk_live_x')).toBe(false);
   });
+
+  // Linear's SDK (packages/sdk/src/error.ts) classifies by extensions.type, not extensions.code.
+  it('errors carrying only extensions.type: "authentication error" → provider_auth_failed; "ratelimited" → rate_limited', async () => {
+    nock(API)
+      .post('/graphql')
+      .reply(400, { errors: [{ message: 'Authentication required, not authenticated', extensions: { type: 'authentication error', userPresentableMessage: 'You need to authenticate.' } }] }, { 'content-type': 'application/json' });
+    const auth = (await caught(() => linear.connector.test(testContext({ provider: linear, credentials: apiKey })))) as AppError;
+    expect(auth.code).toBe('provider_auth_failed');
+    expect(auth.message).toBe('Linear rejected the credentials: You need to authenticate.');
+
+    nock(API)
+      .post('/graphql')
+      .reply(400, { errors: [{ message: 'Rate limit exceeded', extensions: { type: 'ratelimited' } }] }, { 'content-type': 'application/json', 'retry-after': '30' });
+    const limited = (await caught(() => linear.connector.test(testContext({ provider: linear, credentials: apiKey })))) as AppError;
+    expect(limited.code).toBe('rate_limited');
+    expect(limited.retryAfterSeconds).toBe(30);
+  });
 });

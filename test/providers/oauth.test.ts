@@ -103,6 +103,24 @@ describe('PKCE and the authorize URL', () => {
 });
 
 describe('token endpoint (nock)', () => {
+  it('a huge expires_in is treated as no expiry instead of throwing a RangeError', async () => {
+    nock(AUTH).post('/token').reply(200, { access_token: 'at-big', expires_in: 1e300 }, { 'content-type': 'application/json' });
+    const creds = await exchangeCode(provider, urls, client, { code: 'c', redirectUri: 'https://pb.example/oauth/callback', codeVerifier: 'v' }, opts);
+    expect(creds.accessToken).toBe('at-big');
+    expect(creds.expiresAt).toBeUndefined();
+  });
+
+  it('a token response of another shape names the field, not "without an access token" (and never the token)', async () => {
+    nock(AUTH).post('/token').reply(200, { access_token: 'at-secret-value', expires_in: 'soon' }, { 'content-type': 'application/json' });
+    const err = (await caught(() => exchangeCode(provider, urls, client, { code: 'c', redirectUri: 'https://pb.example/oauth/callback', codeVerifier: 'v' }, opts))) as AppError;
+    expect(err.code).toBe('provider_error');
+    expect(err.message).toMatch(/^Example token endpoint answered with a token response of an unexpected shape \(expires_in: /);
+    expect(err.message).not.toContain('at-secret-value');
+    nock(AUTH).post('/token').reply(200, { token_type: 'bearer' }, { 'content-type': 'application/json' });
+    const missing = (await caught(() => exchangeCode(provider, urls, client, { code: 'c', redirectUri: 'https://pb.example/oauth/callback', codeVerifier: 'v' }, opts))) as AppError;
+    expect(missing.message).toBe('Example token endpoint answered without an access token');
+  });
+
   it('exchanges a code with client auth in the body and PKCE verifier', async () => {
     nock(AUTH, { reqheaders: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, badheaders: ['authorization'] })
       .post('/token', {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractGeneratedSection, renderGeneratedSection } from '../../src/providers/docs.ts';
 import { docPath, pendingDocChanges } from '../../src/providers/write-docs.ts';
@@ -25,10 +25,24 @@ describe('registry', () => {
     expect(listProviders().map((p) => p.definition)).toEqual([...providerDefinitions]);
   });
 
-  it('registers the first eight providers', () => {
-    expect(listProviders().map((p) => p.definition.slug).sort()).toEqual(
-      ['asana', 'github', 'google-calendar', 'hubspot', 'jira', 'linear', 'trello', 'twilio'],
-    );
+  it('registers every folder under src/providers/, each with a doc page, and nothing else', () => {
+    const root = new URL('../../src/providers/', import.meta.url);
+    const folders = readdirSync(root, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('_'))
+      .map((e) => e.name)
+      .sort();
+    expect(folders.length).toBeGreaterThanOrEqual(8);
+    expect(listProviders().map((p) => p.definition.slug).sort()).toEqual(folders);
+    for (const slug of folders) expect(existsSync(docPath(slug)), `docs/providers/${slug}.md`).toBe(true);
+  });
+
+  it('each folder has the simple shape: index.ts builds it from definition + connector, with no self-reference', () => {
+    for (const p of listProviders()) {
+      const slug = p.definition.slug;
+      const index = readFileSync(new URL(`../../src/providers/${slug}/index.ts`, import.meta.url), 'utf8');
+      expect(index, slug).toMatch(/defineProvider\(definition, connector\)/);
+      expect(index, slug).not.toMatch(/=>/);
+    }
   });
 
   it('declared capabilities have their code', () => {

@@ -51,4 +51,16 @@ describe('twilio', () => {
     expect(new RegExp(sid.pattern!).test(SID)).toBe(true);
     expect(new RegExp(sid.pattern!).test('SK0123456789abcdef0123456789abcdef')).toBe(false);
   });
+
+  it('accepts an Account SID in upper-case hex, as the description does (^AC[0-9a-fA-F]{32}$)', () => {
+    const field = twilio.definition.auth.credentials!.fields.find((f) => f.name === 'accountSid')!;
+    expect(new RegExp(field.pattern!).test('AC0123456789ABCDEF0123456789ABCDEF')).toBe(true);
+    expect(new RegExp(field.pattern!).test(SID)).toBe(true);
+    expect(new RegExp(field.pattern!).test('AC0123')).toBe(false);
+  });
+
+  it('an account with sid null (the description allows it) is still identified by the SID asked for', async () => {
+    nock(API).get(`/2010-04-01/Accounts/${SID}.json`).reply(200, { ...account, sid: null }, { 'content-type': 'application/json' });
+    expect(await twilio.connector.test(testContext({ provider: twilio, credentials: creds }))).toMatchObject({ accountId: SID });
+  });
 });

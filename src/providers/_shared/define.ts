@@ -1,5 +1,16 @@
 /** Builds a `Provider` from a folder's definition and connector, validating the definition at load. */
-import { providerDefinitionSchema, type Connector, type Provider, type ProviderDefinition } from '../types.ts';
+import { AppError } from '../../errors.ts';
+import {
+  providerDefinitionSchema,
+  type AccountInfo,
+  type Connector,
+  type ConnectorContext,
+  type ConnectorSpec,
+  type Provider,
+  type ProviderDefinition,
+  type TestSpec,
+} from '../types.ts';
+import { parseProviderResponse } from './parse.ts';
 
 export class ProviderDefinitionError extends Error {
   constructor(slug: string, problems: string[]) {
@@ -19,6 +30,41 @@ export function parseDefinition(definition: ProviderDefinition): Provider['defin
   return parsed.data;
 }
 
-export function defineProvider(definition: ProviderDefinition, connector: Connector): Provider {
-  return { definition: parseDefinition(definition), connector };
+/** Fills `{name}` placeholders of a path template, URI-encoding each value. */
+export function fillPath(template: string, params: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`path ${template}: no value for {${name}}`);
+    return encodeURIComponent(v);
+  });
+}
+
+/** Runs a declarative test: one request, the documented schema, then the account read from it. */
+export async function runTestSpec(spec: TestSpec, ctx: ConnectorContext): Promise<AccountInfo> {
+  const method = spec.method ?? 'GET';
+  const what = `${method} ${spec.path}`;
+  const res = await ctx.http.request({
+    method,
+    url: fillPath(spec.path, spec.params?.(ctx) ?? {}),
+    ...(spec.query ? { query: spec.query } : {}),
+    ...(spec.headers ? { headers: spec.headers } : {}),
+    ...(method === 'POST' ? { idempotent: true } : {}),
+  });
+  const body = parseProviderResponse(ctx.provider, spec.response, res.body, what);
+  const account = spec.account(body, ctx);
+  const id = account.id === null || account.id === undefined ? '' : String(account.id);
+  // The descriptions mark these ids optional; a response without one cannot identify the account.
+  if (!id) {
+    const name = ctx.provider.definition.displayName;
+    throw new AppError('provider_error', `${name} answered ${what} without an account id`, { details: { provider: ctx.provider.definition.slug } });
+  }
+  return { accountId: id, accountName: account.name || id, ...(account.extra ? { extra: account.extra } : {}) };
+}
+
+export function defineProvider<S extends import('zod').ZodType>(definition: ProviderDefinition, spec: ConnectorSpec<S>): Provider {
+  const { test, ...rest } = spec;
+  if (typeof test === 'function') return { definition: parseDefinition(definition), connector: { ...rest, test } };
+  const testSpec = test as unknown as TestSpec;
+  const connector: Connector = { ...rest, test: (ctx) => runTestSpec(testSpec, ctx) };
+  return { definition: parseDefinition(definition), connector, testSpec };
 }

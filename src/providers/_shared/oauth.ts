@@ -12,12 +12,12 @@ import { z } from 'zod';
 import type { Config } from '../../config/index.ts';
 import { AppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { Credentials, ObjectName, Provider, ProviderDefinition, ProviderUrls } from '../types.ts';
+import type { OAuth2Credentials, ObjectName, Provider, ProviderDefinition, ProviderUrls } from '../types.ts';
 import { basicAuthHeader, createProviderHttp, providerMessage } from './http.ts';
 import { createRedactor, secretValues } from './redact.ts';
 import { providerEnvVar, type OAuthClient } from './urls.ts';
 
-export type OAuth2Credentials = Extract<Credentials, { type: 'oauth2' }>;
+export type { OAuth2Credentials };
 
 export type OAuthCallOptions = {
   logger: Logger;
@@ -132,23 +132,10 @@ export const tokenErrorSchema = z.object({ error: z.string(), error_description:
 
 const STANDARD_FIELDS = new Set(['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope']);
 
-/**
- * HubSpot's token endpoint answers errors as `{ status: 'BAD_AUTH_CODE', message, correlationId }`,
- * without RFC 6749's `error` field; its upper-case `status` is the error code.
- */
-const statusErrorSchema = z.object({ status: z.string().regex(/^[A-Z][A-Z_]+$/) }).loose();
-
-/** Provider error codes that mean the grant (code or refresh token) is no longer valid. */
-const GRANT_ERRORS = new Set([
-  'invalid_grant',
-  'bad_verification_code',
-  'bad_refresh_token',
-  'expired_token',
-  // HubSpot
-  'BAD_AUTH_CODE',
-  'EXPIRED_AUTH_CODE',
-  'BAD_REFRESH_TOKEN',
-]);
+/** Error codes that mean the grant (code or refresh token) is no longer valid (RFC 6749 and GitHub's). */
+const GRANT_ERRORS = new Set(['invalid_grant', 'bad_verification_code', 'bad_refresh_token', 'expired_token']);
+/** Beyond this, `new Date()` is invalid (ECMAScript's ±8.64e15 ms); such an expiry means "never" in practice. */
+const MAX_DATE_MS = 8.64e15;
 const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'incorrect_client_credentials', 'redirect_uri_mismatch']);
 
 function splitScopes(scope: string | string[] | undefined): string[] | undefined {
@@ -173,7 +160,9 @@ export function toCredentials(
     scopes: splitScopes(body.scope) ?? (Array.isArray(body.scopes) ? splitScopes(body.scopes.map(String)) : undefined) ?? previous?.scopes ?? [],
   };
   if (refreshToken) creds.refreshToken = refreshToken;
-  if (body.expires_in !== undefined && body.expires_in > 0) creds.expiresAt = new Date(now + body.expires_in * 1000).toISOString();
+  const expiresAtMs = body.expires_in === undefined ? undefined : now + body.expires_in * 1000;
+  // A huge expires_in would throw a RangeError in toISOString(); treat it as no expiry.
+  if (body.expires_in !== undefined && body.expires_in > 0 && expiresAtMs! < MAX_DATE_MS) creds.expiresAt = new Date(expiresAtMs!).toISOString();
   if (body.token_type) creds.tokenType = body.token_type;
   if (Object.keys(extra).length) creds.extra = extra;
   return creds;
@@ -194,11 +183,12 @@ function oauthError(provider: Provider, phase: 'exchange' | 'refresh' | 'revoke'
   const name = provider.definition.displayName;
   const slug = provider.definition.slug;
   const parsed = tokenErrorSchema.safeParse(body);
-  const statusCoded = parsed.success ? undefined : statusErrorSchema.safeParse(body);
-  const code = parsed.success ? parsed.data.error : statusCoded?.success ? statusCoded.data.status : undefined;
-  const description = parsed.success ? parsed.data.error_description : providerMessage(body, typeof body === 'string' ? body : '');
+  // Providers with their own error shape (HubSpot) read it in their folder.
+  const quirk = parsed.success ? undefined : provider.connector.tokenError?.(body);
+  const code = parsed.success ? parsed.data.error : quirk?.code;
+  const description = parsed.success ? parsed.data.error_description : (quirk?.description ?? providerMessage(body, typeof body === 'string' ? body : ''));
   const desc = description ? `: ${redact(description)}` : '';
-  if (code && GRANT_ERRORS.has(code)) {
+  if (code && (quirk ? quirk.grantRevoked : GRANT_ERRORS.has(code))) {
     const what = phase === 'refresh' ? 'the refresh token' : phase === 'exchange' ? 'the authorization code' : 'the token';
     return new AppError('provider_auth_failed', `${name} refused ${what} (invalid_grant)${desc}. Reconnect ${name}.`, {
       details: { provider: slug, oauthError: 'invalid_grant', providerError: code, status },
@@ -273,7 +263,11 @@ async function tokenRequest(call: TokenCall, previous?: Parameters<typeof toCred
   if (hasError) throw oauthError(call.provider, call.phase, status, body, redact); // GitHub answers 200 with `error`
   const parsed = tokenResponseSchema.safeParse(body);
   if (!parsed.success) {
-    throw new AppError('provider_error', `${call.provider.definition.displayName} token endpoint answered without an access token`, {
+    const missingToken = !(body && typeof body === 'object' && typeof (body as Record<string, unknown>).access_token === 'string');
+    // Paths and expectations only: values are tokens.
+    const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const what = missingToken ? 'without an access token' : `with a token response of an unexpected shape (${problems})`;
+    throw new AppError('provider_error', `${call.provider.definition.displayName} token endpoint answered ${what}`, {
       details: { provider: call.provider.definition.slug, status },
     });
   }

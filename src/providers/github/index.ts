@@ -1,9 +1,6 @@
 import { defineProvider } from '../_shared/define.ts';
 import type { Provider } from '../types.ts';
-import { createGitHubConnector } from './connector.ts';
+import { connector } from './connector.ts';
 import { definition } from './definition.ts';
 
-export const github: Provider = defineProvider(
-  definition,
-  createGitHubConnector(() => github),
-);
+export const github: Provider = defineProvider(definition, connector);

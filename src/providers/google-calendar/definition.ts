@@ -4,8 +4,10 @@
  * https://developers.google.com/identity/protocols/oauth2/web-server (authorize, token, revoke;
  * `access_type=offline` + `prompt=consent` for a refresh token every time; PKCE supported),
  * https://developers.google.com/workspace/calendar/api/auth (scopes),
- * https://developers.google.com/workspace/calendar/api/guides/quota (403 `rateLimitExceeded` /
- * `userRateLimitExceeded` as well as 429).
+ * https://developers.google.com/workspace/calendar/api/guides/errors (403 with reason
+ * `rateLimitExceeded`, `userRateLimitExceeded`, `dailyLimitExceeded` or — for Calendar's own usage
+ * limits, domain `usageLimits` — `quotaExceeded`, as well as 429). Those 403s are limits, not
+ * refused credentials: read as auth failures they would force a refresh and error the connection.
  */
 import type { ProviderDefinition } from '../types.ts';
 
@@ -31,8 +33,14 @@ export const definition = {
   },
   apiBaseUrl: 'https://www.googleapis.com',
   rateLimit: {
-    // The error reasons `rateLimitExceeded` and `userRateLimitExceeded` (case differs, hence two).
-    signals: [{ status: 403, bodyIncludes: 'RateLimitExceeded' }, { status: 403, bodyIncludes: 'rateLimitExceeded' }],
+    // Error reasons: `rateLimitExceeded` and `userRateLimitExceeded` (case differs, hence two),
+    // `dailyLimitExceeded` (the project's daily quota) and `quotaExceeded` (Calendar usage limits).
+    signals: [
+      { status: 403, bodyIncludes: 'RateLimitExceeded' },
+      { status: 403, bodyIncludes: 'rateLimitExceeded' },
+      { status: 403, bodyIncludes: 'dailyLimitExceeded' },
+      { status: 403, bodyIncludes: 'quotaExceeded' },
+    ],
   },
   objects: [{ name: 'events', direction: 'both', scopes: ['https://www.googleapis.com/auth/calendar.events'] }],
 } satisfies ProviderDefinition;

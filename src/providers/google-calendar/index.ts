@@ -1,9 +1,6 @@
 import { defineProvider } from '../_shared/define.ts';
 import type { Provider } from '../types.ts';
-import { createGoogleCalendarConnector } from './connector.ts';
+import { connector } from './connector.ts';
 import { definition } from './definition.ts';
 
-export const googleCalendar: Provider = defineProvider(
-  definition,
-  createGoogleCalendarConnector(() => googleCalendar),
-);
+export const googleCalendar: Provider = defineProvider(definition, connector);

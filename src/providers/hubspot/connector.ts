@@ -1,59 +1,86 @@
-/** HubSpot's connector: access-token metadata as the test; refresh-token delete as the revoke. */
+/**
+ * HubSpot's connector: token introspection as the test, token revocation on disconnect (both
+ * OAuth v3, authenticating as the app), and HubSpot's token-endpoint error shape.
+ *
+ * The v1 calls used before (`GET /oauth/v1/access-tokens/{token}`, `DELETE
+ * /oauth/v1/refresh-tokens/{token}`) are marked deprecated in HubSpot's v1 description; the v3
+ * description replaces them with `POST /oauth/v3/token/introspect` and `POST /oauth/v3/token/revoke`.
+ * https://developers.hubspot.com/docs/api-reference/auth-oauth-v3/guide
+ */
 import { z } from 'zod';
-import { oauthCredentials } from '../_shared/connector.ts';
+import { AppError } from '../../errors.ts';
+import { oauthCredentials, requireOAuthClient } from '../_shared/connector.ts';
 import { parseProviderResponse } from '../_shared/parse.ts';
-import type { Connector, Provider } from '../types.ts';
+import type { ConnectorSpec } from '../types.ts';
+import { hubspotTokenError } from './token-errors.ts';
 
 /**
- * GET /oauth/v1/access-tokens/{token} → token metadata.
- * https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata
+ * POST /oauth/v3/token/introspect → PublicAccessTokenInfoResponse | PublicRefreshTokenInfoResponse.
+ * Both require `active`, `hub_id`, `app_id`, `user_id`, `scopes`; an inactive token (RFC 7662)
+ * may carry `active: false` alone, so only `active` is required here.
  */
-export const accessTokenInfoSchema = z.object({
-  hub_id: z.number(),
+export const introspectionSchema = z.object({
+  active: z.boolean(),
+  hub_id: z.number().optional(),
   hub_domain: z.string().nullish(),
   user: z.string().nullish(),
   user_id: z.number().nullish(),
   app_id: z.number().nullish(),
   scopes: z.array(z.string()).default([]),
+  token_use: z.string().optional(),
   expires_in: z.number().nullish(),
 });
 
-export function createHubSpotConnector(getProvider: () => Provider): Connector {
-  return {
-    async test(ctx) {
-      const provider = getProvider();
-      const creds = oauthCredentials(ctx, provider);
-      // The token is the path parameter; the endpoint needs no Authorization header.
-      const res = await ctx.http.request({ url: `/oauth/v1/access-tokens/${encodeURIComponent(creds.accessToken)}`, skipAuth: true });
-      const info = parseProviderResponse(provider, accessTokenInfoSchema, res.body, 'GET /oauth/v1/access-tokens/{token}');
-      return {
-        accountId: String(info.hub_id),
-        accountName: info.hub_domain || String(info.hub_id),
-        extra: { hubId: info.hub_id, ...(info.user ? { user: info.user } : {}) },
-      };
-    },
+export const connector: ConnectorSpec = {
+  async test(ctx) {
+    const creds = oauthCredentials(ctx);
+    const client = requireOAuthClient(ctx);
+    // The token goes in the form body (never the URL); the client authenticates in the body too.
+    const res = await ctx.http.request({
+      method: 'POST',
+      url: '/oauth/v3/token/introspect',
+      skipAuth: true,
+      idempotent: true,
+      body: new URLSearchParams({ token: creds.accessToken, token_type_hint: 'access_token', client_id: client.clientId, client_secret: client.clientSecret }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const info = parseProviderResponse(ctx.provider, introspectionSchema, res.body, 'POST /oauth/v3/token/introspect');
+    if (!info.active) {
+      throw new AppError('provider_auth_failed', 'HubSpot says the access token is no longer active', { details: { provider: 'hubspot', status: res.status } });
+    }
+    if (info.hub_id === undefined) {
+      throw new AppError('provider_error', 'HubSpot answered POST /oauth/v3/token/introspect without a hub_id', { details: { provider: 'hubspot' } });
+    }
+    return {
+      accountId: String(info.hub_id),
+      accountName: info.hub_domain || String(info.hub_id),
+      extra: { hubId: info.hub_id, ...(info.user ? { user: info.user } : {}) },
+    };
+  },
 
-    /**
-     * DELETE /oauth/v1/refresh-tokens/{refresh_token} → 204.
-     * https://developers.hubspot.com/docs/methods/oauth2/delete-refresh-token — the current access
-     * token stays valid until it expires (at most 30 minutes).
-     */
-    async revoke(ctx) {
-      const provider = getProvider();
-      const creds = oauthCredentials(ctx, provider);
-      if (!creds.refreshToken) {
-        ctx.logger.info('HubSpot connection has no refresh token to revoke');
-        return;
-      }
-      const res = await ctx.http.request({
-        method: 'DELETE',
-        url: `/oauth/v1/refresh-tokens/${encodeURIComponent(creds.refreshToken)}`,
-        // The refresh token in the path is the credential; the access token may already have
-        // expired (30-minute lifetime), and an expired Bearer must not fail the revoke.
-        skipAuth: true,
-        allowStatuses: [404],
-      });
-      if (res.status === 404) ctx.logger.info('HubSpot refresh token was already gone');
-    },
-  };
-}
+  /**
+   * POST /oauth/v3/token/revoke with the refresh token and the app's credentials: deletes the
+   * refresh token. The current access token stays valid until it expires (at most 30 minutes).
+   */
+  async revoke(ctx) {
+    const creds = oauthCredentials(ctx);
+    if (!creds.refreshToken) {
+      ctx.logger.info('HubSpot connection has no refresh token to revoke');
+      return;
+    }
+    const client = requireOAuthClient(ctx);
+    const res = await ctx.http.request({
+      method: 'POST',
+      url: '/oauth/v3/token/revoke',
+      // The refresh token is the credential; an expired Bearer must not fail the revoke.
+      skipAuth: true,
+      idempotent: true,
+      body: new URLSearchParams({ token: creds.refreshToken, token_type_hint: 'refresh_token', client_id: client.clientId, client_secret: client.clientSecret }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      allowStatuses: [404],
+    });
+    if (res.status === 404) ctx.logger.info('HubSpot refresh token was already gone');
+  },
+
+  tokenError: hubspotTokenError,
+};

@@ -1,9 +1,6 @@
 import { defineProvider } from '../_shared/define.ts';
 import type { Provider } from '../types.ts';
-import { createHubSpotConnector } from './connector.ts';
+import { connector } from './connector.ts';
 import { definition } from './definition.ts';
 
-export const hubspot: Provider = defineProvider(
-  definition,
-  createHubSpotConnector(() => hubspot),
-);
+export const hubspot: Provider = defineProvider(definition, connector);

@@ -1,9 +1,6 @@
 import { defineProvider } from '../_shared/define.ts';
 import type { Provider } from '../types.ts';
-import { createLinearConnector } from './connector.ts';
+import { connector } from './connector.ts';
 import { definition } from './definition.ts';
 
-export const linear: Provider = defineProvider(
-  definition,
-  createLinearConnector(() => linear),
-);
+export const linear: Provider = defineProvider(definition, connector);

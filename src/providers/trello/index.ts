@@ -1,9 +1,6 @@
 import { defineProvider } from '../_shared/define.ts';
 import type { Provider } from '../types.ts';
-import { createTrelloConnector } from './connector.ts';
+import { connector } from './connector.ts';
 import { definition } from './definition.ts';
 
-export const trello: Provider = defineProvider(
-  definition,
-  createTrelloConnector(() => trello),
-);
+export const trello: Provider = defineProvider(definition, connector);

@@ -21,7 +21,7 @@ export const definition = {
           name: 'accountSid',
           label: 'Account SID',
           secret: false,
-          pattern: '^AC[0-9a-f]{32}$',
+          pattern: '^AC[0-9a-fA-F]{32}$',
           help: 'Starts with AC; shown on the Twilio Console home page under Account Info.',
         },
         { name: 'authToken', label: 'Auth Token', secret: true, help: 'Shown (after "Show") next to the Account SID in the Twilio Console.' },
