@@ -15,7 +15,7 @@ export type AuditEntry = {
 };
 
 /** Writes an entry on the given entity manager (inside the change's transaction when there is one). */
-export async function writeAudit(em: EntityManager, entry: AuditEntry): Promise<void> {
+export async function writeAudit(em: EntityManager, entry: AuditEntry, opts: { flush?: boolean } = {}): Promise<void> {
   const actor = currentContext()?.actor;
   em.create(AuditLog, {
     workspace: entry.workspaceId,
@@ -29,7 +29,7 @@ export async function writeAudit(em: EntityManager, entry: AuditEntry): Promise<
     details: entry.details ?? null,
     correlationId: correlationId(),
   });
-  await em.flush();
+  if (opts.flush !== false) await em.flush();
 }
 
 /** Records a refused or failed action in its own transaction (the action's own was rolled back). */

@@ -149,17 +149,23 @@ export async function transition(rt: Runtime, actor: Actor, id: string, op: Op, 
     await asWriter(tx);
     const previousStatus = c.status;
     if (change.status) c.status = change.status;
+    // One flush for the row, its log lines and the audit entry (recording an event flushes them).
+    const noFlush = { flush: false };
+    for (const line of [change.log ?? []].flat()) await writeConnectionLog(tx, { workspaceId: c.workspace, connectionId: c.id }, line, noFlush);
+    await writeAudit(
+      tx,
+      {
+        workspaceId: actor.workspaceId,
+        action: OPS[op].audit,
+        targetType: 'connection',
+        targetId: c.id,
+        outcome: change.audit?.outcome ?? 'success',
+        details: { ...(isMember(actor) ? {} : { by: actor.system }), ...change.audit?.details },
+      },
+      noFlush,
+    );
     await tx.flush();
-    for (const line of [change.log ?? []].flat()) await writeConnectionLog(tx, { workspaceId: c.workspace, connectionId: c.id }, line);
     for (const e of change.events ?? []) await recordConnectionEvent(tx, c, e, previousStatus);
-    await writeAudit(tx, {
-      workspaceId: actor.workspaceId,
-      action: OPS[op].audit,
-      targetType: 'connection',
-      targetId: c.id,
-      outcome: change.audit?.outcome ?? 'success',
-      details: { ...(isMember(actor) ? {} : { by: actor.system }), ...change.audit?.details },
-    });
     return { connection: c, skipped: false };
   });
   // Audited outside the (empty) transaction: the refusal is its own record.

@@ -14,7 +14,7 @@ export type LogLine = {
 };
 
 /** Adds a line in the caller's transaction (or alone); secrets are scrubbed from the text. */
-export async function writeConnectionLog(em: EntityManager, ref: { workspaceId: string; connectionId: string }, line: LogLine): Promise<void> {
+export async function writeConnectionLog(em: EntityManager, ref: { workspaceId: string; connectionId: string }, line: LogLine, opts: { flush?: boolean } = {}): Promise<void> {
   em.create(ConnectionLog, {
     workspace: ref.workspaceId,
     connection: ref.connectionId,
@@ -24,5 +24,6 @@ export async function writeConnectionLog(em: EntityManager, ref: { workspaceId: 
     data: line.data ?? null,
     correlationId: correlationId(),
   });
-  await em.flush();
+  // A caller writing several rows in one transaction flushes once, at its end.
+  if (opts.flush !== false) await em.flush();
 }
