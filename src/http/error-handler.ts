@@ -20,33 +20,33 @@ function fromRequestPipeline(err: unknown, req: Request): AppError | undefined {
   const e = err as HttpErrorLike;
   switch (e.type) {
     case 'entity.parse.failed':
-      return new AppError('malformed_json', 'The request body is not valid JSON.', { details: bodyIssue('is not valid JSON') });
+      return new AppError('malformed_json', 'Invalid request: body is not valid JSON.', { details: bodyIssue('is not valid JSON') });
     case 'entity.too.large':
-      return new AppError('payload_too_large', 'The request body is too large (at most 1 MB).', { details: bodyIssue('is too large') });
+      return new AppError('payload_too_large', 'Invalid request: body is too large (at most 1 MB).', { details: bodyIssue('is too large') });
     case 'encoding.unsupported':
-      return new AppError('unsupported_media_type', `Content-Encoding "${echo(e.encoding)}" is not supported; send the body uncompressed, or as gzip, deflate or br.`, {
+      return new AppError('unsupported_media_type', `Invalid request: body has Content-Encoding "${echo(e.encoding)}", which is not supported; send it uncompressed, or as gzip, deflate or br.`, {
         details: bodyIssue('has an unsupported Content-Encoding'),
       });
     case 'charset.unsupported':
-      return new AppError('unsupported_media_type', `Charset "${echo(e.charset)}" is not supported; send UTF-8.`, { details: bodyIssue('has an unsupported charset') });
+      return new AppError('unsupported_media_type', `Invalid request: body charset "${echo(e.charset)}" is not supported; send UTF-8.`, { details: bodyIssue('has an unsupported charset') });
     case 'request.aborted':
-      return new AppError('validation_failed', 'The request was aborted before its body arrived.', { details: bodyIssue('was aborted') });
+      return new AppError('validation_failed', 'Invalid request: body was aborted before it arrived.', { details: bodyIssue('was aborted') });
     case 'request.size.invalid':
-      return new AppError('validation_failed', 'The request body does not match its Content-Length.', { details: bodyIssue('does not match Content-Length') });
+      return new AppError('validation_failed', 'Invalid request: body does not match its Content-Length.', { details: bodyIssue('does not match Content-Length') });
   }
   // The router failed to percent-decode a path parameter (the path guard normally answers first).
   if (err instanceof URIError && e.status === 400) return badPathEncoding('path');
   if (e.status === 400 && typeof e.type !== 'string' && req.get('content-encoding')) {
     // A body that is not what its Content-Encoding says (a plain JSON body labelled gzip or br).
     const enc = echo(req.get('content-encoding'));
-    return new AppError('validation_failed', `The request body is not valid ${enc} data; send it uncompressed, or compress it as Content-Encoding says.`, {
+    return new AppError('validation_failed', `Invalid request: body is not valid ${enc} data; send it uncompressed, or compressed as its Content-Encoding says.`, {
       details: bodyIssue(`could not be decoded as ${enc}`),
     });
   }
   // Any other client error http-errors marks as safe to show: keep its 4xx status.
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
     const code = e.status === 413 ? 'payload_too_large' : e.status === 415 ? 'unsupported_media_type' : 'validation_failed';
-    return new AppError(code, `The request could not be read: ${echo(e.message)}.`);
+    return new AppError(code, `Invalid request: it could not be read (${echo(e.message)}).`);
   }
   return undefined;
 }
