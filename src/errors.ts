@@ -75,14 +75,41 @@ export const forbidden = (message: string, details?: unknown) => new AppError('f
 
 export const conflict = (message: string, details?: unknown) => new AppError('conflict', message, { details });
 
+/** The SQLSTATE (or socket code) of an error, or of what it wraps (MikroORM copies pg's fields, or keeps it as `cause`). */
+function codesOf(err: unknown): string[] {
+  const codes: string[] = [];
+  for (let e = err as { code?: unknown; sqlState?: unknown; cause?: unknown } | null, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (typeof e.code === 'string') codes.push(e.code);
+    if (typeof e.sqlState === 'string') codes.push(e.sqlState);
+    if (e.cause === e) break;
+    e = e.cause as typeof e;
+  }
+  return codes;
+}
+
+/**
+ * Only real connectivity: connection exceptions other than 08P01, the server shutting down or
+ * refusing connections, and sockets failing. 08P01 (protocol violation) is what PostgreSQL
+ * answers to query text it cannot read, such as a NUL byte: that is the request's fault.
+ */
+const CONNECTIVITY_SQLSTATE = /^(08(000|001|003|004|006|007)|57P0[1-3]|53300)$/;
+const CONNECTIVITY_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
 /** Errors that mean the database cannot be reached right now (connection refused, admin shutdown, …). */
 function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: unknown; cause?: unknown } | null;
-  if (!e || typeof e !== 'object') return false;
-  const code = typeof e.code === 'string' ? e.code : '';
-  if (/^(08\w{3}|57P0[1-3]|53300)$/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
-  if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(String((err as Error).message))) return true;
-  return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
+  if (codesOf(err).some((c) => CONNECTIVITY_SQLSTATE.test(c) || CONNECTIVITY_NET.has(c))) return true;
+  for (let e = err as { message?: unknown; cause?: unknown } | null, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(String(e.message))) return true;
+    if (e.cause === e) break;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
+/** A value PostgreSQL refused (class 22 data exceptions, or 08P01 for a NUL byte): a bad request, never an outage. */
+export function dataErrorOf(err: unknown): { sqlstate: string } | null {
+  const code = codesOf(err).find((c) => /^22[0-9A-Z]{3}$/.test(c) || c === '08P01');
+  return code ? { sqlstate: code } : null;
 }
 
 /**
@@ -104,6 +131,14 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (isDatabaseUnavailable(err)) {
     return new AppError('service_unavailable', 'The database is unavailable right now; try again in a moment.', { cause: err, retryAfterSeconds: 5 });
+  }
+  const data = dataErrorOf(err);
+  if (data) {
+    // The boundary rejects NULs and lone surrogates by field; this is the net under it.
+    return new AppError('validation_failed', 'A value in the request cannot be stored or compared (invalid text, number or date).', {
+      cause: err,
+      details: [{ location: 'request', path: '', message: 'rejected by the database', sqlstate: data.sqlstate }],
+    });
   }
   const unique = uniqueViolationOf(err);
   if (unique) {

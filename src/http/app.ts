@@ -16,7 +16,10 @@ import { buildOpenApi } from './openapi.ts';
 import type { AnyRoute, AuthContext } from './route.ts';
 import { apiRoutes } from './routes/index.ts';
 import { docsPage } from './docs-page.ts';
+import { assertSafeInput } from './input-safety.ts';
 import { oauthCallbackHandler } from './oauth-callback.ts';
+import { pathEncodingGuard } from './path-encoding.ts';
+import { CALLBACK_CSP, DOCS_CSP, htmlSecurityHeaders } from './security-headers.ts';
 import { validate } from './validate.ts';
 
 export type AppOptions = {
@@ -47,6 +50,8 @@ function mountRoute(router: express.Router, rt: Runtime, route: AnyRoute): void 
           targetId: route.operationId,
         });
       }
+      // NULs, lone surrogates, prototype keys and deep nesting anywhere (even where a schema would ignore them).
+      assertSafeInput({ params: req.params, query: req.query, body: req.body });
       const params = route.params ? validate(route.params, req.params, 'params') : undefined;
       const query = route.query ? validate(route.query, req.query, 'query') : undefined;
       const body = route.body ? validate(route.body, req.body, 'body') : undefined;
@@ -119,7 +124,7 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
     }),
   );
 
-  app.get('/oauth/callback', asyncHandler(oauthCallbackHandler(rt)));
+  app.get('/oauth/callback', htmlSecurityHeaders(CALLBACK_CSP), asyncHandler(oauthCallbackHandler(rt)));
 
   const routes = [...apiRoutes, ...(opts.routes ?? [])];
   const openapi = buildOpenApi(routes, { version: VERSION, serverUrl: rt.config.PUBLIC_URL });
@@ -129,6 +134,7 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
 
   // API reference rendered from swagger-ui-dist's own files: no CDN, works behind firewalls.
   const swaggerDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  app.use('/docs', htmlSecurityHeaders(DOCS_CSP));
   app.use('/docs/assets', express.static(swaggerDir, { index: false, maxAge: '1h' }));
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage('/api/v1/openapi.json'));
@@ -142,6 +148,7 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  api.use(pathEncodingGuard(routes.map((r) => r.path)));
   api.use((req, res, next) => {
     const header = req.get('authorization');
     if (!header) return next();

@@ -8,6 +8,7 @@ import { completeAuthorization, type CallbackOutcome } from '../connections/oaut
 import { PLATFORM_NAMES } from '../chat/platforms.ts';
 import { correlationId } from '../context.ts';
 import { AppError, toAppError } from '../errors.ts';
+import { inputIssues } from './input-safety.ts';
 import type { Runtime } from '../runtime.ts';
 
 const querySchema = z.object({
@@ -49,9 +50,11 @@ function render(outcome: CallbackOutcome): { status: number; html: string } {
 
 export function oauthCallbackHandler(rt: Runtime) {
   return async (req: Request, res: Response) => {
+    // The page carries the result of a one-time code: never cache it.
+    res.setHeader('Cache-Control', 'no-store');
     try {
       const q = querySchema.safeParse(req.query);
-      if (!q.success) throw new AppError('oauth_state_invalid', 'The callback parameters are not valid. Start again from Patchbay.');
+      if (!q.success || inputIssues(req.query, 'query').length) throw new AppError('oauth_state_invalid', 'The callback parameters are not valid. Start again from Patchbay.');
       const { status, html } = render(await completeAuthorization(rt, q.data));
       res.status(status).type('html').send(html);
     } catch (err) {

@@ -20,15 +20,42 @@ export const uuidParam = z.uuid({ error: 'must be a UUID' });
 
 export const idParams = z.object({ id: uuidParam });
 
+type Cursor = { t: string; id: string };
+
+/**
+ * What a cursor must decode to: the ISO time and UUID of a real row. Checked at the boundary so a
+ * forged cursor (a non-UUID id, a year like +275760) is a 400, not a database error.
+ */
+const cursorContent = z.object({
+  t: z.iso.datetime().refine((t) => {
+    const ms = Date.parse(t);
+    return ms >= 0 && ms < Date.UTC(10000, 0, 1); // 1970 to 9999: any row's creation time
+  }),
+  id: z.uuid(),
+});
+
+function parseCursor(cursor: string): { createdAt: Date; id: string } | undefined {
+  try {
+    const c = cursorContent.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return c.success ? { createdAt: new Date(c.data.t), id: c.data.id } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const cursorParam = z
+  .string()
+  .max(200)
+  .refine((s) => parseCursor(s) !== undefined, { error: 'is not a valid cursor; pass the nextCursor of a previous page' })
+  .openapi({ description: 'The `nextCursor` of the previous page' });
+
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Page size (1–200, default 50)' }),
-  cursor: z.string().max(200).optional().openapi({ description: 'The `nextCursor` of the previous page' }),
+  cursor: cursorParam.optional(),
 });
 
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), nextCursor: z.string().nullable() });
-
-type Cursor = { t: string; id: string };
 
 export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(JSON.stringify({ t: createdAt.toISOString(), id } satisfies Cursor)).toString('base64url');
@@ -36,16 +63,13 @@ export function encodeCursor(createdAt: Date, id: string): string {
 
 export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
   if (!cursor) return undefined;
-  try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    const createdAt = new Date(c.t);
-    if (typeof c.id !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
-    return { createdAt, id: c.id };
-  } catch {
-    throw new AppError('validation_failed', 'The cursor is not valid; pass the nextCursor of a previous page.', {
-      details: [{ location: 'query', path: 'cursor', message: 'invalid cursor' }],
+  const c = parseCursor(cursor);
+  if (!c) {
+    throw new AppError('validation_failed', 'Invalid request: query.cursor is not a valid cursor; pass the nextCursor of a previous page.', {
+      details: [{ location: 'query', path: 'cursor', message: 'is not a valid cursor' }],
     });
   }
+  return c;
 }
 
 /**

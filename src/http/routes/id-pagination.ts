@@ -3,7 +3,8 @@ import { z } from '../schemas.ts';
 
 export const idCursorQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.coerce.number().int().positive().optional().openapi({ description: 'The `nextCursor` of the previous page' }),
+  // Bounded so a forged cursor is a 400 here, not a bigint out-of-range error in PostgreSQL.
+  cursor: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: 'The `nextCursor` of the previous page' }),
 });
 
 export function idPage<T extends { id: number }, R>(rows: T[], limit: number, map: (row: T) => R) {
