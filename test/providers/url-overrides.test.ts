@@ -121,6 +121,12 @@ describe('provider calls under an override', () => {
     expect([...texts]).toEqual([`Could not reach Selfhosted: ${EGRESS_REFUSED_TEXT}.`]);
   });
 
+  it('an absolute URL a connector is handed (outside the trusted origins) is guarded too', async () => {
+    const ctx = testContext({ provider: selfManaged, credentials: apiKey, egress: egress() });
+    const err = (await caught(() => ctx.http.request({ url: 'http://169.254.169.254/latest/meta-data/' }))) as Error;
+    expect(err.message).toBe(`Could not reach Selfhosted: ${EGRESS_REFUSED_TEXT}.`);
+  });
+
   it('reaches a public override, and quotes nothing of what it answered', async () => {
     nock('https://git.example.com').get('/api/me').reply(200, { id: 'u1' }).get('/api/me').reply(500, { message: 'internal secret page' });
     const ctx = testContext({ provider: selfManaged, credentials: apiKey, overrides: { apiBaseUrl: 'https://git.example.com/api' }, egress: egress(), retry: { maxRetries: 0 } });
