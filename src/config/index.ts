@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowPrivate } from '../net/addresses.ts';
 
 const bool = (def: boolean) =>
   z
@@ -62,6 +63,19 @@ export const configSchema = z
     /** Logs and records older than this are pruned by the retention job. */
     RETENTION_DAYS: int(90, 1, 3650),
     SHUTDOWN_TIMEOUT_SECONDS: int(30, 1, 600),
+    /**
+     * Internal hosts that user-chosen URLs (per-connection provider URLs, later webhooks) may reach:
+     * `true` (not in production), or host names (`*.corp.example`) and IPs/CIDRs, comma-separated.
+     */
+    EGRESS_ALLOW_PRIVATE: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const parsed = parseAllowPrivate(v);
+        if (typeof parsed !== 'string') return parsed;
+        ctx.addIssue({ code: 'custom', message: `${parsed} (use true, or host names and IPs/CIDRs separated by commas)` });
+        return z.NEVER;
+      }),
     // --- Slack app (bots/slack). Enabled when SLACK_SIGNING_SECRET and a token or OAuth app are set.
     SLACK_SIGNING_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8).optional()),
     SLACK_BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^xox[bp]-/, { error: 'must be a bot token (xoxb-…)' }).optional()),
@@ -71,6 +85,9 @@ export const configSchema = z
     SLACK_API_URL: z.preprocess(emptyAsUndefined, z.url({ error: 'must be an absolute URL ending in /api/' }).optional()),
   })
   .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && c.EGRESS_ALLOW_PRIVATE.all) {
+      ctx.addIssue({ code: 'custom', path: ['EGRESS_ALLOW_PRIVATE'], message: 'true admits every internal host and is for development; in production list the hosts or CIDRs to admit' });
+    }
     const slackWanted = c.SLACK_BOT_TOKEN || c.SLACK_CLIENT_ID || c.SLACK_CLIENT_SECRET || c.SLACK_APP_TOKEN;
     if (slackWanted && !c.SLACK_SIGNING_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required when the Slack app is configured (Basic Information → Signing Secret)' });

@@ -16,7 +16,9 @@ import { AppError, notFound } from '../errors.ts';
 import { recordEvent } from '../events/record.ts';
 import { scrubText } from '../logger.ts';
 import { buildAuthorizeUrl, createPkcePair, exchangeCode, oauthRedirectUri, requestedScopes } from '../providers/_shared/oauth.ts';
-import { resolveProviderUrls } from '../providers/_shared/urls.ts';
+import { connectionUrls } from '../providers/_shared/urls.ts';
+import { permittedOverrides } from '../providers/_shared/url-overrides.ts';
+import { egressPolicy } from '../net/egress.ts';
 import { probeCredentials } from './provider-session.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { AccountInfo, Provider } from '../providers/types.ts';
@@ -76,7 +78,7 @@ export async function startAuthorization(
     }
   }
   const client = await oauthClientFor(rt, caller.workspaceId, provider);
-  const urls = resolveProviderUrls(provider, rt.config, overrides);
+  const urls = connectionUrls(provider, rt.config, 'oauth2', overrides);
   const spec = provider.definition.auth.oauth2;
   const pkce = spec.pkce ? createPkcePair() : undefined;
   const id = randomBytes(24).toString('base64url');
@@ -188,10 +190,12 @@ export async function completeAuthorization(
     let overrides: ConnectionMetadata['urls'];
     try {
       if (row.connectionId) {
-        overrides = (await rt.em().findOne(Connection, { id: row.connectionId }))?.metadata.urls;
+        // Only overrides the definition declares for OAuth grants survive; an API key's override never carries a token.
+        const kept = permittedOverrides(provider.definition, 'oauth2', (await rt.em().findOne(Connection, { id: row.connectionId }))?.metadata.urls, rt.config.EGRESS_ALLOW_PRIVATE);
+        overrides = Object.keys(kept).length ? kept : undefined;
       }
       const client = await oauthClientFor(rt, row.workspace, provider);
-      const urls = resolveProviderUrls(provider, rt.config, overrides);
+      const urls = connectionUrls(provider, rt.config, 'oauth2', overrides);
       const verifierRows = await rt.em().execute<Array<{ code_verifier: string | null }>>('select code_verifier from oauth_states where id = ?', [row.id]);
       const verifierCt = verifierRows[0]?.code_verifier;
       credentials = await exchangeCode(
@@ -199,7 +203,7 @@ export async function completeAuthorization(
         urls,
         client,
         { code: query.code, redirectUri: row.redirectUri, requestedScopes: row.scopes, ...(verifierCt ? { codeVerifier: rt.vault.decrypt<string>(verifierCt) } : {}) },
-        { logger: rt.logger },
+        { logger: rt.logger, egress: egressPolicy(rt.config) },
       );
       account = await probeCredentials(rt, provider, credentials, overrides ? { urls: overrides } : {}, client);
     } catch (err) {
@@ -216,7 +220,8 @@ export async function completeAuthorization(
       accountName: account.accountName,
       scopes: credentials.scopes,
       ...(account.extra ? { extra: account.extra } : {}),
-      ...(overrides ? { urls: overrides } : {}),
+      // Present even when empty: a re-authorization clears the overrides the new grant does not declare.
+      urls: overrides,
     };
     const tokenExpiresAt = credentials.expiresAt ? new Date(credentials.expiresAt) : null;
     const service = new ConnectionService(rt);

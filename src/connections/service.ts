@@ -11,6 +11,7 @@ import { Connection, type ConnectionMetadata, type ConnectionStatus, type IConne
 import { AppError } from '../errors.ts';
 import { scrubText } from '../logger.ts';
 import { getProvider } from '../providers/registry.ts';
+import { overrideProblems, permittedOverrides } from '../providers/_shared/url-overrides.ts';
 import type { AccountInfo, Credentials, Provider } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { actorName, isMember, type Actor, type Caller } from './actor.ts';
@@ -80,7 +81,8 @@ export class ConnectionService {
     const credentials = parseCredentialFields(provider, input.fields);
     const displayName = (input.displayName ?? provider.definition.displayName).trim();
     await this.ensureNameFree(caller.workspaceId, displayName);
-    const metadata: ConnectionMetadata = input.urls ? { urls: input.urls } : {};
+    const urls = this.acceptedOverrides(provider, credentials.type, input.urls);
+    const metadata: ConnectionMetadata = urls ? { urls } : {};
     const account = await this.probe(caller, 'connection.connect', null, provider, credentials, metadata);
     const conn = await this.createConnection(caller, provider, {
       displayName,
@@ -232,6 +234,8 @@ export class ConnectionService {
       c.tokenRefreshedAt = input.credentials.type === 'oauth2' ? new Date() : null;
       if (input.tokenExpiresAt) await scheduleRefresh(tx, c.workspace, c.id, input.tokenExpiresAt);
       c.metadata = { ...c.metadata, ...input.metadata, extra: { ...c.metadata.extra, ...input.metadata.extra } };
+      // A re-authorization says which overrides survive (`urls` present, maybe empty); the rest are cleared.
+      if ('urls' in input.metadata && !input.metadata.urls) delete c.metadata.urls;
       c.statusReason = null;
       c.pausedBy = null;
       c.pausedUntil = null;
@@ -301,6 +305,19 @@ export class ConnectionService {
       });
       throw err;
     }
+  }
+
+  /** The URL overrides the provider's definition accepts, or a 400 naming each refused field and why. */
+  private acceptedOverrides(provider: Provider, authKind: Credentials['type'], urls: ConnectionMetadata['urls']): ConnectionMetadata['urls'] {
+    const allow = this.rt.config.EGRESS_ALLOW_PRIVATE;
+    const problems = overrideProblems(provider.definition, authKind, urls, allow);
+    if (problems.length) {
+      throw new AppError('validation_failed', `Invalid request: ${problems.map((p) => `urls.${p.field}: ${p.message}`).join('; ')}.`, {
+        details: problems.map((p) => ({ location: 'body', path: `urls.${p.field}`, message: p.message })),
+      });
+    }
+    const kept = permittedOverrides(provider.definition, authKind, urls, allow);
+    return Object.keys(kept).length ? kept : undefined;
   }
 
   private async ensureNameFree(workspaceId: string, displayName: string, exceptId?: string): Promise<void> {

@@ -10,7 +10,8 @@ import { Connection } from '../entities/connection.ts';
 import { AppError } from '../errors.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import { refreshToken } from '../providers/_shared/oauth.ts';
-import { resolveProviderUrls } from '../providers/_shared/urls.ts';
+import { connectionUrls } from '../providers/_shared/urls.ts';
+import { egressPolicy } from '../net/egress.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { Credentials } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
@@ -56,12 +57,12 @@ export async function refreshConnectionToken(
       return current;
     }
     const provider = getProvider(conn.providerSlug);
-    const urls = resolveProviderUrls(provider, rt.config, conn.metadata.urls);
+    const urls = connectionUrls(provider, rt.config, 'oauth2', conn.metadata.urls, current);
     const ref = { workspaceId, connectionId };
     let fresh: Extract<Credentials, { type: 'oauth2' }>;
     try {
       const app = await oauthClientFor(rt, workspaceId, provider);
-      fresh = await refreshToken(provider, urls, app, current, { logger: rt.logger });
+      fresh = await refreshToken(provider, urls, app, current, { logger: rt.logger, egress: egressPolicy(rt.config) });
     } catch (err) {
       const grantGone = err instanceof AppError && err.code === 'provider_auth_failed';
       await writeConnectionLog(rt.em(), ref, {

@@ -4,8 +4,9 @@
  * OAuth client secret) redacted from its errors and logs.
  */
 import type { Logger } from '../logger.ts';
+import { egressPolicy, type EgressPolicy } from '../net/egress.ts';
 import { createProviderHttp, type ApplyAuth, type RetryOptions } from './_shared/http.ts';
-import { resolveProviderUrls, type OAuthClient, type ProviderUrlOverrides, type RawConfig } from './_shared/urls.ts';
+import { connectionUrls, trustedOrigins, type OAuthClient, type ProviderUrlOverrides, type RawConfig } from './_shared/urls.ts';
 import type { ConnectorContext, Credentials, Provider } from './types.ts';
 
 export type ConnectorContextOptions = {
@@ -15,8 +16,10 @@ export type ConnectorContextOptions = {
   credentials: Credentials;
   /** The connection's metadata (account, provider extras such as Jira's cloudId). */
   metadata?: Record<string, unknown>;
-  /** Per-connection URL overrides (self-managed installations). */
-  overrides?: ProviderUrlOverrides;
+  /** Per-connection URL overrides (self-managed installations); only those the definition accepts are used. */
+  overrides?: ProviderUrlOverrides | undefined;
+  /** The egress policy for user-chosen URLs (default: from the config); tests inject a resolver here. */
+  egress?: EgressPolicy;
   /** The OAuth app in use (revoke calls that authenticate as the app). */
   oauthClient?: OAuthClient | null;
   /** Test seams, passed to the HTTP client. */
@@ -27,11 +30,13 @@ export type ConnectorContextOptions = {
 };
 
 export function connectorContext(opts: ConnectorContextOptions): ConnectorContext {
-  const urls = resolveProviderUrls(opts.provider, opts.config, opts.overrides);
+  const urls = connectionUrls(opts.provider, opts.config, opts.credentials.type, opts.overrides, opts.credentials);
   const logger = opts.logger.child({ provider: opts.provider.definition.slug });
   const http = createProviderHttp({
     provider: opts.provider,
     baseUrl: urls.apiBaseUrl,
+    trustedOrigins: trustedOrigins(opts.provider, urls),
+    egress: opts.egress ?? egressPolicy(opts.config),
     credentials: opts.credentials,
     logger,
     secrets: [opts.oauthClient?.clientSecret],

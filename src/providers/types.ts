@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
+import { apiBaseUrlFromTokenSchema, urlOverridesSpecSchema, type UrlKey } from './_shared/url-overrides.ts';
 
 export const CATEGORIES = ['project_management', 'crm', 'calendar', 'email', 'developer', 'communication', 'billing', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -72,6 +73,10 @@ export const providerDefinitionSchema = z.object({
     .object({ oauth2: oauth2SpecSchema.optional(), credentials: credentialsSpecSchema.optional() })
     .refine((a) => a.oauth2 || a.credentials, { error: 'a provider needs oauth2 or credentials auth' }),
   apiBaseUrl: z.url(),
+  /** Per-connection URL overrides a connection may carry (self-managed installations); none when absent. */
+  urlOverrides: urlOverridesSpecSchema.optional(),
+  /** An API base URL taken from the token response (Salesforce `instance_url`), limited to declared hosts. */
+  apiBaseUrlFromToken: apiBaseUrlFromTokenSchema.optional(),
   rateLimit: z.object({
     signals: z.array(rateLimitSignalSchema).default([]),
     /** Header giving the reset time when there is no Retry-After. */
@@ -152,6 +157,11 @@ export type ProviderUrls = {
   authorizeUrl?: string;
   tokenUrl?: string;
   revokeUrl?: string;
+  /**
+   * The URLs that came from the connection (an override, or the token response) rather than from
+   * the definition or the operator's PROVIDER_<SLUG>_*_URL: requests to them go through the egress guard.
+   */
+  userChosen?: UrlKey[];
 };
 
 export type ConnectorContext = {

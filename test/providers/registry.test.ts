@@ -134,6 +134,7 @@ describe('urls and OAuth apps from the environment', () => {
       authorizeUrl: 'http://127.0.0.1:9999/authorize',
       tokenUrl: 'https://self.example/token',
       revokeUrl: 'https://api.linear.app/oauth/revoke',
+      userChosen: ['tokenUrl'],
     });
   });
 

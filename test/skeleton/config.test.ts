@@ -95,6 +95,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY }).NODE_ENV).toBe('production');
   });
 
+  it('EGRESS_ALLOW_PRIVATE: hosts and CIDRs anywhere, true only outside production, malformed entries named', () => {
+    expect(loadConfig({}).EGRESS_ALLOW_PRIVATE).toEqual({ all: false, hosts: [], cidrs: [] });
+    expect(loadConfig({ EGRESS_ALLOW_PRIVATE: 'true' }).EGRESS_ALLOW_PRIVATE.all).toBe(true);
+    const prod = loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, EGRESS_ALLOW_PRIVATE: 'gitlab.corp,10.0.0.0/8' });
+    expect(prod.EGRESS_ALLOW_PRIVATE).toMatchObject({ all: false, hosts: ['gitlab.corp'], cidrs: [{ address: '10.0.0.0', prefix: 8, family: 4 }] });
+    expect(problemsOf({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, EGRESS_ALLOW_PRIVATE: 'true' }).problems).toEqual([
+      expect.stringMatching(/^EGRESS_ALLOW_PRIVATE: true admits every internal host/),
+    ]);
+    expect(problemsOf({ EGRESS_ALLOW_PRIVATE: '10.0.0.0/40' }).problems).toEqual([expect.stringMatching(/^EGRESS_ALLOW_PRIVATE: '10.0.0.0\/40' has an invalid prefix/)]);
+  });
+
   it('reports the missing production key together with the other problems, not one round at a time', () => {
     const { problems } = problemsOf({ NODE_ENV: 'production', PORT: 'abc' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ENCRYPTION_KEY', 'PORT']);

@@ -6,11 +6,14 @@
  * - retries of idempotent requests on 5xx and network errors, with jittered exponential backoff;
  * - 429 and the provider's declared signals → `rate_limited` carrying the wait;
  *   401/403 → `provider_auth_failed`; any other non-2xx → `provider_error`;
- * - every error message and log line has the connection's secrets removed.
+ * - every error message and log line has the connection's secrets removed;
+ * - requests to an origin that is not trusted (the definition's and the operator's URLs) go through
+ *   the egress guard, and their errors never echo what that host answered.
  */
 import { AppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { VERSION } from '../../version.ts';
+import { EGRESS_REFUSED_TEXT, EgressRefusedError, guardedFetch, STRICT_EGRESS, type EgressPolicy } from '../../net/egress.ts';
 import type { AuthTarget, Credentials, HttpRequest, HttpResponse, Provider, ProviderHttp } from '../types.ts';
 import { basicPair, createRedactor, secretValues, type Redactor } from './redact.ts';
 
@@ -52,6 +55,10 @@ export type ProviderHttpOptions = {
   secrets?: Array<string | undefined>;
   /** Clock for reset headers and HTTP dates (tests). */
   now?: () => number;
+  /** Origins reached without the egress guard (default: the definition's and the base URL's). */
+  trustedOrigins?: Iterable<string>;
+  /** The egress policy for every other origin (default: the strictest). */
+  egress?: EgressPolicy;
 };
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
@@ -202,6 +209,12 @@ export function createProviderHttp(opts: ProviderHttpOptions): ProviderHttp {
     random: opts.retry?.random ?? Math.random,
   };
   const log = opts.logger;
+  const def = provider.definition;
+  const trusted = new Set(
+    opts.trustedOrigins ??
+      [def.apiBaseUrl, def.auth.oauth2?.authorizeUrl, def.auth.oauth2?.tokenUrl, def.auth.oauth2?.revokeUrl, opts.baseUrl].flatMap((u) => (u ? [new URL(u).origin] : [])),
+  );
+  const guarded = guardedFetch(opts.egress ?? STRICT_EGRESS, fetchImpl);
 
   function applyAuth(target: AuthTarget, credentials: Credentials): void {
     if (opts.applyAuth && opts.applyAuth(target, credentials) !== false) return;
@@ -228,17 +241,28 @@ export function createProviderHttp(opts: ProviderHttpOptions): ProviderHttp {
     const timeoutMs = req.timeoutMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const where = `${method} ${redact(url.pathname)}`;
     const logBase = { provider: provider.definition.slug, method, path: redact(url.pathname) };
+    // A host an API user chose: checked, pinned, and never quoted back (no probing through Patchbay).
+    const userChosen = !trusted.has(url.origin);
 
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       let res: Response;
       try {
-        res = await fetchImpl(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+        const init: RequestInit = { method, headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' };
+        res = userChosen ? await guarded(url, init) : await fetchImpl(url, init);
       } catch (err) {
+        if (err instanceof EgressRefusedError) {
+          log.warn({ ...logBase, reason: err.reason }, `${name} request refused by the egress guard`);
+          throw new AppError('provider_error', `Could not reach ${name}: ${EGRESS_REFUSED_TEXT}.`, {
+            details: { provider: provider.definition.slug, egress: 'refused' },
+          });
+        }
         const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-        const reason = timedOut
-          ? `no answer within ${Math.round(timeoutMs / 1000)} s`
-          : redact(String((err as Error & { cause?: Error })?.cause?.message ?? (err as Error)?.message ?? err));
+        const reason = userChosen
+          ? 'the connection failed'
+          : timedOut
+            ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+            : redact(String((err as Error & { cause?: Error })?.cause?.message ?? (err as Error)?.message ?? err));
         if (idempotent && attempt < retry.maxRetries && isNetworkError(err)) {
           const delay = backoffMs(attempt);
           log.warn({ ...logBase, attempt: attempt + 1, delayMs: delay, reason }, `${name} request failed; retrying`);
@@ -280,7 +304,7 @@ export function createProviderHttp(opts: ProviderHttpOptions): ProviderHttp {
 
       const ok = (res.status >= 200 && res.status < 300) || (req.allowStatuses ?? []).includes(res.status);
       if (!ok) {
-        const detail = providerMessage(parsed, text);
+        const detail = userChosen ? undefined : providerMessage(parsed, text);
         const suffix = detail ? `: ${redact(detail)}` : '';
         if (res.status === 401 || res.status === 403) {
           throw new AppError('provider_auth_failed', `${name} rejected the credentials (HTTP ${res.status} on ${where})${suffix}`, {

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Config } from '../../config/index.ts';
 import { AppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import type { EgressPolicy } from '../../net/egress.ts';
 import type { OAuth2Credentials, ObjectName, Provider, ProviderDefinition, ProviderUrls } from '../types.ts';
 import { basicAuthHeader, createProviderHttp, providerMessage } from './http.ts';
 import { createRedactor, secretValues } from './redact.ts';
@@ -25,6 +26,8 @@ export type OAuthCallOptions = {
   /** Clock for `expiresAt` (tests). */
   now?: () => number;
   timeoutMs?: number;
+  /** The egress policy for a token or revoke URL the connection chose (default: the strictest). */
+  egress?: EgressPolicy;
 };
 
 /** The path Patchbay's OAuth callback is served on; register `{PUBLIC_URL}/oauth/callback` at each provider. */
@@ -179,9 +182,11 @@ function parseBody(body: unknown): unknown {
   }
 }
 
-function oauthError(provider: Provider, phase: 'exchange' | 'refresh' | 'revoke', status: number, body: unknown, redact: (s: string) => string): AppError {
+function oauthError(provider: Provider, phase: 'exchange' | 'refresh' | 'revoke', status: number, answer: unknown, redact: (s: string) => string, userChosen = false): AppError {
   const name = provider.definition.displayName;
   const slug = provider.definition.slug;
+  // What a host an API user chose answered is never quoted back.
+  const body = userChosen ? null : answer;
   const parsed = tokenErrorSchema.safeParse(body);
   // Providers with their own error shape (HubSpot) read it in their folder.
   const quirk = parsed.success ? undefined : provider.connector.tokenError?.(body);
@@ -215,15 +220,19 @@ type TokenCall = {
   secrets: string[];
   phase: 'exchange' | 'refresh' | 'revoke';
   opts: OAuthCallOptions;
+  /** The URL came from the connection, not the definition or the operator: it goes through the egress guard. */
+  userChosen: boolean;
 };
 
-async function postForm({ provider, url, client, form, secrets, phase, opts }: TokenCall) {
+async function postForm({ provider, url, client, form, secrets, opts, userChosen }: TokenCall) {
   const spec = oauthSpec(provider);
   const http = createProviderHttp({
     provider,
     baseUrl: url,
     credentials: null,
     logger: opts.logger,
+    trustedOrigins: userChosen ? [] : [new URL(url).origin],
+    ...(opts.egress ? { egress: opts.egress } : {}),
     secrets: [client.clientSecret, ...secrets],
     ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
@@ -259,8 +268,8 @@ async function tokenRequest(call: TokenCall, previous?: Parameters<typeof toCred
   const { status, body } = await postForm(call);
   const redact = redactorFor([call.client.clientSecret, ...call.secrets]);
   const hasError = body && typeof body === 'object' && 'error' in body && !('access_token' in body);
-  if (status !== 200 && status !== 201) throw oauthError(call.provider, call.phase, status, body, redact);
-  if (hasError) throw oauthError(call.provider, call.phase, status, body, redact); // GitHub answers 200 with `error`
+  if (status !== 200 && status !== 201) throw oauthError(call.provider, call.phase, status, body, redact, call.userChosen);
+  if (hasError) throw oauthError(call.provider, call.phase, status, body, redact, call.userChosen); // GitHub answers 200 with `error`
   const parsed = tokenResponseSchema.safeParse(body);
   if (!parsed.success) {
     const missingToken = !(body && typeof body === 'object' && typeof (body as Record<string, unknown>).access_token === 'string');
@@ -308,6 +317,7 @@ export async function exchangeCode(
       secrets: [params.code, params.codeVerifier ?? ''],
       phase: 'exchange',
       opts,
+      userChosen: urls.userChosen?.includes('tokenUrl') ?? false,
     },
     { scopes: params.requestedScopes ?? [] },
   );
@@ -342,6 +352,7 @@ export async function refreshToken(
       secrets: [credentials.refreshToken, credentials.accessToken],
       phase: 'refresh',
       opts,
+      userChosen: urls.userChosen?.includes('tokenUrl') ?? false,
     },
     previous,
   );
@@ -370,10 +381,11 @@ export async function revokeToken(
     secrets: [params.token],
     phase: 'revoke',
     opts,
+    userChosen: urls.userChosen?.includes('revokeUrl') ?? false,
   };
   const { status, body } = await postForm(call);
   if (status >= 200 && status < 300) return;
   const parsed = tokenErrorSchema.safeParse(body);
   if (status === 400 && parsed.success && (parsed.data.error === 'invalid_token' || parsed.data.error === 'invalid_grant')) return;
-  throw oauthError(provider, 'revoke', status, body, redactorFor([client.clientSecret, params.token]));
+  throw oauthError(provider, 'revoke', status, body, redactorFor([client.clientSecret, params.token]), call.userChosen);
 }

@@ -6,21 +6,22 @@
  */
 import type { Config } from '../../config/index.ts';
 import { AppError } from '../../errors.ts';
-import type { Provider, ProviderUrls } from '../types.ts';
+import type { Credentials, Provider, ProviderUrls } from '../types.ts';
+import { permittedOverrides, URL_KEYS, urlProblem, type AuthKindName, type UrlKey } from './url-overrides.ts';
 
 export type { ProviderUrls };
-export type ProviderUrlOverrides = Partial<ProviderUrls>;
+export type ProviderUrlOverrides = Partial<Record<UrlKey, string>>;
 export type OAuthClient = { clientId: string; clientSecret: string };
 
-/** Only the raw environment is needed; accepting this narrow shape keeps tests simple. */
-export type RawConfig = Pick<Config, 'raw'>;
+/** The raw environment (and, when known, what the egress policy needs); this narrow shape keeps tests simple. */
+export type RawConfig = Pick<Config, 'raw'> & Partial<Pick<Config, 'NODE_ENV' | 'EGRESS_ALLOW_PRIVATE'>>;
 
 export const URL_ENV_SUFFIXES = {
   apiBaseUrl: 'BASE_URL',
   authorizeUrl: 'AUTHORIZE_URL',
   tokenUrl: 'TOKEN_URL',
   revokeUrl: 'REVOKE_URL',
-} as const satisfies Record<keyof ProviderUrls, string>;
+} as const satisfies Record<UrlKey, string>;
 
 /** `google-calendar` → `PROVIDER_GOOGLE_CALENDAR`. */
 export function providerEnvPrefix(slug: string): string {
@@ -66,14 +67,15 @@ function checkedUrl(value: string, source: string): string {
 /** The provider's URLs with `PROVIDER_<SLUG>_BASE_URL/_AUTHORIZE_URL/_TOKEN_URL/_REVOKE_URL` then per-connection overrides applied. */
 export function resolveProviderUrls(provider: Provider, config: RawConfig, overrides: ProviderUrlOverrides = {}): ProviderUrls {
   const def = provider.definition;
-  const defaults: ProviderUrls = {
+  const defaults: Omit<ProviderUrls, 'userChosen'> = {
     apiBaseUrl: def.apiBaseUrl,
     authorizeUrl: def.auth.oauth2?.authorizeUrl,
     tokenUrl: def.auth.oauth2?.tokenUrl,
     revokeUrl: def.auth.oauth2?.revokeUrl,
   };
   const out: ProviderUrls = { apiBaseUrl: defaults.apiBaseUrl.replace(/\/+$/, '') };
-  for (const key of Object.keys(URL_ENV_SUFFIXES) as Array<keyof ProviderUrls>) {
+  const chosen: UrlKey[] = [];
+  for (const key of URL_KEYS) {
     const variable = providerEnvVar(def.slug, URL_ENV_SUFFIXES[key]);
     const fromOverride = overrides[key]?.trim();
     const fromEnv = envValue(config, variable);
@@ -82,9 +84,49 @@ export function resolveProviderUrls(provider: Provider, config: RawConfig, overr
       : fromEnv
         ? checkedUrl(fromEnv, variable)
         : defaults[key];
+    if (fromOverride) chosen.push(key);
     if (value !== undefined) out[key] = value;
   }
+  if (chosen.length) out.userChosen = chosen;
   return out;
+}
+
+/**
+ * The URLs for one connection: the overrides its definition accepts for this auth kind (any other
+ * is dropped — legacy rows, or a grant that no longer declares it), the API base URL the definition
+ * derives from the token response, then the operator's environment and the definition.
+ */
+export function connectionUrls(
+  provider: Provider,
+  config: RawConfig,
+  authKind: AuthKindName,
+  overrides?: ProviderUrlOverrides,
+  credentials?: Credentials | null,
+): ProviderUrls {
+  const permitted = permittedOverrides(provider.definition, authKind, overrides, config.EGRESS_ALLOW_PRIVATE);
+  const fromToken = tokenApiBaseUrl(provider, credentials);
+  if (fromToken && !permitted.apiBaseUrl) permitted.apiBaseUrl = fromToken;
+  return resolveProviderUrls(provider, config, permitted);
+}
+
+function tokenApiBaseUrl(provider: Provider, credentials: Credentials | null | undefined): string | undefined {
+  const spec = provider.definition.apiBaseUrlFromToken;
+  if (!spec || credentials?.type !== 'oauth2') return undefined;
+  const value = credentials.extra?.[spec.field];
+  if (typeof value !== 'string' || urlProblem(value, { schemes: ['https'], hosts: spec.hosts })) return undefined;
+  return `${value.replace(/\/+$/, '')}${spec.path}`;
+}
+
+/** Origins reached without the egress guard: the definition's URLs and those the operator configured. */
+export function trustedOrigins(provider: Provider, urls: ProviderUrls): Set<string> {
+  const def = provider.definition;
+  const origins = new Set<string>();
+  const add = (u: string | undefined) => {
+    if (u) origins.add(new URL(u).origin);
+  };
+  [def.apiBaseUrl, def.auth.oauth2?.authorizeUrl, def.auth.oauth2?.tokenUrl, def.auth.oauth2?.revokeUrl].forEach(add);
+  for (const key of URL_KEYS) if (!urls.userChosen?.includes(key)) add(urls[key]);
+  return origins;
 }
 
 /** The instance's OAuth app for a provider from `PROVIDER_<SLUG>_CLIENT_ID/_CLIENT_SECRET`, or null when either is unset. */

@@ -31,6 +31,8 @@ export const definition = {
     },
   },
   apiBaseUrl: 'https://api.twilio.com',
+  // Twilio Regions: an account processed outside the US uses https://api.<edge>.<region>.twilio.com.
+  urlOverrides: { fields: ['apiBaseUrl'], hosts: ['*.twilio.com'], schemes: ['https'], authKinds: ['basic'] },
   rateLimit: { signals: [] },
   objects: [{ name: 'messages', direction: 'out', scopes: [] }],
   revokeNote:

@@ -16,9 +16,12 @@ export default defineRoute({
     displayName: displayNameSchema.optional(),
     credentials: credentialFieldsSchema,
     urls: z
-      .strictObject({ apiBaseUrl: z.url().optional() })
+      .strictObject({ apiBaseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional() })
       .optional()
-      .openapi({ description: 'Per-connection API base URL, for self-managed installations' }),
+      .openapi({
+        description:
+          "Per-connection API base URL, only for providers whose definition accepts one (see each provider's page): on the hosts and schemes it allows, without query or fragment, and never an internal address.",
+      }),
   }),
   responses: { 201: { description: 'Connected', schema: z.object({ connection: connectionSchema, account: accountSchema }) } },
   async handler({ rt, auth, body }) {
