@@ -148,6 +148,17 @@ export function toAppError(err: unknown): AppError {
       details: unique.constraint ? { constraint: unique.constraint } : null,
     });
   }
+  const integrity = codesOf(err).find((c) => c === '23503' || c === '23502' || c === '23514');
+  if (integrity === '23503') {
+    // A reference to a row that is gone, or a delete of a row still referenced: another request moved first.
+    return new AppError('conflict', 'That refers to something that no longer exists, or is still in use. Reload and try again.', { cause: err });
+  }
+  if (integrity) {
+    return new AppError('validation_failed', 'A required value is missing or out of range.', {
+      cause: err,
+      details: [{ location: 'request', path: '', message: 'rejected by a database constraint', sqlstate: integrity }],
+    });
+  }
   return new AppError('internal_error', 'Something went wrong on our side. Quote the correlation id when you report it.', {
     cause: err,
   });

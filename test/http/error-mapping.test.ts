@@ -57,3 +57,17 @@ describe('toAppError over PostgreSQL errors', () => {
     expect(e.message).not.toContain('undefined');
   });
 });
+
+describe('toAppError over integrity violations', () => {
+  it('maps a foreign-key violation (23503) to 409 conflict and not-null/check violations (23502, 23514) to 400', () => {
+    const fk = toAppError(pgError('23503', 'insert or update on table "alert_posts" violates foreign key constraint'));
+    expect(fk).toMatchObject({ code: 'conflict', status: 409 });
+    expect(fk.message).not.toContain('alert_posts');
+    for (const code of ['23502', '23514']) {
+      const e = toAppError(new Error('flush failed', { cause: pgError(code, 'null value in column "name" violates not-null constraint') }));
+      expect(e, code).toMatchObject({ code: 'validation_failed', status: 400 });
+      expect(e.details).toEqual([expect.objectContaining({ sqlstate: code })]);
+    }
+    expect(isRetryable(pgError('23503', 'fk'))).toBe(false);
+  });
+});
