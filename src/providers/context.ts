@@ -32,11 +32,12 @@ export type ConnectorContextOptions = {
 export function connectorContext(opts: ConnectorContextOptions): ConnectorContext {
   const urls = connectionUrls(opts.provider, opts.config, opts.credentials.type, opts.overrides, opts.credentials);
   const logger = opts.logger.child({ provider: opts.provider.definition.slug });
+  const egress = opts.egress ?? egressPolicy(opts.config);
   const http = createProviderHttp({
     provider: opts.provider,
     baseUrl: urls.apiBaseUrl,
     trustedOrigins: trustedOrigins(opts.provider, urls),
-    egress: opts.egress ?? egressPolicy(opts.config),
+    egress,
     credentials: opts.credentials,
     logger,
     secrets: [opts.oauthClient?.clientSecret],
@@ -53,5 +54,6 @@ export function connectorContext(opts: ConnectorContextOptions): ConnectorContex
     ...(opts.oauthClient ? { oauthClient: opts.oauthClient } : {}),
     logger,
     urls,
+    egress,
   };
 }

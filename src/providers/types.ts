@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
+import type { EgressPolicy } from '../net/egress.ts';
 import { apiBaseUrlFromTokenSchema, urlOverridesSpecSchema, type UrlKey } from './_shared/url-overrides.ts';
 
 export const CATEGORIES = ['project_management', 'crm', 'calendar', 'email', 'developer', 'communication', 'billing', 'other'] as const;
@@ -176,6 +177,8 @@ export type ConnectorContext = {
   logger: Logger;
   /** The connection's resolved URLs (env and per-connection overrides applied). */
   urls: ProviderUrls;
+  /** The operator's egress policy, for calls a connector makes outside `http` (token revokes). */
+  egress: EgressPolicy;
 };
 
 export type Connector = {

@@ -28,6 +28,6 @@ export const connector: ConnectorSpec<typeof meResponseSchema> = {
    */
   async revoke(ctx) {
     const creds = oauthCredentials(ctx);
-    await revokeToken(ctx.provider, ctx.urls, requireOAuthClient(ctx), { token: creds.refreshToken ?? creds.accessToken }, { logger: ctx.logger });
+    await revokeToken(ctx.provider, ctx.urls, requireOAuthClient(ctx), { token: creds.refreshToken ?? creds.accessToken }, { logger: ctx.logger, egress: ctx.egress });
   },
 };
