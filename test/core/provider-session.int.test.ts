@@ -8,7 +8,7 @@ import { openSession } from '../../src/connections/provider-session.ts';
 import { AppError } from '../../src/errors.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
-import { startFakeOAuthServer, type FakeOAuthServer } from '../fakes/oauth-server.ts';
+import { linearEnvFor, startFakeOAuthServer, type FakeOAuthServer } from '../fakes/oauth-server.ts';
 
 let app: TestApp;
 let fake: FakeOAuthServer;
@@ -16,16 +16,7 @@ let n = 0;
 
 beforeAll(async () => {
   fake = await startFakeOAuthServer();
-  app = await startTestApp({
-    env: {
-      PROVIDER_LINEAR_CLIENT_ID: fake.clientId,
-      PROVIDER_LINEAR_CLIENT_SECRET: fake.clientSecret,
-      PROVIDER_LINEAR_AUTHORIZE_URL: `${fake.url}/authorize`,
-      PROVIDER_LINEAR_TOKEN_URL: `${fake.url}/token`,
-      PROVIDER_LINEAR_REVOKE_URL: `${fake.url}/revoke`,
-      PROVIDER_LINEAR_BASE_URL: fake.url,
-    },
-  });
+  app = await startTestApp({ env: linearEnvFor(fake) });
 });
 afterAll(async () => {
   await app.close();

@@ -122,3 +122,15 @@ export async function startFakeOAuthServer(): Promise<FakeOAuthServer> {
   fake.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return fake;
 }
+
+/** The operator's configuration pointing Linear at this fake (trusted configuration, though on 127.0.0.1). */
+export function linearEnvFor(fake: FakeOAuthServer): Record<string, string> {
+  return {
+    PROVIDER_LINEAR_CLIENT_ID: fake.clientId,
+    PROVIDER_LINEAR_CLIENT_SECRET: fake.clientSecret,
+    PROVIDER_LINEAR_AUTHORIZE_URL: `${fake.url}/authorize`,
+    PROVIDER_LINEAR_TOKEN_URL: `${fake.url}/token`,
+    PROVIDER_LINEAR_REVOKE_URL: `${fake.url}/revoke`,
+    PROVIDER_LINEAR_BASE_URL: fake.url,
+  };
+}

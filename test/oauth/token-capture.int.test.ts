@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBody, startTestApp, type TestApp } from '../helpers/app.ts';
 import { memberWithToken } from '../helpers/members.ts';
 import { sql } from '../helpers/sql.ts';
-import { startFakeOAuthServer, type FakeOAuthServer } from '../fakes/oauth-server.ts';
+import { linearEnvFor, startFakeOAuthServer, type FakeOAuthServer } from '../fakes/oauth-server.ts';
 
 let app: TestApp;
 let fake: FakeOAuthServer;
@@ -29,17 +29,7 @@ async function startAttacker(): Promise<typeof attacker> {
 beforeAll(async () => {
   fake = await startFakeOAuthServer();
   attacker = await startAttacker();
-  app = await startTestApp({
-    env: {
-      // The operator's configuration: trusted, even though it is on 127.0.0.1.
-      PROVIDER_LINEAR_CLIENT_ID: fake.clientId,
-      PROVIDER_LINEAR_CLIENT_SECRET: fake.clientSecret,
-      PROVIDER_LINEAR_AUTHORIZE_URL: `${fake.url}/authorize`,
-      PROVIDER_LINEAR_TOKEN_URL: `${fake.url}/token`,
-      PROVIDER_LINEAR_REVOKE_URL: `${fake.url}/revoke`,
-      PROVIDER_LINEAR_BASE_URL: fake.url,
-    },
-  });
+  app = await startTestApp({ env: linearEnvFor(fake) });
 });
 afterAll(async () => {
   await app.close();

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { oauthCredentials, requireOAuthClient } from '../_shared/connector.ts';
 import { parseProviderResponse } from '../_shared/parse.ts';
-import type { ConnectorSpec } from '../types.ts';
+import type { ConnectorContext, ConnectorSpec } from '../types.ts';
 import { hubspotTokenError } from './token-errors.ts';
 
 /**
@@ -31,19 +31,27 @@ export const introspectionSchema = z.object({
   expires_in: z.number().nullish(),
 });
 
+/**
+ * POSTs one of the v3 token endpoints: the token and the app's credentials go in the form body
+ * (never the URL), and no Bearer header — the token in the form is the credential, so an
+ * expired access token cannot fail the call.
+ */
+async function tokenEndpoint(ctx: ConnectorContext, url: string, token: string, hint: 'access_token' | 'refresh_token', allowStatuses: number[] = []) {
+  const client = requireOAuthClient(ctx);
+  return await ctx.http.request({
+    method: 'POST',
+    url,
+    skipAuth: true,
+    idempotent: true,
+    body: new URLSearchParams({ token, token_type_hint: hint, client_id: client.clientId, client_secret: client.clientSecret }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    allowStatuses,
+  });
+}
+
 export const connector: ConnectorSpec = {
   async test(ctx) {
-    const creds = oauthCredentials(ctx);
-    const client = requireOAuthClient(ctx);
-    // The token goes in the form body (never the URL); the client authenticates in the body too.
-    const res = await ctx.http.request({
-      method: 'POST',
-      url: '/oauth/v3/token/introspect',
-      skipAuth: true,
-      idempotent: true,
-      body: new URLSearchParams({ token: creds.accessToken, token_type_hint: 'access_token', client_id: client.clientId, client_secret: client.clientSecret }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const res = await tokenEndpoint(ctx, '/oauth/v3/token/introspect', oauthCredentials(ctx).accessToken, 'access_token');
     const info = parseProviderResponse(ctx.provider, introspectionSchema, res.body, 'POST /oauth/v3/token/introspect');
     if (!info.active) {
       throw new AppError('provider_auth_failed', 'HubSpot says the access token is no longer active', { details: { provider: 'hubspot', status: res.status } });
@@ -68,17 +76,7 @@ export const connector: ConnectorSpec = {
       ctx.logger.info('HubSpot connection has no refresh token to revoke');
       return;
     }
-    const client = requireOAuthClient(ctx);
-    const res = await ctx.http.request({
-      method: 'POST',
-      url: '/oauth/v3/token/revoke',
-      // The refresh token is the credential; an expired Bearer must not fail the revoke.
-      skipAuth: true,
-      idempotent: true,
-      body: new URLSearchParams({ token: creds.refreshToken, token_type_hint: 'refresh_token', client_id: client.clientId, client_secret: client.clientSecret }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      allowStatuses: [404],
-    });
+    const res = await tokenEndpoint(ctx, '/oauth/v3/token/revoke', creds.refreshToken, 'refresh_token', [404]);
     if (res.status === 404) ctx.logger.info('HubSpot refresh token was already gone');
   },
 
