@@ -130,4 +130,20 @@ describe('alerts in Slack channels', () => {
     // The other channels still got their alert.
     await eventually(async () => postsTo('C_ERRORS').some((p) => /Linear Third/.test(textOf(p.body))));
   });
+
+  it('fails an alert Slack refuses for good (invalid_blocks) at once: logged, not retried, the channel kept', async () => {
+    await t.slash(ADMIN, 'alerts here errors', { channel: 'C_BAD' });
+    t.failChannel('C_BAD', 'invalid_blocks');
+    const fourth = await connectLinear('Linear Fourth', 'lin_api_AlertFourth000000000000');
+    nock('https://api.linear.app').post('/graphql').reply(401, { errors: [{ message: 'Authentication required' }] });
+    await t.app.json(`/api/v1/connections/${fourth}/test`, { method: 'POST' });
+    const attempts = () => t.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C_BAD').length;
+    await eventually(async () => attempts() === 1);
+    await eventually(async () => t.app.logs.find((l) => l.includes('refused by the chat platform for good')));
+    // A retry with backoff would come after ~3 s.
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(attempts()).toBe(1);
+    expect(t.app.logs.find((l) => l.includes('refused by the chat platform for good'))).toMatch(/invalid_blocks/);
+    expect(await sql(t.app.dbUrl, `select 1 from alert_subscriptions where channel_id = 'C_BAD' and active`)).toHaveLength(1);
+  }, 20_000);
 });
