@@ -7,7 +7,7 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { Block } from '../../../src/commands/view.ts';
-import { clip, toMrkdwn, toPlain } from './mrkdwn.ts';
+import { clip, mrkdwnText, toPlain } from './mrkdwn.ts';
 
 /** The callback id of every Patchbay modal. */
 export const FORM_CALLBACK_ID = 'patchbay_form';
@@ -29,7 +29,7 @@ const plain = (text: string, max: number): types.PlainTextElement => ({ type: 'p
 
 export function renderModal(form: Form, ctx: FormContext): types.ModalView {
   const blocks: types.KnownBlock[] = [];
-  if (form.intro) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(toMrkdwn(form.intro), 3000) } });
+  if (form.intro) blocks.push({ type: 'section', text: mrkdwnText(form.intro) });
   for (const f of form.fields) {
     const hint = [f.help, f.secret ? 'Sent only to Patchbay: checked with the provider, stored encrypted, never shown again.' : '']
       .filter(Boolean)
