@@ -73,6 +73,7 @@ async function answer(a: Answer): Promise<void> {
       ...(target.responseUrl ? { responseUrl: target.responseUrl } : {}),
       ...(a.invocation.messageRef ? { messageRef: a.invocation.messageRef } : {}),
       ...(a.invocation.prefix ? { prefix: a.invocation.prefix } : {}),
+      openedAt: Math.floor(Date.now() / 1000),
     });
     try {
       await client.views.open({ trigger_id: a.triggerId, view });

@@ -222,3 +222,28 @@ describe('clipping at 3,000 characters', () => {
   });
 });
 
+describe('a modal submitted long after it opened', () => {
+  const submission = (openedAt: number) => ({
+    type: 'view_submission',
+    team: { id: 'T1' },
+    user: { id: 'U1' },
+    view: {
+      callback_id: 'patchbay_form',
+      private_metadata: JSON.stringify({ formId: 'connect:linear', channelId: 'C9', responseUrl: 'https://hooks.slack.com/commands/T1/1/x', openedAt }),
+      state: { values: {} },
+      blocks: [],
+    },
+  });
+
+  it('replies through its response URL within 30 minutes, and not after (the URL has expired)', () => {
+    const opened = 1_800_000_000;
+    expect(parseViewSubmission(submission(opened), undefined, opened + 10 * 60).target.responseUrl).toBe('https://hooks.slack.com/commands/T1/1/x');
+    expect(parseViewSubmission(submission(opened), undefined, opened + 31 * 60).target.responseUrl).toBeUndefined();
+  });
+
+  it('records when the form opened in the modal it renders', () => {
+    const view = renderModal({ type: 'form', id: 'connect:linear', title: 'Connect', fields: [], submitLabel: 'Connect' }, { formId: 'connect:linear', channelId: 'C9', openedAt: 1_800_000_000 });
+    expect(JSON.parse(view.private_metadata!).openedAt).toBe(1_800_000_000);
+  });
+});
+

@@ -20,6 +20,8 @@ export const formContextSchema = z.object({
   responseUrl: z.string().optional(),
   messageRef: z.string().optional(),
   prefix: z.string().optional(),
+  /** When the form opened (epoch seconds): its response URL expires 30 minutes after the command. */
+  openedAt: z.number().int().optional(),
 });
 export type FormContext = z.infer<typeof formContextSchema>;
 
