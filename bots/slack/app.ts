@@ -16,6 +16,8 @@ import type { Config } from '../../src/config/index.ts';
 import type { Runtime } from '../../src/runtime.ts';
 import { registerEvents } from './events.ts';
 import { registerHandlers } from './handlers.ts';
+import { slackIngress } from './ingress.ts';
+import { securityHeaders } from './security-headers.ts';
 import { createInstallationStore } from './installation-store.ts';
 import { boltLogger } from './logger.ts';
 import { installFailurePage, installSuccessPage } from './install-pages.ts';
@@ -73,22 +75,28 @@ function authorizationUrl(config: Config): string | undefined {
 /**
  * Single-token mode. Bolt's own `token` option calls `auth.test` at construction and keeps a
  * failed answer forever (a network blip at boot would silence the bot until a restart); this
- * asks on first use, keeps only a success, and answers with the token alone meanwhile (Patchbay
- * needs the bot's ids only for Bolt's ignore-self filter, which no listener here relies on).
+ * asks in the background, keeps only a success, and never makes a request wait for it (the
+ * first acknowledgement after boot must fit in Slack's 3 s). Patchbay needs the bot's ids only
+ * for Bolt's ignore-self filter, which no listener here relies on.
  */
 function singleTokenAuthorize(rt: Runtime, token: string, options: SlackClientOptions): (source: unknown) => Promise<AuthorizeResult> {
   const client = new webApi.WebClient(token, options);
-  let ids: Promise<{ botId?: string; botUserId?: string }> | undefined;
+  let ids: { botId?: string; botUserId?: string } | undefined;
+  let asking = false;
+  const ask = () => {
+    if (ids || asking) return;
+    asking = true;
+    client.auth
+      .test()
+      .then(
+        (r) => void (ids = { ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }),
+        (err: unknown) => rt.logger.error({ error: (err as { data?: { error?: string } }).data?.error ?? String(err) }, 'Slack auth.test failed: is SLACK_BOT_TOKEN valid?'),
+      )
+      .finally(() => (asking = false));
+  };
   return async () => {
-    ids ??= client.auth.test().then(
-      (r) => ({ ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }),
-      (err: unknown) => {
-        ids = undefined;
-        rt.logger.error({ error: (err as { data?: { error?: string } }).data?.error ?? String(err) }, 'Slack auth.test failed: is SLACK_BOT_TOKEN valid?');
-        return {};
-      },
-    );
-    return { botToken: token, ...(await ids) };
+    ask();
+    return { botToken: token, ...(ids ?? {}) };
   };
 }
 
@@ -96,7 +104,8 @@ export function createSlackBot(rt: Runtime): SlackBot {
   const { config } = rt;
   if (!slackConfigured(config)) throw new Error('the Slack app is not configured (SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN or SLACK_CLIENT_ID/SECRET)');
   const logger = boltLogger(rt.logger);
-  const options = clientOptions(config, { logger });
+  // Replies never wait out a 429 inside the client: the caller falls back to the response URL (deliver.ts).
+  const options = clientOptions(config, { logger, rejectRateLimitedCalls: true });
   const oauth = Boolean(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET);
   const socket = Boolean(config.SLACK_APP_TOKEN);
   if (oauth && config.SLACK_BOT_TOKEN) rt.logger.warn('SLACK_CLIENT_ID is set: the Slack app uses OAuth installs and ignores SLACK_BOT_TOKEN');
@@ -173,7 +182,7 @@ export function createSlackBot(rt: Runtime): SlackBot {
   registerEvents(app, rt, installationStore);
   registerHandlers(app, { rt, users, respond: createResponder(config), track });
 
-  const tokens = createBotTokens(config, authorizer, clientOptions(config, { logger, rejectRateLimitedCalls: true }));
+  const tokens = createBotTokens(config, authorizer, options);
   const poster = createSlackPoster(tokens);
 
   const idle = async () => {
@@ -188,7 +197,9 @@ export function createSlackBot(rt: Runtime): SlackBot {
     poster,
     users,
     mount(express) {
+      if (installer) express.use([INSTALL_PATH, REDIRECT_PATH], securityHeaders);
       if (receiver instanceof ExpressReceiver) {
+        express.post(EVENTS_PATH, slackIngress({ rt, signingSecret: config.SLACK_SIGNING_SECRET!, store: installationStore }));
         express.use(receiver.router);
         return;
       }

@@ -73,6 +73,7 @@ async function answer(a: Answer): Promise<void> {
       ...(target.responseUrl ? { responseUrl: target.responseUrl } : {}),
       ...(a.invocation.messageRef ? { messageRef: a.invocation.messageRef } : {}),
       ...(a.invocation.prefix ? { prefix: a.invocation.prefix } : {}),
+      openedAt: Math.floor(Date.now() / 1000),
     });
     try {
       await client.views.open({ trigger_id: a.triggerId, view });
@@ -96,6 +97,26 @@ async function answer(a: Answer): Promise<void> {
   await deliver(d, result.immediate);
 }
 
+const delivery = (deps: HandlerDeps, client: webApi.WebClient, target: SlackReplyTarget): Delivery => ({ client, target, logger: deps.rt.logger, respond: deps.respond });
+
+/**
+ * Answers after the command ran. If Slack refuses the reply (after deliver.ts's own fall-backs),
+ * the command still happened: the user is shown the reply itself through the response URL —
+ * never the generic "nothing was changed", which would be false.
+ */
+async function answerOrTell(a: Answer): Promise<void> {
+  try {
+    await answer(a);
+  } catch (err) {
+    const { deps, target } = a;
+    deps.rt.logger.error({ error: slackErrorCode(err) ?? (err instanceof Error ? err.message : String(err)), channel: target.channelId }, 'slack: could not deliver a reply');
+    if (!target.responseUrl) return;
+    await deps
+      .respond(target.responseUrl, { response_type: 'ephemeral', replace_original: false, ...renderMessage(a.result.immediate) })
+      .catch((e: unknown) => deps.rt.logger.error({ error: e instanceof Error ? e.message : String(e) }, 'slack: the response URL refused the reply too'));
+  }
+}
+
 /** An internal failure in the Slack layer itself: logged with its stack, shown as the core's generic reply. */
 function failure(deps: HandlerDeps, err: unknown, what: string): NeutralReply {
   deps.rt.logger.error({ err }, `slack ${what} failed`);
@@ -117,20 +138,24 @@ function once(ack: AckFn): AckFn & { done(): boolean } {
 
 async function onSlashCommand(deps: HandlerDeps, body: unknown, ack: AckFn, client: webApi.WebClient): Promise<void> {
   const ackOnce = once(ack);
+  let answered: Answer;
   try {
     const parsed = parseSlashCommand(body, requestCorrelationId());
     const invocation = await withUser(deps, client, parsed.invocation);
     const result = await runCommand(deps.rt, invocation);
-    await answer({ deps, client, target: parsed.target, invocation, result, ack: ackOnce, ...(parsed.triggerId ? { triggerId: parsed.triggerId } : {}) });
+    answered = { deps, client, target: parsed.target, invocation, result, ack: ackOnce, ...(parsed.triggerId ? { triggerId: parsed.triggerId } : {}) };
   } catch (err) {
     const reply = failure(deps, err, 'slash command');
     if (!ackOnce.done()) await ackOnce(ackBody(reply));
+    return;
   }
+  await answerOrTell(answered);
 }
 
 async function onButton(deps: HandlerDeps, body: unknown, ack: AckFn, client: webApi.WebClient): Promise<void> {
   await ack();
   let target: SlackReplyTarget | undefined;
+  let answered: Answer;
   try {
     const cid = requestCorrelationId();
     const parsed = parseBlockAction(body, cid ? { correlationId: cid } : {});
@@ -138,16 +163,19 @@ async function onButton(deps: HandlerDeps, body: unknown, ack: AckFn, client: we
     target = parsed.target;
     const invocation = await withUser(deps, client, parsed.invocation);
     const result = await runCommand(deps.rt, invocation);
-    await answer({ deps, client, target, invocation, result, ...(parsed.triggerId ? { triggerId: parsed.triggerId } : {}) });
+    answered = { deps, client, target, invocation, result, ...(parsed.triggerId ? { triggerId: parsed.triggerId } : {}) };
   } catch (err) {
     const reply = failure(deps, err, 'button click');
-    if (target) await deliver({ client, target, logger: deps.rt.logger, respond: deps.respond }, reply).catch(() => {});
+    if (target) await deliver(delivery(deps, client, target), reply).catch(() => {});
+    return;
   }
+  await answerOrTell(answered);
 }
 
 async function onFormSubmission(deps: HandlerDeps, body: unknown, ack: AckFn, client: webApi.WebClient): Promise<void> {
   const ackOnce = once(ack);
   let target: SlackReplyTarget | undefined;
+  let answered: Answer;
   try {
     // The values are secrets: they go to submitForm and nowhere else (never logged).
     const parsed = parseViewSubmission(body, requestCorrelationId());
@@ -165,12 +193,14 @@ async function onFormSubmission(deps: HandlerDeps, body: unknown, ack: AckFn, cl
       return;
     }
     await ackOnce(); // closes the modal
-    await answer({ deps, client, target, invocation, result });
+    answered = { deps, client, target, invocation, result };
   } catch (err) {
     const reply = failure(deps, err, 'form submission');
     await ackOnce();
-    if (target) await deliver({ client, target, logger: deps.rt.logger, respond: deps.respond }, reply).catch(() => {});
+    if (target) await deliver(delivery(deps, client, target), reply).catch(() => {});
+    return;
   }
+  await answerOrTell(answered);
 }
 
 export function registerHandlers(app: App, deps: HandlerDeps): void {

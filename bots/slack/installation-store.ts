@@ -21,6 +21,13 @@ type InstallationSecrets = {
 
 type AnyInstallation = Installation<'v1' | 'v2', boolean>;
 
+/**
+ * Marks an installation this store handed out. Bolt's installer stores one again only after
+ * refreshing its rotated token (it spreads the fetched object, which keeps the mark); a fresh
+ * install from the OAuth callback never carries it.
+ */
+const FETCHED = Symbol('patchbay.slack.fetched-installation');
+
 /** The ChatTeam external id an installation is kept under: the team, or the org for org-wide installs. */
 function keyOf(q: { isEnterpriseInstall?: boolean; teamId?: string; enterpriseId?: string }): string {
   const key = q.isEnterpriseInstall ? q.enterpriseId : q.teamId;
@@ -74,15 +81,17 @@ export function createInstallationStore(rt: Runtime): InstallationStore {
       });
       const { facts, secrets } = splitInstallation(installation);
       const teamName = installation.isEnterpriseInstall ? installation.enterprise?.name : installation.team?.name;
-      await recordInstallation(rt, { platform: 'slack', teamId, ...(teamName ? { teamName } : {}) }, { installation: facts, secrets });
-      rt.logger.info({ team: teamId, rotation: Boolean(secrets.botRefreshToken), expiresAt: installation.bot?.expiresAt }, 'slack installation stored');
+      const refresh = FETCHED in installation;
+      const stored = await recordInstallation(rt, { platform: 'slack', teamId, ...(teamName ? { teamName } : {}) }, { installation: facts, secrets }, { refresh });
+      if (!stored) return;
+      rt.logger.info({ team: teamId, rotation: Boolean(secrets.botRefreshToken), expiresAt: installation.bot?.expiresAt, refresh }, 'slack installation stored');
     },
 
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const teamId = keyOf(query);
       const team = await rt.em().findOne(ChatTeam, { platform: 'slack', externalId: teamId, active: true }, { populate: ['secrets'] });
       if (!team?.installation || !team.secrets) throw new Error(`No active Slack installation for ${teamId}: install the app (/slack/install).`);
-      return joinInstallation(team.installation, rt.vault.decrypt<InstallationSecrets>(team.secrets));
+      return Object.assign(joinInstallation(team.installation, rt.vault.decrypt<InstallationSecrets>(team.secrets)), { [FETCHED]: true });
     },
 
     async deleteInstallation(query: InstallationQuery<boolean>) {

@@ -141,10 +141,18 @@ export type ParsedSubmission = {
   blockIds: string[];
 };
 
-/** A submitted Patchbay modal. The values are secrets: never log them. */
-export function parseViewSubmission(body: unknown, correlationId?: string): ParsedSubmission {
+/** A response URL works for 30 minutes (and 5 posts); one older than this is not used. */
+export const RESPONSE_URL_LIFETIME_SECONDS = 29 * 60;
+
+/**
+ * A submitted Patchbay modal. The values are secrets: never log them. A form submitted after its
+ * command's response URL expired replies through the bot instead (chat.postMessage/postEphemeral).
+ */
+export function parseViewSubmission(body: unknown, correlationId?: string, nowSec = Math.floor(Date.now() / 1000)): ParsedSubmission {
   const s = viewSubmission.parse(body);
   const form = formContextSchema.parse(JSON.parse(s.view.private_metadata || '{}'));
+  // Forms opened before openedAt existed carry none: trusted as before.
+  const fresh = form.openedAt === undefined || nowSec - form.openedAt < RESPONSE_URL_LIFETIME_SECONDS;
   const teamId = s.team?.id ?? s.user.team_id;
   if (!teamId) throw new Error('view_submission payload without a team');
   const userName = nameOf(s.user);
@@ -160,7 +168,7 @@ export function parseViewSubmission(body: unknown, correlationId?: string): Pars
       ...(form.prefix ? { prefix: form.prefix } : {}),
       ...(correlationId ? { correlationId } : {}),
     },
-    target: { channelId: form.channelId, userId: s.user.id, ...(form.responseUrl ? { responseUrl: form.responseUrl } : {}) },
+    target: { channelId: form.channelId, userId: s.user.id, ...(form.responseUrl && fresh ? { responseUrl: form.responseUrl } : {}) },
     form,
     values: formValues(s.view.state.values),
     blockIds: s.view.blocks.filter((b) => b.type === 'input' && b.block_id).map((b) => b.block_id!),

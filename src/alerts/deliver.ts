@@ -16,7 +16,7 @@ import type { Runtime } from '../runtime.ts';
 import { botFor } from '../chat/bots.ts';
 import { withChannelPace } from './pace.ts';
 import type { NeutralReply } from '../commands/view.ts';
-import { ChannelGoneError, PosterRateLimitedError, type PostTarget } from './posters.ts';
+import { ChannelGoneError, PosterPermanentError, PosterRateLimitedError, type PostTarget } from './posters.ts';
 import { getRenderer } from './renderers/index.ts';
 import { channelQueue, snapshotOf, type PostAlertPayload } from './subscriber.ts';
 import { deactivateChannel } from './subscriptions.ts';
@@ -79,6 +79,13 @@ export async function deliverAlert(p: PostAlertPayload, { rt, em, logger, attemp
         maxAttempts: maxAttempts - attempt + 1,
       });
       log.info({ retryAfterSeconds: err.retryAfterSeconds }, 'chat platform rate limit: alert rescheduled');
+      return;
+    }
+    if (err instanceof PosterPermanentError) {
+      // A retry would send the same refused message: fail now, loudly, with the platform's reason.
+      const message = scrubText(err.message);
+      await recordFailure(em, row, message);
+      log.error({ attempt, code: err.code, error: message }, 'alert refused by the chat platform for good; not retrying');
       return;
     }
     const message = scrubText(err instanceof Error ? err.message : String(err));

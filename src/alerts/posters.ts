@@ -14,7 +14,9 @@ export type Poster = {
    * Posts a reply in a channel, in the thread of `thread` (a `messageRef` this poster returned)
    * when given. Returns the new message's reference (Slack ts, Discord message id, Teams activity id).
    * Throw `ChannelGoneError` when the channel no longer exists or the bot was removed from it,
-   * `PosterRateLimitedError` when the platform asks to wait; anything else is retried with backoff.
+   * `PosterRateLimitedError` when the platform asks to wait, `PosterPermanentError` when the same
+   * post can never succeed (a malformed message, a missing scope, a dead token); anything else is
+   * retried with backoff.
    */
   post(channel: PostTarget, reply: NeutralReply, thread?: string): Promise<{ messageRef: string }>;
   /** Replaces a message this poster posted (optional: platforms that cannot edit leave it out). */
@@ -36,5 +38,16 @@ export class PosterRateLimitedError extends Error {
     super(message);
     this.name = 'PosterRateLimitedError';
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The platform refused this post for a reason a retry cannot fix: it fails at once, logged, not retried. */
+export class PosterPermanentError extends Error {
+  /** The platform's error code (Slack: `invalid_blocks`, `missing_scope`, …). */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PosterPermanentError';
+    this.code = code;
   }
 }

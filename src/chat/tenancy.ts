@@ -165,14 +165,24 @@ export async function ensureCliTeam(rt: Runtime, workspace: IWorkspace, member: 
 /**
  * Records an installed (not yet linked) team, e.g. after a Slack OAuth install. Secrets are
  * stored as vault ciphertext. Linking still needs a code.
+ * `refresh`: only new tokens for an installation that is still active (a rotated token). An
+ * uninstall may have landed while the refresh was in flight: then nothing is written and null
+ * comes back, so a refresh never brings an uninstalled team (or its dead tokens) back.
  */
 export async function recordInstallation(
   rt: Runtime,
   ref: TeamRef,
   data: { installation?: Record<string, unknown>; secrets?: Record<string, unknown> },
-): Promise<IChatTeam> {
+  opts: { refresh?: boolean } = {},
+): Promise<IChatTeam | null> {
   return await rt.em().transactional(async (tx) => {
-    const team = (await tx.findOne(ChatTeam, { platform: ref.platform, externalId: ref.teamId })) ?? tx.create(ChatTeam, { platform: ref.platform, externalId: ref.teamId });
+    const where = { platform: ref.platform, externalId: ref.teamId };
+    const found = await tx.findOne(ChatTeam, where, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (opts.refresh && !found?.active) {
+      rt.logger.warn({ platform: ref.platform, team: ref.teamId }, 'refreshed tokens of an uninstalled team discarded');
+      return null;
+    }
+    const team = found ?? tx.create(ChatTeam, where);
     team.name = ref.teamName ?? team.name ?? null;
     team.active = true;
     team.deactivatedAt = null;

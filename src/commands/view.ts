@@ -4,7 +4,9 @@
  *
  * Text uses a small Markdown subset every renderer can translate: `**bold**`, `` `code` ``,
  * `[label](https://…)` links, and `<@userId>` mentions of users of the platform the invocation
- * came from. Nothing else is interpreted.
+ * came from. Nothing else is interpreted. Text from outside (a provider's error description, an
+ * OAuth callback, an account name, a record title) is wrapped with `plain()`: every renderer
+ * shows it literally in its own format — never as a link, a mention or formatting.
  *
  * Buttons never carry behaviour, only a command line (`{ command: 'pause', args: [id] }`) that
  * the platform runs back through `runCommand` when clicked — so every click is re-authorized on
@@ -100,6 +102,34 @@ export function commandButton(
 export function urlButton(label: string, url: string, style?: 'primary'): Button {
   return { label, action: { url }, ...(style ? { style } : {}) };
 }
+
+/**
+ * The delimiters of a `plain()` span: private-use code points, which no provider text or user
+ * input carries (plain() removes any that do), so a span cannot be closed from inside.
+ */
+export const PLAIN_OPEN = '\uE000';
+export const PLAIN_CLOSE = '\uE001';
+const PLAIN_MARKS = /[\uE000\uE001]/g;
+
+/** Marks text from outside as literal text for every renderer (see the top of this file). */
+export const plain = (s: string) => `${PLAIN_OPEN}${s.replace(PLAIN_MARKS, '')}${PLAIN_CLOSE}`;
+
+/** Neutral text as runs of markup (`literal: false`) and `plain()` spans (`literal: true`), in order. */
+export function literalRuns(text: string): Array<{ literal: boolean; text: string }> {
+  const out: Array<{ literal: boolean; text: string }> = [];
+  const re = /\uE000([^\uE000\uE001]*)\uE001?/g;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index > last) out.push({ literal: false, text: text.slice(last, m.index).replace(PLAIN_MARKS, '') });
+    out.push({ literal: true, text: m[1]! });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push({ literal: false, text: text.slice(last).replace(PLAIN_MARKS, '') });
+  return out;
+}
+
+/** The text with the `plain()` marks removed, for surfaces that show everything literally anyway. */
+export const unmarkPlain = (text: string) => text.replace(PLAIN_MARKS, '');
 
 export const bold = (s: string) => `**${s.replace(/\*\*/g, '')}**`;
 export const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;

@@ -5,7 +5,7 @@ import { attachBot, namesOf } from '../../src/chat/bots.ts';
 import { alertEventTypes } from '../../src/alerts/renderers/index.ts';
 import { ConnectionService } from '../../src/connections/service.ts';
 import { renderText } from '../../src/commands/render-text.ts';
-import type { NeutralReply } from '../../src/commands/view.ts';
+import { unmarkPlain, type NeutralReply } from '../../src/commands/view.ts';
 import { Connection } from '../../src/entities/connection.ts';
 import { recordEvent } from '../../src/events/record.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -61,7 +61,9 @@ beforeAll(async () => {
     start: async () => {},
     stop: async () => {},
     poster: {
-    async post(channel: PostTarget, reply: NeutralReply, thread?: string) {
+    async post(channel: PostTarget, marked: NeutralReply, thread?: string) {
+      // As a platform renders it: plain() spans (text from outside) shown literally, marks gone.
+      const reply = JSON.parse(unmarkPlain(JSON.stringify(marked))) as NeutralReply;
       attempts[channel.channelId] = (attempts[channel.channelId] ?? 0) + 1;
       if (channel.channelId === 'C-GONE') throw new ChannelGoneError('channel_not_found');
       if (channel.channelId === 'C-FLAKY' && attempts[channel.channelId] === 1) throw new Error('socket hang up');

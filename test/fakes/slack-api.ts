@@ -16,6 +16,10 @@ export type FakeSlack = {
   /** Override the answer for a method: a fixed body, or a function of the request body. */
   answer(method: string, body: Record<string, unknown> | ((req: Record<string, unknown>) => Record<string, unknown>)): void;
   callsTo(method: string): SlackCall[];
+  /** Makes `method` answer only after `ms` (null: at once again). */
+  delay(method: string, ms: number | null): void;
+  /** Makes `method` answer HTTP 429 with Retry-After `seconds` (null: normally again). */
+  rateLimit(method: string, seconds: number | null): void;
   /** Waits until `method` has been called `count` times (bounded). */
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<SlackCall[]>;
   close(): Promise<void>;
@@ -50,6 +54,8 @@ async function readBody(req: http.IncomingMessage): Promise<Record<string, unkno
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const scripted = new Map<string, Record<string, unknown> | ((req: Record<string, unknown>) => Record<string, unknown>)>();
+  const delays = new Map<string, number>();
+  const limited = new Map<string, number>();
   const server = http.createServer(async (req, res) => {
     const at = Date.now();
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
@@ -57,6 +63,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const auth = req.headers.authorization ?? null;
     const token = auth ? auth.replace(/^Bearer /, '') : typeof body.token === 'string' ? body.token : null;
     calls.push({ method, token, body, at });
+    const wait = delays.get(method);
+    if (wait) await new Promise((r) => setTimeout(r, wait));
+    const retryAfter = limited.get(method);
+    if (retryAfter !== undefined) {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
     const s = scripted.get(method);
     const answer = s ? (typeof s === 'function' ? s(body) : s) : (DEFAULTS[method]?.(body) ?? { ok: true });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
@@ -68,6 +81,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     answer: (m, b) => void scripted.set(m, b),
     callsTo: (m) => calls.filter((c) => c.method === m),
+    delay: (m, ms) => void (ms === null ? delays.delete(m) : delays.set(m, ms)),
+    rateLimit: (m, seconds) => void (seconds === null ? limited.delete(m) : limited.set(m, seconds)),
     async waitFor(m, count = 1, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (fake.callsTo(m).length < count) {

@@ -31,7 +31,7 @@ const postsTo = (channel: string) => t.posted.filter((p) => p.channel === channe
 const settle = () => new Promise((r) => setTimeout(r, 1_500));
 
 beforeAll(async () => {
-  t = await startSlackTest({ workers: true });
+  t = await startSlackTest({ workers: true, env: { PROVIDER_HUBSPOT_CLIENT_ID: 'hub-client-id', PROVIDER_HUBSPOT_CLIENT_SECRET: 'hub-client-secret-value' } });
   await linkTeam(t, OWNER);
   ids.errors = await connectLinear('Linear Errors', 'lin_api_AlertErrors000000000000');
   ids.limits = await connectLinear('Linear Limits', 'lin_api_AlertLimits000000000000');
@@ -129,5 +129,36 @@ describe('alerts in Slack channels', () => {
     expect(t.app.logs.some((l) => l.includes('channel no longer reachable'))).toBe(true);
     // The other channels still got their alert.
     await eventually(async () => postsTo('C_ERRORS').some((p) => /Linear Third/.test(textOf(p.body))));
+  });
+
+  it('fails an alert Slack refuses for good (invalid_blocks) at once: logged, not retried, the channel kept', async () => {
+    await t.slash(ADMIN, 'alerts here errors', { channel: 'C_BAD' });
+    t.failChannel('C_BAD', 'invalid_blocks');
+    const fourth = await connectLinear('Linear Fourth', 'lin_api_AlertFourth000000000000');
+    nock('https://api.linear.app').post('/graphql').reply(401, { errors: [{ message: 'Authentication required' }] });
+    await t.app.json(`/api/v1/connections/${fourth}/test`, { method: 'POST' });
+    const attempts = () => t.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C_BAD').length;
+    await eventually(async () => attempts() === 1);
+    await eventually(async () => t.app.logs.find((l) => l.includes('refused by the chat platform for good')));
+    // A retry with backoff would come after ~3 s.
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(attempts()).toBe(1);
+    expect(t.app.logs.find((l) => l.includes('refused by the chat platform for good'))).toMatch(/invalid_blocks/);
+    expect(await sql(t.app.dbUrl, `select 1 from alert_subscriptions where channel_id = 'C_BAD' and active`)).toHaveLength(1);
+  }, 20_000);
+
+  it('posts a provider’s error description from an OAuth callback as inert text: no link, no @channel', async () => {
+    const res = await t.slash(ADMIN, 'connect hubspot', { channel: 'C_OAUTH' });
+    const state = new URL(buttonNamed(res.body, 'Connect HubSpot').url!).searchParams.get('state')!;
+    const description = 'Fix it: [Re-authorize here](https://evil.example) <!channel>';
+    const q = new URLSearchParams({ state, error: 'server_error', error_description: description });
+    await fetch(`${t.app.url}/oauth/callback?${q}`);
+    const post = await eventually(async () => postsTo('C_OAUTH').find((p) => /HubSpot/.test(textOf(p.body))));
+    const sent = JSON.stringify(post.body);
+    expect(textOf(post.body)).toContain('[Re-authorize here](https://evil.example) &lt;!channel&gt;');
+    expect(sent).not.toContain('<https://evil.example');
+    expect(sent).not.toContain('<!channel>');
+    const section = (post.body.blocks as any[]).find((b) => b.type === 'section');
+    expect(section.text.verbatim).toBe(true);
   });
 });

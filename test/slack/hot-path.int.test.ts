@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('chat hot path', () => {
-  it('a warm `list` runs at most 2 SQL queries (the cache version, the connections) and no Slack call', async () => {
+  it('a warm `list` runs at most 3 SQL queries (the replay receipt, the cache version, the connections) and no Slack call', async () => {
     // First contact (identity created, users.info read), then one that fills the cache after that write.
     const cold = await t.slash(ADA, 'list');
     expect(textOf(cold.body)).toContain('Connections (1)');
@@ -57,9 +57,11 @@ describe('chat hot path', () => {
     });
     expect(warm!.status).toBe(200);
     expect(textOf(warm!.body)).toContain('Connections (1)');
-    expect(queries, queries.join('\n')).toHaveLength(2);
-    expect(queries[0]).toMatch(/patchbay_chat_version/);
-    expect(queries[1]).toMatch(/from "connections"/);
+    // The trigger_id receipt is the price of refusing replays (ingress.ts); nothing else is read.
+    expect(queries, queries.join('\n')).toHaveLength(3);
+    expect(queries[0]).toMatch(/insert into inbound_receipts/);
+    expect(queries[1]).toMatch(/patchbay_chat_version/);
+    expect(queries[2]).toMatch(/from "connections"/);
     expect(t.fake.calls.slice(slackCalls)).toEqual([]);
   });
 

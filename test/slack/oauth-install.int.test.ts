@@ -67,6 +67,17 @@ afterAll(async () => {
 });
 
 describe('OAuth install', () => {
+  it('sends the install redirect and the result page with browser security headers', async () => {
+    const start = await fetch(`${t.app.url}/slack/install`, { redirect: 'manual' });
+    const done = await fetch(`${t.app.url}/slack/oauth_redirect?error=access_denied&state=x`);
+    for (const res of [start, done]) {
+      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
   it('installs through Slack and stores the tokens only encrypted; installing links nothing', async () => {
     const page = await install();
     expect(page.status).toBe(200);
@@ -173,5 +184,25 @@ describe('uninstalling and revoking', () => {
     expect(res.status).toBe(200);
     await eventually(async () => (await teamRow())?.active === false);
     expect((await teamRow())!.secrets).toBeNull();
+  });
+
+  it('never lets a rotated-token store re-activate a team uninstalled meanwhile', async () => {
+    expect((await install()).status).toBe(200);
+    const { createInstallationStore } = await import('../../bots/slack/installation-store.ts');
+    const store = createInstallationStore(t.app.pb.rt);
+    // A refresh starts from the active installation…
+    const fetched = await store.fetchInstallation({ teamId: TEAM, enterpriseId: undefined, isEnterpriseInstall: false });
+    // …the app is uninstalled while the refresh is in flight…
+    expect((await t.event({ type: 'app_uninstalled' })).status).toBe(200);
+    expect((await teamRow())!.active).toBe(false);
+    // …and Bolt then stores the refreshed tokens as it does: a spread of what it fetched.
+    await store.storeInstallation({ ...fetched, bot: { ...fetched.bot!, token: 'xoxb-late-refresh', refreshToken: 'xoxe-late', expiresAt: 9_999_999_999 } });
+    const row = (await teamRow())!;
+    expect(row.active).toBe(false);
+    expect(row.secrets).toBeNull();
+    expect(t.app.logs.join('\n')).not.toContain('xoxb-late-refresh');
+    // A real reinstall still brings it back.
+    expect((await install()).status).toBe(200);
+    expect((await teamRow())!.active).toBe(true);
   });
 });

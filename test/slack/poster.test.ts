@@ -7,7 +7,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createSlackPoster } from '../../bots/slack/poster.ts';
 import type { BotTokens } from '../../bots/slack/tokens.ts';
-import { ChannelGoneError, PosterRateLimitedError } from '../../src/alerts/posters.ts';
+import { ChannelGoneError, PosterPermanentError, PosterRateLimitedError } from '../../src/alerts/posters.ts';
 import { inChannel } from '../../src/commands/view.ts';
 
 const API = 'https://slack.example.test';
@@ -48,11 +48,19 @@ describe('the Slack alert poster', () => {
     expect((err as Error).message).toContain(code);
   });
 
+  it.each(['invalid_blocks', 'msg_too_long', 'missing_scope', 'invalid_auth'])('fails %s for good: a retry would be refused the same way', async (code) => {
+    nock(API).post('/api/chat.postMessage').reply(200, { ok: false, error: code });
+    const err = await poster().post(target, inChannel('x')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PosterPermanentError);
+    expect((err as PosterPermanentError).code).toBe(code);
+  });
+
   it('leaves other failures to the job’s retries', async () => {
     nock(API).post('/api/chat.postMessage').reply(200, { ok: false, error: 'internal_error' });
     const err = await poster().post(target, inChannel('x')).catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(ChannelGoneError);
     expect(err).not.toBeInstanceOf(PosterRateLimitedError);
+    expect(err).not.toBeInstanceOf(PosterPermanentError);
     expect((err as Error).message).toMatch(/internal_error/);
   });
 

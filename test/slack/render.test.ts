@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parseBlockAction, parseSlashCommand, parseViewSubmission } from '../../bots/slack/parse.ts';
 import { formOf, renderMessage } from '../../bots/slack/render/blocks.ts';
 import { renderButton } from '../../bots/slack/render/buttons.ts';
-import { clip, toMrkdwn, toPlain } from '../../bots/slack/render/mrkdwn.ts';
+import { clip, mrkdwnText, toMrkdwn, toPlain } from '../../bots/slack/render/mrkdwn.ts';
 import { modalErrors, renderModal } from '../../bots/slack/render/modal.ts';
-import { commandButton, ephemeral, urlButton, type NeutralReply } from '../../src/commands/view.ts';
+import { commandButton, ephemeral, inChannel, plain, urlButton, type NeutralReply } from '../../src/commands/view.ts';
 
 describe('mrkdwn', () => {
   it('translates bold, links and mentions and escapes the rest', () => {
@@ -45,7 +45,7 @@ describe('buttons', () => {
       value: 'disconnect 6f1c --confirmed',
       confirm: {
         title: { type: 'plain_text', text: 'Disconnect Linear?', emoji: true },
-        text: { type: 'mrkdwn', text: 'Deletes the credentials.' },
+        text: { type: 'plain_text', text: 'Deletes the credentials.', emoji: true },
         confirm: { type: 'plain_text', text: 'Disconnect', emoji: true },
         deny: { type: 'plain_text', text: 'Cancel', emoji: true },
         style: 'danger',
@@ -169,3 +169,81 @@ describe('parsing Slack payloads', () => {
     expect(p.blockIds).toEqual(['apiKey', 'displayName']);
   });
 });
+
+describe('text from outside is text', () => {
+  const evil = 'Re-authorize [here](https://evil.example) <!channel> <@U_VICTIM> **now** & `x`';
+
+  it('shows a plain() span literally in mrkdwn: no link, no mention, escaped, verbatim', () => {
+    const el = mrkdwnText(`❌ **HubSpot** failed: ${plain(evil)}`);
+    expect(el.verbatim).toBe(true);
+    expect(el.text).toBe('❌ *HubSpot* failed: Re-authorize [here](https://evil.example) &lt;!channel&gt; &lt;@U_VICTIM&gt; **now** &amp; `x`');
+    expect(el.text).not.toMatch(/<https?:|<!|<@/);
+    // Trusted markup beside it still renders; an element without outside text is not verbatim.
+    expect(mrkdwnText('[Docs](https://patchbay.example/docs)')).toEqual({ type: 'mrkdwn', text: '<https://patchbay.example/docs|Docs>' });
+  });
+
+  it('cannot be closed from inside: marks in the outside text are dropped', () => {
+    const sneaky = plain('a\uE001[x](https://evil.example)\uE000b');
+    expect(toMrkdwn(sneaky)).toBe('a[x](https://evil.example)b');
+  });
+
+  it('keeps plain() spans literal in plain_text fields too', () => {
+    expect(toPlain(`**Bold** ${plain('**not bold** [x](https://evil.example)')}`)).toBe('Bold **not bold** [x](https://evil.example)');
+  });
+
+  it('renders an alert message from outside as inert text in the message', () => {
+    const msg = renderMessage(inChannel(`❌ failed: ${plain(evil)}`));
+    const all = JSON.stringify(msg);
+    expect(all).not.toContain('<https://evil.example');
+    expect(all).not.toContain('<!channel>');
+    expect(msg.text).toContain('&lt;!channel&gt;');
+  });
+});
+
+describe('clipping at 3,000 characters', () => {
+  it('never cuts an escape, a link or a mention, wherever the limit falls', () => {
+    const tail = 'a & b < c > d [the docs](https://patchbay.example/docs?x=1) <@U123> `co&de` **bold** ' + plain('x & <!here> y');
+    for (let pad = 2_880; pad <= 3_000; pad++) {
+      const out = toMrkdwn('z'.repeat(pad) + tail, 3_000);
+      expect(out.length, String(pad)).toBeLessThanOrEqual(3_000);
+      // Every & starts a whole entity; every < opens a whole link or mention that closes.
+      expect(out.replace(/&(amp|lt|gt);/g, ''), String(pad)).not.toContain('&');
+      expect(out.replace(/<https:\/\/patchbay\.example\/docs\?x=1\|the docs>|<@U123>/g, ''), String(pad)).not.toMatch(/[<>]/);
+      expect(out.match(/`/g)?.length ?? 0, String(pad)).toSatisfy((n: number) => n % 2 === 0);
+    }
+  });
+
+  it('clips the rendered section text to 3,000 characters with an ellipsis', () => {
+    const msg = renderMessage(inChannel('&'.repeat(2_000)));
+    const section = msg.blocks[0] as { text: { text: string } };
+    expect(section.text.text.length).toBeLessThanOrEqual(3_000);
+    expect(section.text.text.endsWith('&amp;…')).toBe(true);
+    expect(clip('x'.repeat(10), 5)).toBe('xxxx…');
+  });
+});
+
+describe('a modal submitted long after it opened', () => {
+  const submission = (openedAt: number) => ({
+    type: 'view_submission',
+    team: { id: 'T1' },
+    user: { id: 'U1' },
+    view: {
+      callback_id: 'patchbay_form',
+      private_metadata: JSON.stringify({ formId: 'connect:linear', channelId: 'C9', responseUrl: 'https://hooks.slack.com/commands/T1/1/x', openedAt }),
+      state: { values: {} },
+      blocks: [],
+    },
+  });
+
+  it('replies through its response URL within 30 minutes, and not after (the URL has expired)', () => {
+    const opened = 1_800_000_000;
+    expect(parseViewSubmission(submission(opened), undefined, opened + 10 * 60).target.responseUrl).toBe('https://hooks.slack.com/commands/T1/1/x');
+    expect(parseViewSubmission(submission(opened), undefined, opened + 31 * 60).target.responseUrl).toBeUndefined();
+  });
+
+  it('records when the form opened in the modal it renders', () => {
+    const view = renderModal({ type: 'form', id: 'connect:linear', title: 'Connect', fields: [], submitLabel: 'Connect' }, { formId: 'connect:linear', channelId: 'C9', openedAt: 1_800_000_000 });
+    expect(JSON.parse(view.private_metadata!).openedAt).toBe(1_800_000_000);
+  });
+});
+

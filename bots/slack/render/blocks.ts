@@ -7,12 +7,12 @@
 import type { types } from '@slack/bolt';
 import type { Block, NeutralReply } from '../../../src/commands/view.ts';
 import { renderButton } from './buttons.ts';
-import { clip, toMrkdwn, toPlain } from './mrkdwn.ts';
+import { clip, mrkdwnText, toMrkdwn, toPlain } from './mrkdwn.ts';
 
 export type SlackMessage = { text: string; blocks: types.KnownBlock[] };
 
 const MAX_BLOCKS = 50;
-const mrkdwn = (text: string, max = 3000): types.MrkdwnElement => ({ type: 'mrkdwn', text: clip(toMrkdwn(text), max) });
+const mrkdwn = (text: string, max = 3000): types.MrkdwnElement => mrkdwnText(text, max);
 
 function renderBlock(b: Block): types.KnownBlock[] {
   switch (b.type) {
@@ -51,7 +51,7 @@ export function renderMessage(reply: NeutralReply): SlackMessage {
   if (blocks.length > MAX_BLOCKS) {
     blocks = [...blocks.slice(0, MAX_BLOCKS - 1), { type: 'context', elements: [mrkdwn('… more than Slack shows in one message.')] }];
   }
-  return { text: clip(toMrkdwn(reply.text), 3000), blocks };
+  return { text: toMrkdwn(reply.text, 3000), blocks };
 }
 
 /** The form of a reply, if it has one (at most one per reply). */

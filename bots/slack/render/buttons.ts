@@ -6,7 +6,7 @@
  */
 import type { types } from '@slack/bolt';
 import { commandLine, isUrlAction, type Button, type Confirm } from '../../../src/commands/view.ts';
-import { clip, toMrkdwn, toPlain } from './mrkdwn.ts';
+import { clip, toPlain } from './mrkdwn.ts';
 
 /** Prefix of the action id of every command button (`pb:<n>:<command line>`). */
 export const COMMAND_ACTION_PREFIX = 'pb:';
@@ -18,7 +18,8 @@ const plain = (text: string, max: number): types.PlainTextElement => ({ type: 'p
 export function confirmDialog(c: Confirm, danger: boolean): types.ConfirmationDialog {
   return {
     title: plain(c.title, 100),
-    text: { type: 'mrkdwn', text: clip(toMrkdwn(c.text), 300) },
+    // Slack documents the dialog's text as plain_text (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object).
+    text: plain(c.text, 300),
     confirm: plain(c.confirmLabel, 30),
     deny: plain(c.denyLabel, 30),
     ...(danger ? { style: 'danger' as const } : {}),

@@ -7,7 +7,7 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { Block } from '../../../src/commands/view.ts';
-import { clip, toMrkdwn, toPlain } from './mrkdwn.ts';
+import { clip, mrkdwnText, toPlain } from './mrkdwn.ts';
 
 /** The callback id of every Patchbay modal. */
 export const FORM_CALLBACK_ID = 'patchbay_form';
@@ -20,6 +20,8 @@ export const formContextSchema = z.object({
   responseUrl: z.string().optional(),
   messageRef: z.string().optional(),
   prefix: z.string().optional(),
+  /** When the form opened (epoch seconds): its response URL expires 30 minutes after the command. */
+  openedAt: z.number().int().optional(),
 });
 export type FormContext = z.infer<typeof formContextSchema>;
 
@@ -29,7 +31,7 @@ const plain = (text: string, max: number): types.PlainTextElement => ({ type: 'p
 
 export function renderModal(form: Form, ctx: FormContext): types.ModalView {
   const blocks: types.KnownBlock[] = [];
-  if (form.intro) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(toMrkdwn(form.intro), 3000) } });
+  if (form.intro) blocks.push({ type: 'section', text: mrkdwnText(form.intro) });
   for (const f of form.fields) {
     const hint = [f.help, f.secret ? 'Sent only to Patchbay: checked with the provider, stored encrypted, never shown again.' : '']
       .filter(Boolean)

@@ -1,5 +1,5 @@
 import { connectionTitle } from '../../commands/cards.ts';
-import { bold, code, commandButton, inChannel } from '../../commands/view.ts';
+import { bold, code, commandButton, inChannel, plain } from '../../commands/view.ts';
 import { defineRenderer } from './types.ts';
 
 /** A connection errored: why, the correlation id, and the fix (Reconnect for OAuth, Test for typed credentials). */
@@ -9,7 +9,8 @@ const errored = defineRenderer({
   match: () => ({ opens: 'errored', kind: 'errors' }),
   render({ event, connection: c }) {
     const name = c?.displayName ?? event.entityId;
-    const reason = event.data.reason || c?.statusReason || 'no reason given';
+    // The provider's words: shown literally.
+    const reason = plain(event.data.reason || c?.statusReason || 'no reason given');
     const text = `❌ ${bold(name)} errored: ${reason}`;
     const buttons = c
       ? [

@@ -1,5 +1,5 @@
 import { connectionButtons } from '../../commands/cards.ts';
-import { bold, commandButton, inChannel, mention } from '../../commands/view.ts';
+import { bold, commandButton, inChannel, mention, plain } from '../../commands/view.ts';
 import { CHAT_PLATFORMS } from '../../entities/chat-team.ts';
 import type { RecordedEvent } from '../../events/catalog/index.ts';
 import { getProvider } from '../../providers/registry.ts';
@@ -37,7 +37,7 @@ const oauthOutcome = defineRenderer({
       const c = event.snapshot;
       const verb = event.data.reconnected ? 'reconnected' : 'connected';
       const named = c.displayName !== c.providerName ? ` (${bold(c.displayName)})` : '';
-      const text = `✅ ${c.providerName}${named} ${verb}${c.account?.name ? ` as ${c.account.name}` : ''}${who ? `, requested by ${who.trim()}` : ''}.`;
+      const text = `✅ ${c.providerName}${named} ${verb}${c.account?.name ? ` as ${plain(c.account.name)}` : ''}${who ? `, requested by ${who.trim()}` : ''}.`;
       return inChannel(text, [
         { type: 'section', text },
         { type: 'actions', buttons: connectionButtons(c) },
@@ -45,7 +45,8 @@ const oauthOutcome = defineRenderer({
     }
     const snap = event.snapshot;
     const name = providerName(snap.provider);
-    const message = event.data.message || 'the authorization did not complete';
+    // Built from the provider's or the callback's own words (error_description): shown literally.
+    const message = plain(event.data.message || 'the authorization did not complete');
     const text = `❌ ${who}${snap.connectionId ? 'Reconnecting' : 'Connecting'} ${bold(name)} failed: ${message}`;
     const retry = snap.connectionId ? commandButton('Try again', 'reconnect', [snap.connectionId]) : commandButton('Try again', 'connect', [snap.provider]);
     return inChannel(text, [

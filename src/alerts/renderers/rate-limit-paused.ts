@@ -1,4 +1,4 @@
-import { bold, commandButton, formatWhen, inChannel } from '../../commands/view.ts';
+import { bold, commandButton, formatWhen, inChannel, plain } from '../../commands/view.ts';
 import { defineRenderer } from './types.ts';
 
 /** The provider's rate limit paused a connection: why, when it resumes by itself, and a Resume button. */
@@ -9,7 +9,8 @@ const rateLimitPaused = defineRenderer({
   render({ event, connection: c }) {
     const name = c?.displayName ?? event.entityId;
     const until = event.data.pausedUntil ?? c?.pausedUntil ?? null;
-    const reason = event.data.reason || c?.statusReason || 'rate limited by the provider';
+    // The provider's words: shown literally.
+    const reason = plain(event.data.reason || c?.statusReason || 'rate limited by the provider');
     const text = `⏸ ${bold(name)} is paused: ${reason}. It resumes by itself ${until ? formatWhen(until) : 'when the provider allows'}.`;
     return inChannel(text, [
       { type: 'section', text },
