@@ -17,7 +17,7 @@ import type { Runtime } from '../../src/runtime.ts';
 import { registerEvents } from './events.ts';
 import { registerHandlers } from './handlers.ts';
 import { slackIngress } from './ingress.ts';
-import { securityHeaders } from './security-headers.ts';
+import { CALLBACK_CSP, htmlSecurityHeaders } from '../../src/http/security-headers.ts';
 import { createInstallationStore } from './installation-store.ts';
 import { boltLogger } from './logger.ts';
 import { installFailurePage, installSuccessPage } from './install-pages.ts';
@@ -197,7 +197,7 @@ export function createSlackBot(rt: Runtime): SlackBot {
     poster,
     users,
     mount(express) {
-      if (installer) express.use([INSTALL_PATH, REDIRECT_PATH], securityHeaders);
+      if (installer) express.use([INSTALL_PATH, REDIRECT_PATH], htmlSecurityHeaders(CALLBACK_CSP));
       if (receiver instanceof ExpressReceiver) {
         express.post(EVENTS_PATH, slackIngress({ rt, signingSecret: config.SLACK_SIGNING_SECRET!, store: installationStore }));
         express.use(receiver.router);

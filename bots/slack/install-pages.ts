@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { Installation } from '@slack/bolt';
 import { linkInstructions } from '../../src/chat/link-codes.ts';
 import type { Config } from '../../src/config/index.ts';
-import { SLACK_PAGE_HEADERS } from './security-headers.ts';
+import { CALLBACK_CSP, htmlSecurityHeaderValues } from '../../src/http/security-headers.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const md = (s: string) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
@@ -12,7 +12,7 @@ function page(res: ServerResponse, status: number, title: string, body: string):
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    ...SLACK_PAGE_HEADERS,
+    ...htmlSecurityHeaderValues(CALLBACK_CSP),
   });
   res.end(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>` +

@@ -25,12 +25,19 @@ export const cspHeader = (directives: CspDirectives) =>
     .map(([k, v]) => `${k} ${v}`)
     .join('; ');
 
+/** The headers themselves, for pages written without Express (`res.writeHead`). */
+export function htmlSecurityHeaderValues(csp: CspDirectives = {}): Record<string, string> {
+  return {
+    'Content-Security-Policy': cspHeader({ ...BASE_CSP, ...csp }),
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
+}
+
 /** Sets the HTML security headers on one response; `csp` overrides or adds directives. */
-export function setHtmlSecurityHeaders(res: Response, csp: CspDirectives = {}): void {
-  res.setHeader('Content-Security-Policy', cspHeader({ ...BASE_CSP, ...csp }));
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
+export function setHtmlSecurityHeaders(res: Pick<Response, 'setHeader'>, csp: CspDirectives = {}): void {
+  for (const [name, value] of Object.entries(htmlSecurityHeaderValues(csp))) res.setHeader(name, value);
 }
 
 /** Middleware form of setHtmlSecurityHeaders, for a path prefix. */
@@ -44,7 +51,7 @@ export const htmlSecurityHeaders =
 /** Swagger UI sets inline styles on its elements; its scripts all come from /docs/assets. */
 export const DOCS_CSP: CspDirectives = { 'style-src': "'self' 'unsafe-inline'" };
 
-/** The OAuth callback page is self-contained: one inline stylesheet, nothing else. */
+/** The OAuth callback page (and the Slack install pages) are self-contained: one inline stylesheet, nothing else. */
 export const CALLBACK_CSP: CspDirectives = {
   'default-src': "'none'",
   'script-src': "'none'",
