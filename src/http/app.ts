@@ -17,6 +17,7 @@ import type { AnyRoute, AuthContext } from './route.ts';
 import { apiRoutes } from './routes/index.ts';
 import { docsPage } from './docs-page.ts';
 import { oauthCallbackHandler } from './oauth-callback.ts';
+import { rateLimit } from './rate-limit.ts';
 import { validate } from './validate.ts';
 
 export type AppOptions = {
@@ -61,7 +62,7 @@ function mountRoute(router: express.Router, rt: Runtime, route: AnyRoute): void 
 export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', rt.config.TRUST_PROXY);
   app.set('query parser', 'simple');
 
   // Correlation id first, so everything after (including errors) carries it.
@@ -141,6 +142,7 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
   });
 
   const api = express.Router();
+  api.use(rateLimit(rt));
   api.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   api.use((req, res, next) => {
     const header = req.get('authorization');
