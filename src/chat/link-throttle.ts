@@ -27,7 +27,7 @@ export async function guardLinkAttempt(rt: Runtime, g: Guesser): Promise<void> {
   const who = user!.count >= perUser ? 'from you' : `from this ${PLATFORM_NAMES[g.platform].team}`;
   throw new AppError(
     'rate_limited',
-    `Too many wrong link codes ${who}: \`link\` is paused for ${Math.ceil(wait / 60)} min. Check the code with whoever made it, or ask for a new one.`,
+    `Too many wrong link codes ${who}: \`link\` is paused for about ${Math.ceil(wait / 60)} min, even for a right code. Check the code with whoever made it, or ask for a new one.`,
     { retryAfterSeconds: wait, details: { reason: 'too_many_wrong_codes' } },
   );
 }
