@@ -1,6 +1,8 @@
 /**
  * Chat users → Members. On first contact a user is matched by email (when the platform gives
- * one) or becomes a new Member. The platform role (Slack owner/admin, …) is cached on the
+ * one) to a Member-role account only, or becomes a new Member: an email a chat platform reports
+ * is not proof enough to act as an Admin or Owner. Those link themselves with a personal code
+ * (src/chat/personal-link.ts), or an Owner raises the new Member with `role`. The platform role (Slack owner/admin, …) is cached on the
  * identity for a few minutes; explicit Patchbay roles win, and when the workspace trusts
  * platform roles a platform owner/admin acts as at least Admin. Owner is only ever explicit.
  */
@@ -74,19 +76,23 @@ export async function resolveChatUser(rt: Runtime, workspaceId: string, user: Ch
 async function createIdentity(tx: EntityManager, workspaceId: string, user: ChatUser): Promise<void> {
   let member: IMember | null = null;
   let matchedBy: 'email' | 'created' = 'created';
+  let emailTaken = false;
   if (user.email) {
-    const rows = await tx.execute<Array<{ id: string }>>('select id from members where workspace_id = ? and lower(email) = lower(?) limit 1', [
+    const rows = await tx.execute<Array<{ id: string; role: Role }>>('select id, role from members where workspace_id = ? and lower(email) = lower(?) limit 1', [
       workspaceId,
       user.email,
     ]);
-    if (rows[0]) {
+    if (rows[0]?.role === 'member') {
       member = await tx.findOneOrFail(Member, { id: rows[0].id });
       matchedBy = 'email';
+    } else if (rows[0]) {
+      emailTaken = true; // an Admin's or Owner's: not theirs to claim by email
     }
   }
   if (!member) {
     const displayName = user.userName?.trim() || user.email?.split('@')[0] || `${PLATFORM_NAMES[user.platform].name} user ${user.userId}`;
-    member = tx.create(Member, { workspace: workspaceId, displayName, email: user.email ?? null, role: 'member' });
+    // Members' emails are unique per workspace: the new Member keeps none when the email is taken.
+    member = tx.create(Member, { workspace: workspaceId, displayName, email: emailTaken ? null : (user.email ?? null), role: 'member' });
   }
   tx.create(ChatIdentity, {
     workspace: workspaceId,
@@ -106,7 +112,7 @@ async function createIdentity(tx: EntityManager, workspaceId: string, user: Chat
     targetType: 'member',
     targetId: member.id,
     outcome: 'success',
-    details: { platform: user.platform, team: user.teamId, user: user.userId, matchedBy },
+    details: { platform: user.platform, team: user.teamId, user: user.userId, matchedBy, ...(emailTaken ? { emailOfPrivilegedMember: true } : {}) },
   });
 }
 

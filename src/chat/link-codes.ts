@@ -1,12 +1,16 @@
 /**
- * Link codes: an Owner creates one (admin API or `npm run chat -- link`), someone in a chat team
- * runs `link <code>` within 30 minutes, once. Only a SHA-256 of the code is stored.
+ * Link codes, run in chat as `link <code>` within 30 minutes, once. Only a SHA-256 is stored.
+ * - A team code: an Owner creates it (admin API or `npm run chat -- link`); it links a chat team
+ *   to the workspace, and whoever redeems it acts as that Owner.
+ * - A personal code: any member creates one for themselves (`POST /api/v1/me/link-codes` or
+ *   `npm run chat -- --as <email> link me`); it binds the chat user who redeems it to that
+ *   member. It is how an Admin or Owner becomes themselves in chat: an email match never does.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { authorizeOrAudit } from '../access/authorize.ts';
 import { writeAudit } from '../audit/audit.ts';
 import type { Caller } from '../connections/service.ts';
-import { LinkCode } from '../entities/link-code.ts';
+import { LinkCode, type LinkCodeKind } from '../entities/link-code.ts';
 import type { Runtime } from '../runtime.ts';
 
 /** How long a code stays valid. */
@@ -48,10 +52,19 @@ export async function createLinkCode(rt: Runtime, caller: Caller): Promise<Creat
     targetType: 'chat_link_code',
     what: 'Creating a chat link code',
   });
+  return await insertCode(rt, caller, 'team');
+}
+
+/** Creates a single-use code that binds a chat user to the caller themselves (any member; no one else's). */
+export async function createPersonalLinkCode(rt: Runtime, caller: Caller): Promise<CreatedLinkCode> {
+  return await insertCode(rt, caller, 'personal');
+}
+
+async function insertCode(rt: Runtime, caller: Caller, kind: LinkCodeKind): Promise<CreatedLinkCode> {
   const code = generate();
   const expiresAt = new Date(Date.now() + LINK_CODE_TTL_MINUTES * 60_000);
   await rt.em().transactional(async (tx) => {
-    const row = tx.create(LinkCode, { workspace: caller.workspaceId, codeHash: hashLinkCode(code), createdBy: caller.member.id, expiresAt });
+    const row = tx.create(LinkCode, { workspace: caller.workspaceId, codeHash: hashLinkCode(code), createdBy: caller.member.id, expiresAt, kind });
     await tx.flush();
     await writeAudit(tx, {
       workspaceId: caller.workspaceId,
@@ -59,7 +72,7 @@ export async function createLinkCode(rt: Runtime, caller: Caller): Promise<Creat
       targetType: 'chat_link_code',
       targetId: row.id,
       outcome: 'success',
-      details: { expiresAt: expiresAt.toISOString() },
+      details: { kind, expiresAt: expiresAt.toISOString() },
     });
   });
   return { code, expiresAt };

@@ -1,5 +1,5 @@
 /**
- * Which workspace a chat team drives. A team is linked only by redeeming an Owner's link code;
+ * Which workspace a chat team drives. A team is linked only by redeeming an Owner's team link code;
  * installing an app links nothing. The terminal client links itself (it runs with database access).
  */
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
@@ -7,12 +7,14 @@ import { auditOutsideTransaction, writeAudit } from '../audit/audit.ts';
 import { AlertSubscription } from '../entities/alert-subscription.ts';
 import { ChatIdentity } from '../entities/chat-identity.ts';
 import { ChatTeam, type ChatPlatform, type IChatTeam } from '../entities/chat-team.ts';
-import { LinkCode } from '../entities/link-code.ts';
+import { LinkCode, type ILinkCode } from '../entities/link-code.ts';
 import { Member, type IMember } from '../entities/member.ts';
 import { Workspace, type IWorkspace } from '../entities/workspace.ts';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { hashLinkCode, normalizeLinkCode } from './link-codes.ts';
+import { countFailure, guardLinkAttempt } from './link-throttle.ts';
+import { redeemPersonalCode, type PersonalLinkOutcome } from './personal-link.ts';
 import { PLATFORM_NAMES } from './platforms.ts';
 
 export type TeamRef = { platform: ChatPlatform; teamId: string; teamName?: string };
@@ -42,12 +44,15 @@ export function isLinked(team: IChatTeam | null): team is LinkedTeam {
   return Boolean(team && team.active && team.workspace);
 }
 
-export type LinkOutcome = { team: LinkedTeam; workspace: IWorkspace; owner: IMember; relinkedFrom: string | null };
+export type TeamLinkOutcome = { kind: 'team'; team: LinkedTeam; workspace: IWorkspace; owner: IMember; relinkedFrom: string | null };
+export type LinkOutcome = TeamLinkOutcome | PersonalLinkOutcome;
 
 /**
- * Redeems a link code: links the team to the code's workspace and the chat user who ran it to
- * the Owner who made the code. A team linked elsewhere moves only when `mayRelink` (the user is
- * an Owner of the workspace it is linked to now); its alert subscriptions there stop.
+ * Redeems a link code. A team code links the team to the code's workspace and the chat user who
+ * ran it to the Owner who made the code; a team linked elsewhere moves only when `mayRelink` (the
+ * user is an Owner of the workspace it is linked to now), and its alert subscriptions there stop.
+ * A personal code binds the chat user to the member who made it (src/chat/personal-link.ts).
+ * Wrong codes are counted and, past a few, `link` is refused for a while (src/chat/link-throttle.ts).
  */
 export async function redeemLinkCode(
   rt: Runtime,
@@ -60,66 +65,31 @@ export async function redeemLinkCode(
   if (!/^PB[A-Z0-9]{12}$/.test(normalized)) {
     throw new AppError('validation_failed', 'That is not a link code: codes look like PB-XXXX-XXXX-XXXX.');
   }
+  await guardLinkAttempt(rt, input);
   let refused: { workspaceId: string; reason: string } | undefined;
+  let wrong = false;
   try {
-    return await rt.em().transactional(async (tx) => {
+    return await rt.em().transactional(async (tx): Promise<LinkOutcome> => {
       const row = await tx.findOne(LinkCode, { codeHash: hashLinkCode(normalized) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!row) throw new AppError('validation_failed', 'That link code is not valid. Check it, or ask an Owner for a new one.');
+      if (!row) {
+        wrong = true;
+        throw new AppError('validation_failed', 'That link code is not valid. Check it, or ask for a new one.');
+      }
       if (row.usedAt) {
         refused = { workspaceId: row.workspace, reason: 'used' };
-        throw new AppError('invalid_transition', 'That link code has already been used. Ask an Owner for a new one.');
+        throw new AppError('invalid_transition', 'That link code has already been used. Ask for a new one.');
       }
       if (row.expiresAt.getTime() <= Date.now()) {
         refused = { workspaceId: row.workspace, reason: 'expired' };
-        throw new AppError('invalid_transition', 'That link code has expired (codes last 30 minutes). Ask an Owner for a new one.');
+        throw new AppError('invalid_transition', 'That link code has expired (codes last 30 minutes). Ask for a new one.');
       }
-      const workspace = await tx.findOneOrFail(Workspace, { id: row.workspace });
-      const owner = await tx.findOneOrFail(Member, { id: row.createdBy });
-      let team = await tx.findOne(ChatTeam, { platform: input.platform, externalId: input.teamId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const previous = isLinked(team) ? team.workspace : null;
-      if (previous === workspace.id) {
-        throw new AppError('conflict', `This ${teamWord} is already linked to workspace '${workspace.slug}'. The code was not used.`);
+      if (row.kind === 'personal') {
+        return await redeemPersonalCode(tx, row, input, (workspaceId, reason) => (refused = { workspaceId, reason }));
       }
-      if (previous && !opts.mayRelink) {
-        refused = { workspaceId: previous, reason: 'relink_forbidden' };
-        throw new AppError('forbidden', `This ${teamWord} is linked to another Patchbay workspace; only an Owner there can move it.`, {
-          details: { requiredRole: 'owner' },
-        });
-      }
-      if (!team) team = tx.create(ChatTeam, { platform: input.platform, externalId: input.teamId });
-      team.workspace = workspace.id;
-      team.name = input.teamName ?? team.name ?? null;
-      team.linkedBy = owner.id;
-      team.linkedAt = new Date();
-      team.active = true;
-      team.deactivatedAt = null;
-      row.usedAt = new Date();
-      row.usedBy = `${input.platform}:${input.teamId}`;
-      await tx.flush();
-      if (previous) {
-        await tx.nativeUpdate(
-          AlertSubscription,
-          { platform: input.platform, teamExternalId: input.teamId, workspace: previous, active: true },
-          { active: false, deactivatedAt: new Date(), deactivatedReason: `The ${teamWord} was linked to another workspace.` },
-        );
-      }
-      const where = { workspace: workspace.id, platform: input.platform, teamExternalId: input.teamId, externalUserId: input.userId };
-      const identity = (await tx.findOne(ChatIdentity, where)) ?? tx.create(ChatIdentity, { ...where, member: owner.id });
-      identity.member = owner.id;
-      identity.email = input.email ?? identity.email ?? null;
-      identity.displayName = input.userName ?? identity.displayName ?? null;
-      await tx.flush();
-      await writeAudit(tx, {
-        workspaceId: workspace.id,
-        action: 'chat.link',
-        targetType: 'chat_team',
-        targetId: team.id,
-        outcome: 'success',
-        details: { platform: input.platform, team: input.teamId, linkedAs: owner.id, ...(previous ? { relinkedFrom: previous } : {}) },
-      });
-      return { team: team as LinkedTeam, workspace, owner, relinkedFrom: previous };
+      return await linkTeam(tx, row, input, opts, (workspaceId, reason) => (refused = { workspaceId, reason }), teamWord);
     });
   } catch (err) {
+    if (wrong) await countFailure(rt, input, 'wrong_code');
     if (refused) {
       await auditOutsideTransaction(rt, {
         workspaceId: refused.workspaceId,
@@ -132,6 +102,61 @@ export async function redeemLinkCode(
     }
     throw err;
   }
+}
+
+async function linkTeam(
+  tx: EntityManager,
+  row: ILinkCode,
+  input: TeamRef & { userId: string; userName?: string; email?: string },
+  opts: { mayRelink: boolean },
+  refuse: (workspaceId: string, reason: string) => void,
+  teamWord: string,
+): Promise<TeamLinkOutcome> {
+  const workspace = await tx.findOneOrFail(Workspace, { id: row.workspace });
+  const owner = await tx.findOneOrFail(Member, { id: row.createdBy });
+  let team = await tx.findOne(ChatTeam, { platform: input.platform, externalId: input.teamId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const previous = isLinked(team) ? team.workspace : null;
+  if (previous === workspace.id) {
+    throw new AppError('conflict', `This ${teamWord} is already linked to workspace '${workspace.slug}'. The code was not used.`);
+  }
+  if (previous && !opts.mayRelink) {
+    refuse(previous, 'relink_forbidden');
+    throw new AppError('forbidden', `This ${teamWord} is linked to another Patchbay workspace; only an Owner there can move it.`, {
+      details: { requiredRole: 'owner' },
+    });
+  }
+  if (!team) team = tx.create(ChatTeam, { platform: input.platform, externalId: input.teamId });
+  team.workspace = workspace.id;
+  team.name = input.teamName ?? team.name ?? null;
+  team.linkedBy = owner.id;
+  team.linkedAt = new Date();
+  team.active = true;
+  team.deactivatedAt = null;
+  row.usedAt = new Date();
+  row.usedBy = `${input.platform}:${input.teamId}`;
+  await tx.flush();
+  if (previous) {
+    await tx.nativeUpdate(
+      AlertSubscription,
+      { platform: input.platform, teamExternalId: input.teamId, workspace: previous, active: true },
+      { active: false, deactivatedAt: new Date(), deactivatedReason: `The ${teamWord} was linked to another workspace.` },
+    );
+  }
+  const where = { workspace: workspace.id, platform: input.platform, teamExternalId: input.teamId, externalUserId: input.userId };
+  const identity = (await tx.findOne(ChatIdentity, where)) ?? tx.create(ChatIdentity, { ...where, member: owner.id });
+  identity.member = owner.id;
+  identity.email = input.email ?? identity.email ?? null;
+  identity.displayName = input.userName ?? identity.displayName ?? null;
+  await tx.flush();
+  await writeAudit(tx, {
+    workspaceId: workspace.id,
+    action: 'chat.link',
+    targetType: 'chat_team',
+    targetId: team.id,
+    outcome: 'success',
+    details: { platform: input.platform, team: input.teamId, linkedAs: owner.id, ...(previous ? { relinkedFrom: previous } : {}) },
+  });
+  return { kind: 'team', team: team as LinkedTeam, workspace, owner, relinkedFrom: previous };
 }
 
 /**

@@ -44,6 +44,22 @@ export const configSchema = z
         .optional(),
     ),
     DATABASE_POOL_SIZE: int(10, 1, 500),
+    /** How long start-up waits for PostgreSQL (compose starts it beside us) before giving up. */
+    DATABASE_WAIT_SECONDS: int(60, 0, 3600),
+    /** Express `trust proxy`: which hops may set X-Forwarded-For, so rate limits see the real client. */
+    TRUST_PROXY: z
+      .string()
+      .min(1)
+      .default('loopback,linklocal,uniquelocal')
+      .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+    /** Admin API requests per window per token and per client address (0 turns that limit off). */
+    API_RATE_LIMIT_PER_TOKEN: int(600, 0, 1_000_000),
+    API_RATE_LIMIT_PER_IP: int(1200, 0, 1_000_000),
+    API_RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
+    /** Wrong link codes a chat user (and a whole chat team) may try per window before `link` is refused. */
+    LINK_CODE_FAILURES_PER_USER: int(5, 1, 1000),
+    LINK_CODE_FAILURES_PER_TEAM: int(20, 1, 100_000),
+    LINK_CODE_FAILURE_WINDOW_SECONDS: int(900, 10, 86_400),
     DATA_DIR: z.string().min(1).default('.data'),
     ENCRYPTION_KEY: z.preprocess(emptyAsUndefined, base64Key.optional()),
     ENCRYPTION_KEYS_PREVIOUS: z.preprocess(

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { runMigrations } from 'graphile-worker';
 import { workerLogger } from '../jobs/worker-logger.ts';
 import { dataDir, type Config } from '../config/index.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres, resolveDataDir, type EmbeddedDb } from './embedded.ts';
 import { createOrm, migrate, type Orm } from './orm.ts';
@@ -56,6 +57,8 @@ export async function openDatabase(
     url = embedded.url;
     await ensureDatabaseExists(url, 'patchbay');
     url = url.replace(/\/postgres$/, '/patchbay');
+  } else {
+    await waitForDatabase(url, config.DATABASE_WAIT_SECONDS, logger);
   }
   const orm = await createOrm(url, logger, config.DATABASE_POOL_SIZE);
   const pool = createPool(url, Math.max(4, config.WORKER_CONCURRENCY + 2), logger);
@@ -74,6 +77,54 @@ export async function openDatabase(
       if (embedded) await embedded.stop().catch((err) => logger.warn({ err }, 'stopping embedded PostgreSQL'));
     },
   };
+}
+
+/** Failures that mean "not up yet" (compose starts PostgreSQL beside us); anything else is final. */
+const NOT_YET = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|57P03|08\w{3})$/;
+
+/**
+ * Waits until PostgreSQL accepts a connection, retrying with backoff for up to `seconds`. Gives
+ * up with one clear line (the URL without its password) for runCli to print, no stack trace.
+ */
+export async function waitForDatabase(url: string, seconds: number, logger: Logger): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  const where = describeUrl(url);
+  for (let attempt = 0; ; attempt++) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('select 1');
+      if (attempt > 0) logger.info({ database: where }, 'PostgreSQL is up');
+      return;
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? (/timeout/i.test(String(err)) ? 'ETIMEDOUT' : ''));
+      if (!NOT_YET.test(code)) {
+        throw new AppError('service_unavailable', `Cannot use PostgreSQL at ${where}: ${(err as Error).message}. Check DATABASE_URL.`, { cause: err });
+      }
+      const delay = Math.min(5_000, 250 * 2 ** attempt);
+      if (Date.now() + delay > deadline) {
+        throw new AppError(
+          'service_unavailable',
+          `PostgreSQL at ${where} did not accept connections within ${seconds} s (${code}). Check that it is running and DATABASE_URL; DATABASE_WAIT_SECONDS sets how long to wait.`,
+          { cause: err },
+        );
+      }
+      if (attempt === 0) logger.warn({ database: where, code, waitSeconds: seconds }, `PostgreSQL is not reachable yet (${code}); retrying for up to ${seconds} s`);
+      await new Promise((r) => setTimeout(r, delay));
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+}
+
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
 }
 
 export async function ensureDatabaseExists(adminUrl: string, name: string): Promise<void> {

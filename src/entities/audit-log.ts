@@ -12,7 +12,8 @@ export const AuditLog = defineEntity({
   indexes: [{ properties: ['workspace', 'id'] }],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
-    workspace: () => p.manyToOne(Workspace).mapToPk().deleteRule('cascade'),
+    /** Null only for refusals before any workspace is known (wrong link codes from an unlinked chat team). */
+    workspace: () => p.manyToOne(Workspace).mapToPk().deleteRule('cascade').nullable(),
     /** The member acting (null for system actions); kept as a plain id so history survives member deletion. */
     actorMemberId: p.uuid().nullable(),
     /** The platform identity when the action came from chat (e.g. slack:T123/U456). */

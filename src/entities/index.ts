@@ -14,8 +14,9 @@ import { LinkCode } from './link-code.ts';
 import { Member } from './member.ts';
 import { OAuthState } from './oauth-state.ts';
 import { ProviderApp } from './provider-app.ts';
+import { RateLimitCounter } from './rate-limit-counter.ts';
 import { Workspace } from './workspace.ts';
 
 export { ApiToken, AuditLog, Connection, ConnectionLog, DomainEvent, EventDelivery, Member, OAuthState, ProviderApp, Workspace };
-export { AlertPost, AlertSubscription, ChatChannelPace, ChatIdentity, ChatTeam, InboundReceipt, LinkCode };
-export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace];
+export { AlertPost, AlertSubscription, ChatChannelPace, ChatIdentity, ChatTeam, InboundReceipt, LinkCode, RateLimitCounter };
+export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter];

@@ -20,6 +20,7 @@ import { assertSafeInput } from './input-safety.ts';
 import { oauthCallbackHandler } from './oauth-callback.ts';
 import { pathEncodingGuard } from './path-encoding.ts';
 import { CALLBACK_CSP, DOCS_CSP, htmlSecurityHeaders } from './security-headers.ts';
+import { rateLimit } from './rate-limit.ts';
 import { validate } from './validate.ts';
 
 export type AppOptions = {
@@ -66,7 +67,7 @@ function mountRoute(router: express.Router, rt: Runtime, route: AnyRoute): void 
 export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', rt.config.TRUST_PROXY);
   app.set('query parser', 'simple');
 
   // Correlation id first, so everything after (including errors) carries it.
@@ -147,6 +148,7 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
   });
 
   const api = express.Router();
+  api.use(rateLimit(rt));
   api.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   api.use(pathEncodingGuard(routes.map((r) => r.path)));
   api.use((req, res, next) => {

@@ -31,4 +31,6 @@ export const retentionRules: RetentionRule[] = [
   { table: 'inbound_receipts', column: 'received_at', keepDays: () => 1 },
   // A channel's last post matters for a second; rows of channels quiet for a day go.
   { table: 'chat_channel_paces', column: 'last_post_at', keepDays: () => 1 },
+  // Rate-limit windows last minutes; counters of keys idle for a day go (random tokens, old addresses).
+  { table: 'rate_limit_counters', column: 'window_start', keepDays: () => 1 },
 ];

@@ -11,7 +11,7 @@ import { recordEvent } from '../../src/events/record.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { memberWithToken } from '../helpers/members.ts';
 import { eventually, sql } from '../helpers/sql.ts';
-import { buttons, chat, defaultWorkspace, LINEAR_VIEWER, linkCode, settle } from '../commands/support.ts';
+import { buttons, chat, defaultWorkspace, LINEAR_VIEWER, linkCode, personalCode, settle } from '../commands/support.ts';
 
 const KEY = 'lin_api_AlertsKey000000000000000';
 const OWNER = { userId: 'U_OWNER' };
@@ -74,9 +74,11 @@ beforeAll(async () => {
     },
   });
   workspaceId = (await defaultWorkspace(app)).ws.id;
-  await memberWithToken(app, 'admin', 'adam@example.com');
+  const admin = await memberWithToken(app, 'admin', 'adam@example.com');
   await memberWithToken(app, 'member', 'mia@example.com');
   await chat(app).final(OWNER, `link ${await linkCode(app)}`);
+  // An Admin's email alone gives a Member (issue 9): the Admin links themselves with a personal code.
+  await chat(app).final(ADMIN, `link ${await personalCode(app, admin.member)}`);
 
   nock('https://api.linear.app').post('/graphql').reply(200, LINEAR_VIEWER);
   const res = await app.fetch('/api/v1/connections', { method: 'POST', json: { provider: 'linear', displayName: 'Linear', credentials: { apiKey: KEY } } });

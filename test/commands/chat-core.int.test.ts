@@ -18,6 +18,7 @@ let app: TestApp;
 let c: ReturnType<typeof chat>;
 let workspaceId: string;
 let memberToken: string;
+let adminToken: string;
 const ids: Record<string, string> = {};
 
 const linearOk = () => nock('https://api.linear.app').post('/graphql').reply(200, LINEAR_VIEWER);
@@ -47,7 +48,7 @@ beforeAll(async () => {
   app = await startTestApp({ env: { PROVIDER_HUBSPOT_CLIENT_ID: 'hub-client-id', PROVIDER_HUBSPOT_CLIENT_SECRET: 'hub-client-secret' } });
   c = chat(app);
   workspaceId = (await defaultWorkspace(app)).ws.id;
-  await memberWithToken(app, 'admin', 'adam@example.com');
+  adminToken = (await memberWithToken(app, 'admin', 'adam@example.com')).token;
   memberToken = (await memberWithToken(app, 'member', 'mia@example.com')).token;
 });
 afterAll(async () => {
@@ -106,7 +107,11 @@ describe('tenancy: a team drives a workspace only after an Owner’s link code',
     expect(refusals.map((a) => a.details.reason)).toEqual(['used', 'expired']);
   });
 
-  it('matches a new chat user to a Member by email, or creates a Member', async () => {
+  it('matches a new chat user to a Member by email, or creates a Member; an Admin links themselves with a personal code', async () => {
+    // The Admin's email alone gives a new Member, not the Admin (issue 9).
+    expect(c.text(await c.final(ADMIN, 'whoami'))).toMatch(/You are adam, Member of the workspace Default/);
+    const { code } = await json(await app.fetch('/api/v1/me/link-codes', { method: 'POST', token: adminToken }));
+    expect(c.text(await c.final(ADMIN, `link ${code}`))).toMatch(/You now act as adam \(adam@example.com\), Admin/);
     expect(c.text(await c.final(ADMIN, 'whoami'))).toMatch(/You are adam \(adam@example.com\), Admin of the workspace Default/);
     expect(c.text(await c.final(MEMBER, 'whoami'))).toMatch(/You are mia \(mia@example.com\), Member/);
     expect(c.text(await c.final({ userId: 'U_NEW', userName: 'newbie' }, 'whoami'))).toMatch(/You are newbie, Member/);

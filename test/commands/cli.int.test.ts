@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../helpers/app.ts';
 import { memberWithToken } from '../helpers/members.ts';
 import { sql } from '../helpers/sql.ts';
-import { LINEAR_VIEWER } from './support.ts';
+import { chat, LINEAR_VIEWER } from './support.ts';
 
 let app: TestApp;
 let linearId: string;
@@ -92,6 +92,22 @@ describe('npm run chat', () => {
     expect(link.stdout.trim()).toMatch(/^PB-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
     expect(link.stderr).toContain(`/integrations link ${link.stdout.trim()}`);
     expect(await sql(app.dbUrl, 'select 1 from chat_link_codes where used_at is null')).toHaveLength(1);
+  });
+
+  it('prints a personal link code for the member given with --as, which links a chat user as them', async () => {
+    const out = await npmChat(['--as', 'mia@example.com', 'link', 'me']);
+    expect(out.code).toBe(0);
+    const code = out.stdout.trim();
+    expect(code).toMatch(/^PB-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(out.stderr).toMatch(/Personal link code for mia@example.com \(member\)/);
+    const [row] = await sql<{ kind: string; email: string }>(
+      app.dbUrl,
+      `select l.kind, m.email from chat_link_codes l join members m on m.id = l.created_by_id where l.used_at is null and l.kind = 'personal'`,
+    );
+    expect(row).toEqual({ kind: 'personal', email: 'mia@example.com' });
+    const c = chat(app, { teamId: 'T_CLI' });
+    await c.final({ userId: 'U_OWNER' }, `link ${(await npmChat(['link'])).stdout.trim()}`);
+    expect(c.text(await c.final({ userId: 'U_MIA' }, `link ${code}`))).toMatch(/You now act as mia \(mia@example.com\), Member/);
   });
 
   it('runs an interactive prompt, asking for a form’s fields without printing secrets', async () => {

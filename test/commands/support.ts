@@ -1,9 +1,9 @@
 /** Drives the chat core as a chat platform would: invocations in, neutral replies out. */
-import { createLinkCode } from '../../src/chat/link-codes.ts';
+import { createLinkCode, createPersonalLinkCode } from '../../src/chat/link-codes.ts';
 import { renderText } from '../../src/commands/render-text.ts';
 import { runCommand, submitForm, type CommandResult, type Invocation } from '../../src/commands/run.ts';
 import type { NeutralReply } from '../../src/commands/view.ts';
-import { Member } from '../../src/entities/member.ts';
+import { Member, type IMember } from '../../src/entities/member.ts';
 import { Workspace } from '../../src/entities/workspace.ts';
 import type { TestApp } from '../helpers/app.ts';
 
@@ -53,6 +53,11 @@ export async function defaultWorkspace(app: TestApp) {
 export async function linkCode(app: TestApp): Promise<string> {
   const { ws, owner } = await defaultWorkspace(app);
   return (await createLinkCode(app.pb.rt, { workspaceId: ws.id, member: owner })).code;
+}
+
+/** A personal link code of a member: `link <code>` in a linked team makes that chat user them (an email alone never makes an Admin). */
+export async function personalCode(app: TestApp, member: IMember): Promise<string> {
+  return (await createPersonalLinkCode(app.pb.rt, { workspaceId: member.workspace, member })).code;
 }
 
 export const LINEAR_VIEWER = { data: { viewer: { id: 'lin-user-1', name: 'Ada Lovelace', email: 'ada@example.com' } } };

@@ -1,11 +1,14 @@
 import { redeemLinkCode } from '../../chat/tenancy.ts';
 import { PLATFORM_NAMES } from '../../chat/platforms.ts';
+import type { Role } from '../../entities/member.ts';
 import { AppError } from '../../errors.ts';
 import type { BaseContext, Command, CommandContext } from '../types.ts';
-import { bold, code, inChannel, mention } from '../view.ts';
+import { bold, code, ephemeral, inChannel, mention } from '../view.ts';
+
+const ROLE_NAMES = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const;
 
 async function link(base: BaseContext, code0: string | undefined, mayRelink: boolean) {
-  if (!code0) throw new AppError('validation_failed', 'Give the link code an Owner created.');
+  if (!code0) throw new AppError('validation_failed', 'Give the link code: a team code from an Owner, or your own personal code.');
   const inv = base.invocation;
   const out = await redeemLinkCode(
     base.rt,
@@ -13,8 +16,16 @@ async function link(base: BaseContext, code0: string | undefined, mayRelink: boo
     code0,
     { mayRelink },
   );
-  const teamWord = PLATFORM_NAMES[inv.platform].team;
   const p = (s: string) => (base.prefix ? `${base.prefix} ${s}` : s);
+  if (out.kind === 'personal') {
+    // Only the person linking needs to see it: nothing about the team changed.
+    const text = `🔗 You now act as ${bold(out.member.displayName)}${out.member.email ? ` (${out.member.email})` : ''}, ${ROLE_NAMES[out.member.role as Role]} of the workspace ${bold(out.workspace.name)} (${code(out.workspace.slug)}), here.`;
+    return ephemeral(text, [
+      { type: 'section', text },
+      { type: 'context', text: `${code(p('whoami'))} shows who you act as; ${code(p('help'))} lists everything.` },
+    ]);
+  }
+  const teamWord = PLATFORM_NAMES[inv.platform].team;
   const text = `🔗 ${mention(inv.userId)} linked this ${teamWord} to the Patchbay workspace ${bold(out.workspace.name)} (${code(out.workspace.slug)}). ${mention(inv.userId)} acts as ${out.owner.displayName} (Owner).`;
   return inChannel(text, [
     { type: 'section', text },
@@ -26,7 +37,7 @@ const command: Command = {
   name: 'link',
   usage: 'link <code>',
   examples: ['link PB-7KQ2-M9XD-4HTW'],
-  summary: 'Links this chat team to a Patchbay workspace with an Owner’s single-use code',
+  summary: 'Links this chat team to a Patchbay workspace with an Owner’s code, or you to your own member with your personal code',
   async runUnlinked(base, line) {
     return await link(base, line.args[0], false);
   },

@@ -2,6 +2,7 @@
 import type { AnyRoute } from '../route.ts';
 import audit from './audit/index.ts';
 import chatLinkCode from './chat/create-link-code.ts';
+import personalLinkCode from './chat/create-personal-link-code.ts';
 import connections from './connections/index.ts';
 import events from './events/index.ts';
 import members from './members/index.ts';
@@ -9,4 +10,4 @@ import providers from './providers/index.ts';
 import tokens from './tokens/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, chatLinkCode];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, chatLinkCode, personalLinkCode];

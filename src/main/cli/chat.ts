@@ -5,12 +5,13 @@
  *   npm run chat -- list                          one command
  *   npm run chat                                  an interactive prompt
  *   npm run chat -- link                          prints a single-use link code for a chat team
+ *   npm run chat -- --as <email> link me          prints a personal code: a chat user becomes that member
  *   … [--workspace <slug>] [--as <email>]         default: the default workspace's first Owner
  *
  * Forms (API keys) are asked for field by field; secret fields are not echoed.
  */
 import { createInterface } from 'node:readline';
-import { createLinkCode, LINK_CODE_TTL_MINUTES } from '../../chat/link-codes.ts';
+import { createLinkCode, createPersonalLinkCode, LINK_CODE_TTL_MINUTES } from '../../chat/link-codes.ts';
 import { ensureCliTeam } from '../../chat/tenancy.ts';
 import { renderText, type TextOptions } from '../../commands/render-text.ts';
 import { runCommand, submitForm, type CommandResult, type Invocation } from '../../commands/run.ts';
@@ -22,7 +23,7 @@ import { findWorkspaceBySlug } from '../../workspaces/workspaces.ts';
 import { runCli } from './run-cli.ts';
 import { withDatabase } from './with-database.ts';
 
-const USAGE = 'Usage: npm run chat -- [--workspace <slug>] [--as <email>] [<command> …]   (no command: interactive prompt; `link`: a link code)';
+const USAGE = 'Usage: npm run chat -- [--workspace <slug>] [--as <email>] [<command> …]   (no command: interactive prompt; `link`: a team link code; `--as <email> link me`: a personal code)';
 
 /** Takes our two options out of argv; everything else is the command line, re-quoted. */
 function parseArgs(argv: string[]): { workspace: string; as?: string; words: string[] } {
@@ -148,6 +149,13 @@ await runCli(async () => {
     });
     const member = await chooseMember(rt, workspace.id, as);
 
+    if (words.length === 2 && words[0] === 'link' && words[1] === 'me') {
+      const { code, expiresAt } = await createPersonalLinkCode(rt, { workspaceId: workspace.id, member });
+      process.stderr.write(`Personal link code for ${member.email ?? member.displayName} (${member.role}) in '${workspace.slug}', single use, valid ${LINK_CODE_TTL_MINUTES} minutes (until ${expiresAt.toISOString()}):\n`);
+      process.stdout.write(`${code}\n`);
+      process.stderr.write(`In a chat team linked to '${workspace.slug}', run: /integrations link ${code}  (you then act as yourself there)\n`);
+      return;
+    }
     if (words.length === 1 && words[0] === 'link') {
       const { code, expiresAt } = await createLinkCode(rt, { workspaceId: workspace.id, member });
       process.stderr.write(`Link code for workspace '${workspace.slug}', single use, valid ${LINK_CODE_TTL_MINUTES} minutes (until ${expiresAt.toISOString()}):\n`);

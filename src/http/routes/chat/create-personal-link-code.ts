@@ -1,0 +1,32 @@
+import { createPersonalLinkCode, LINK_CODE_TTL_MINUTES } from '../../../chat/link-codes.ts';
+import { defineRoute } from '../../route.ts';
+import { z } from '../../schemas.ts';
+
+export default defineRoute({
+  method: 'post',
+  path: '/me/link-codes',
+  operationId: 'createPersonalLinkCode',
+  summary: 'Create a personal single-use code that makes a chat user act as you (the code is in this response only)',
+  description: `Any member, for themselves. The code expires after ${LINK_CODE_TTL_MINUTES} minutes and works once: run \`/integrations link <code>\` in a chat team already linked to this workspace, and that chat user then acts as you, with your role. This is how Admins and Owners become themselves in chat: a matching email links a chat user to Member accounts only.`,
+  tag: 'Chat',
+  responses: {
+    201: {
+      description: 'Created',
+      schema: z
+        .object({
+          code: z.string().openapi({ example: 'PB-7KQ2-M9XD-4HTW' }),
+          expiresAt: z.iso.datetime(),
+          instructions: z.string(),
+        })
+        .openapi('PersonalLinkCode'),
+    },
+  },
+  async handler({ rt, auth }) {
+    const { code, expiresAt } = await createPersonalLinkCode(rt, { workspaceId: auth.workspaceId, member: auth.member });
+    return {
+      status: 201,
+      headers: { 'Cache-Control': 'no-store' },
+      body: { code, expiresAt: expiresAt.toISOString(), instructions: `In a chat team linked to this workspace, run: /integrations link ${code}` },
+    };
+  },
+});
