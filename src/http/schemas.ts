@@ -1,17 +1,29 @@
 /** Schemas shared by several endpoints: the error shape, pagination, ids. */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
+import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 
 extendZodWithOpenApi(z);
 
+const issueSchema = z
+  .object({
+    location: z.enum(['params', 'query', 'body', 'request']),
+    path: z.string().openapi({ description: 'Dotted path of the field; empty for the whole part', example: 'displayName' }),
+    message: z.string().openapi({ example: 'Too small: expected string to have >=1 characters' }),
+    code: z.string().optional().openapi({ example: 'too_small' }),
+  })
+  .openapi('ValidationIssue');
+
+// Each operation's responses carry an example per code it can answer; this is the shape they share.
 export const errorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'validation_failed' }),
-      message: z.string(),
-      details: z.unknown(),
-      correlationId: z.string(),
+      code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).openapi({ description: 'Stable snake_case code; the HTTP status follows from it' }),
+      message: z.string().openapi({ description: 'What went wrong and what to do, for people', example: "Connection 'c0a8f3d2-6b1e-4c47-9a4e-2f5d8e1b7a90' was not found." }),
+      details: z
+        .union([z.array(issueSchema), z.record(z.string(), z.unknown()), z.null()])
+        .openapi({ description: '`validation_failed`: the list of issues; other codes: an object of specifics, or null' }),
+      correlationId: z.string().openapi({ description: 'Quote it when you report a problem', example: '9b1d3f5a-7c2e-4a68-b0d4-e6f8a1c3e5b7' }),
     }),
   })
   .openapi('Error');

@@ -13,6 +13,7 @@ export default defineRoute({
   permission: 'members.manage',
   params: idParams,
   body: z.strictObject({ role: z.enum(ROLES) }),
+  errors: ['invalid_transition'],
   responses: { 200: { description: 'The updated member', schema: memberSchema } },
   async handler({ rt, auth, params, body }) {
     const m = await changeRole(rt, { workspaceId: auth.workspaceId, member: auth.member }, params.id, body.role);

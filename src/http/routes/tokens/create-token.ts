@@ -17,6 +17,7 @@ export default defineRoute({
     name: z.string().trim().min(1).max(80),
     memberId: z.uuid().optional().openapi({ description: 'Defaults to the caller' }),
   }),
+  errors: ['not_found'],
   responses: { 201: { description: 'Minted', schema: z.object({ token: z.string(), apiToken: tokenSchema }) } },
   async handler({ rt, auth, body }) {
     return await rt.em().transactional(async (tx) => {
