@@ -19,4 +19,6 @@ export const EX = {
   email: 'ada@example.com',
   accountId: 'f3b9c1de-28a4-4e7b-9c60-5d1a2b3c4d5e',
   accountName: 'Ada Lovelace',
+  /** A real keyset cursor: base64url of { t, id } (the last row's creation time and id). */
+  cursor: Buffer.from(JSON.stringify({ t: '2025-03-14T09:26:53.000Z', id: '5d3e9b1a-2c4f-4e8a-b6d7-9f0a1c2e3b4d' })).toString('base64url'),
 } as const;

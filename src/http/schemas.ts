@@ -2,6 +2,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts';
+import { EX } from './examples.ts';
 
 extendZodWithOpenApi(z);
 
@@ -30,7 +31,10 @@ export const errorSchema = z
 
 export const uuidParam = z.uuid({ error: 'must be a UUID' });
 
-export const idParams = z.object({ id: uuidParam });
+/** `{ id }` path parameters, with an example id of the kind the path names. */
+export const idParamsOf = (example: string) => z.object({ id: uuidParam.openapi({ example }) });
+
+export const idParams = idParamsOf(EX.connectionId);
 
 type Cursor = { t: string; id: string };
 
@@ -59,7 +63,7 @@ export const cursorParam = z
   .string()
   .max(200)
   .refine((s) => parseCursor(s) !== undefined, { error: 'is not a valid cursor; pass the nextCursor of a previous page' })
-  .openapi({ description: 'The `nextCursor` of the previous page' });
+  .openapi({ description: 'The `nextCursor` of the previous page', example: EX.cursor });
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Page size (1–200, default 50)' }),
@@ -67,7 +71,10 @@ export const pageQuery = z.object({
 });
 
 export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+  z.object({
+    data: z.array(item),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page', example: EX.cursor }),
+  });
 
 export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(JSON.stringify({ t: createdAt.toISOString(), id } satisfies Cursor)).toString('base64url');

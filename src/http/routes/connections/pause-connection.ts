@@ -11,7 +11,7 @@ export default defineRoute({
   tag: 'Connections',
   permission: 'connections.pause',
   params: idParams,
-  body: z.strictObject({ reason: z.string().max(500).optional() }).optional(),
+  body: z.strictObject({ reason: z.string().max(500).optional().openapi({ example: 'Quarterly maintenance window' }) }).optional(),
   errors: ['invalid_transition'],
   responses: { 200: { description: 'Paused', schema: connectionResult({}) } },
   async handler({ rt, auth, params, body }) {
