@@ -16,6 +16,7 @@ import { buildOpenApi } from './openapi.ts';
 import type { AnyRoute, AuthContext } from './route.ts';
 import { apiRoutes } from './routes/index.ts';
 import { docsPage } from './docs-page.ts';
+import { faviconIco, faviconSvg } from './favicon.ts';
 import { assertSafeInput } from './input-safety.ts';
 import { oauthCallbackHandler } from './oauth-callback.ts';
 import { pathEncodingGuard } from './path-encoding.ts';
@@ -146,6 +147,13 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
       `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null });`,
     );
   });
+
+  // The root leads people to the reference; the icon is drawn in code (no asset files, no CDN).
+  app.get('/', (_req, res) => {
+    res.redirect(302, '/docs');
+  });
+  app.get('/favicon.ico', faviconIco);
+  app.get('/favicon.svg', faviconSvg);
 
   const api = express.Router();
   api.use(rateLimit(rt));

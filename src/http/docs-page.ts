@@ -6,6 +6,8 @@ export function docsPage(specUrl: string): string {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Patchbay API reference</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
+  <link rel="alternate icon" href="/favicon.ico">
   <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
 </head>
 <body>

@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Action } from '../access/permissions.ts';
 import type { IMember } from '../entities/member.ts';
+import type { ErrorCode } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -51,6 +52,11 @@ export type RouteDefinition<
   query?: Q;
   body?: B;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /**
+   * Error codes this route answers beyond those every route can (validation, authentication,
+   * permission, an unknown path id, the database being away): documented per status.
+   */
+  errors?: ErrorCode[];
   handler(ctx: HandlerContext<P, Q, B, A>): Promise<RouteResult>;
 };
 

@@ -1,24 +1,40 @@
 /** Schemas shared by several endpoints: the error shape, pagination, ids. */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
+import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts';
+import { EX } from './examples.ts';
 
 extendZodWithOpenApi(z);
 
+const issueSchema = z
+  .object({
+    location: z.enum(['params', 'query', 'body', 'request']),
+    path: z.string().openapi({ description: 'Dotted path of the field; empty for the whole part', example: 'displayName' }),
+    message: z.string().openapi({ example: 'Too small: expected string to have >=1 characters' }),
+    code: z.string().optional().openapi({ example: 'too_small' }),
+  })
+  .openapi('ValidationIssue');
+
+// Each operation's responses carry an example per code it can answer; this is the shape they share.
 export const errorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'validation_failed' }),
-      message: z.string(),
-      details: z.unknown(),
-      correlationId: z.string(),
+      code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).openapi({ description: 'Stable snake_case code; the HTTP status follows from it' }),
+      message: z.string().openapi({ description: 'What went wrong and what to do, for people', example: "Connection 'c0a8f3d2-6b1e-4c47-9a4e-2f5d8e1b7a90' was not found." }),
+      details: z
+        .union([z.array(issueSchema), z.record(z.string(), z.unknown()), z.null()])
+        .openapi({ description: '`validation_failed`: the list of issues; other codes: an object of specifics, or null' }),
+      correlationId: z.string().openapi({ description: 'Quote it when you report a problem', example: '9b1d3f5a-7c2e-4a68-b0d4-e6f8a1c3e5b7' }),
     }),
   })
   .openapi('Error');
 
 export const uuidParam = z.uuid({ error: 'must be a UUID' });
 
-export const idParams = z.object({ id: uuidParam });
+/** `{ id }` path parameters, with an example id of the kind the path names. */
+export const idParamsOf = (example: string) => z.object({ id: uuidParam.openapi({ example }) });
+
+export const idParams = idParamsOf(EX.connectionId);
 
 type Cursor = { t: string; id: string };
 
@@ -47,7 +63,7 @@ export const cursorParam = z
   .string()
   .max(200)
   .refine((s) => parseCursor(s) !== undefined, { error: 'is not a valid cursor; pass the nextCursor of a previous page' })
-  .openapi({ description: 'The `nextCursor` of the previous page' });
+  .openapi({ description: 'The `nextCursor` of the previous page', example: EX.cursor });
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Page size (1–200, default 50)' }),
@@ -55,7 +71,10 @@ export const pageQuery = z.object({
 });
 
 export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+  z.object({
+    data: z.array(item),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page', example: EX.cursor }),
+  });
 
 export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(JSON.stringify({ t: createdAt.toISOString(), id } satisfies Cursor)).toString('base64url');

@@ -107,7 +107,7 @@ describe('connection lifecycle through the admin API', () => {
     const id = connection.id;
     const paused = await app.fetch(`/api/v1/connections/${id}/pause`, { method: 'POST', json: { reason: 'maintenance' } });
     expect(paused.status).toBe(200);
-    expect(await json(paused)).toMatchObject({ status: 'paused', pausedBy: 'member', statusReason: 'maintenance' });
+    expect(await json(paused)).toMatchObject({ connection: { status: 'paused', pausedBy: 'member', statusReason: 'maintenance' } });
 
     const again = await app.fetch(`/api/v1/connections/${id}/pause`, { method: 'POST' });
     expect(again.status).toBe(409);
@@ -132,7 +132,7 @@ describe('connection lifecycle through the admin API', () => {
     const { connection } = await connect('Linear full');
     const id = connection.id;
     const renamed = await app.fetch(`/api/v1/connections/${id}`, { method: 'PATCH', json: { displayName: 'Linear (eng)' } });
-    expect(await json(renamed)).toMatchObject({ displayName: 'Linear (eng)' });
+    expect(await json(renamed)).toMatchObject({ connection: { id, displayName: 'Linear (eng)' } });
 
     linearViewer(NEW_KEY, { id: 'user-2', name: 'Grace Hopper', email: 'grace@example.com' });
     const rec = await app.fetch(`/api/v1/connections/${id}/reconnect`, { method: 'POST', json: { credentials: { apiKey: NEW_KEY } } });

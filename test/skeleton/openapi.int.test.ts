@@ -84,3 +84,34 @@ describe('GET /docs', () => {
     expect(scripts.join('\n')).toMatch(/validatorUrl:\s*null/);
   });
 });
+
+describe('GET / and the favicon', () => {
+  it('redirects / to the API reference', async () => {
+    const res = await fetch(`${app.url}/`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/docs');
+    const followed = await fetch(`${app.url}/`);
+    expect(followed.status).toBe(200);
+    expect(followed.url).toBe(`${app.url}/docs`);
+    expect(followed.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('serves /favicon.ico as a real 32×32 icon, and the SVG the docs page links', async () => {
+    const ico = await fetch(`${app.url}/favicon.ico`);
+    expect(ico.status).toBe(200);
+    expect(ico.headers.get('content-type')).toMatch(/^image\//);
+    const bytes = Buffer.from(await ico.arrayBuffer());
+    // ICONDIR: reserved 0, type 1 (icon), one image of 32×32 at 32 bits per pixel, right after the directory.
+    expect([bytes.readUInt16LE(0), bytes.readUInt16LE(2), bytes.readUInt16LE(4)]).toEqual([0, 1, 1]);
+    expect([bytes[6], bytes[7], bytes.readUInt16LE(12)]).toEqual([32, 32, 32]);
+    expect(bytes.readUInt32LE(18)).toBe(22);
+    expect(bytes.length).toBe(22 + bytes.readUInt32LE(14));
+
+    const svg = await fetch(`${app.url}/favicon.svg`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(await svg.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const html = await (await fetch(`${app.url}/docs`)).text();
+    expect(html).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+  });
+});

@@ -2,21 +2,22 @@ import { AuditLog, OUTCOMES } from '../../../entities/audit-log.ts';
 import { VIAS } from '../../../context.ts';
 import { defineRoute } from '../../route.ts';
 import { z } from '../../schemas.ts';
-import { idCursorQuery, idPage } from '../id-pagination.ts';
+import { EX } from '../../examples.ts';
+import { idCursorQuery, idPage, idPageSchema } from '../id-pagination.ts';
 
 const auditSchema = z
   .object({
-    id: z.number().int(),
-    actorMemberId: z.uuid().nullable(),
-    actorExternalId: z.string().nullable(),
+    id: z.number().int().openapi({ example: 1042 }),
+    actorMemberId: z.uuid().nullable().openapi({ example: EX.memberId }),
+    actorExternalId: z.string().nullable().openapi({ description: 'The chat user, when the action came from chat', example: 'slack:T024BE7LD:U024BE7LH' }),
     via: z.enum(VIAS),
-    action: z.string(),
-    targetType: z.string(),
-    targetId: z.string().nullable(),
+    action: z.string().openapi({ example: 'connection.pause' }),
+    targetType: z.string().openapi({ example: 'connection' }),
+    targetId: z.string().nullable().openapi({ example: EX.connectionId }),
     outcome: z.enum(OUTCOMES),
-    details: z.record(z.string(), z.unknown()).nullable(),
-    correlationId: z.string(),
-    createdAt: z.iso.datetime(),
+    details: z.record(z.string(), z.unknown()).nullable().openapi({ example: { reason: 'Quarterly maintenance window' } }),
+    correlationId: z.string().openapi({ example: EX.correlationId }),
+    createdAt: z.iso.datetime().openapi({ example: EX.updatedAt }),
   })
   .openapi('AuditEntry');
 
@@ -28,12 +29,12 @@ export default defineRoute({
   tag: 'Audit',
   permission: 'audit.read',
   query: idCursorQuery.extend({
-    action: z.string().max(100).optional(),
+    action: z.string().max(100).optional().openapi({ example: 'connection.pause' }),
     outcome: z.enum(OUTCOMES).optional(),
-    targetId: z.string().max(100).optional(),
-    correlationId: z.string().max(128).optional().openapi({ description: 'Find the entries of one request or job' }),
+    targetId: z.string().max(100).optional().openapi({ example: EX.connectionId }),
+    correlationId: z.string().max(128).optional().openapi({ description: 'Find the entries of one request or job', example: EX.correlationId }),
   }),
-  responses: { 200: { description: 'A page of audit entries', schema: z.object({ data: z.array(auditSchema), nextCursor: z.string().nullable() }) } },
+  responses: { 200: { description: 'A page of audit entries', schema: idPageSchema(auditSchema) } },
   async handler({ em, auth, query }) {
     const where: Record<string, unknown> = { workspace: auth.workspaceId };
     if (query.cursor) where.id = { $lt: query.cursor };

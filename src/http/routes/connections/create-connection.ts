@@ -1,7 +1,7 @@
 import { ConnectionService } from '../../../connections/service.ts';
 import { defineRoute } from '../../route.ts';
 import { z } from '../../schemas.ts';
-import { accountSchema, connectionSchema, credentialFieldsSchema, displayNameSchema } from './schemas.ts';
+import { accountSchema, connectionResult, credentialFieldsSchema, displayNameSchema, providerSlugSchema } from './schemas.ts';
 
 export default defineRoute({
   method: 'post',
@@ -12,18 +12,19 @@ export default defineRoute({
   tag: 'Connections',
   permission: 'connections.connect',
   body: z.strictObject({
-    provider: z.string().min(1).max(64),
+    provider: providerSlugSchema,
     displayName: displayNameSchema.optional(),
     credentials: credentialFieldsSchema,
     urls: z
-      .strictObject({ apiBaseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional() })
+      .strictObject({ apiBaseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional().openapi({ example: 'https://api.eu1.twilio.com' }) })
       .optional()
       .openapi({
         description:
           "Per-connection API base URL, only for providers whose definition accepts one (see each provider's page): on the hosts and schemes it allows, without query or fragment, and never an internal address.",
       }),
   }),
-  responses: { 201: { description: 'Connected', schema: z.object({ connection: connectionSchema, account: accountSchema }) } },
+  errors: ['not_found', 'conflict', 'provider_not_configured', 'provider_auth_failed', 'rate_limited', 'provider_error'],
+  responses: { 201: { description: 'Connected', schema: connectionResult({ account: accountSchema }) } },
   async handler({ rt, auth, body }) {
     const { connection, account } = await new ConnectionService(rt).connectWithCredentials(
       { workspaceId: auth.workspaceId, member: auth.member },

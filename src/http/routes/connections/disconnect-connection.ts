@@ -1,7 +1,7 @@
 import { ConnectionService } from '../../../connections/service.ts';
 import { defineRoute } from '../../route.ts';
 import { idParams, z } from '../../schemas.ts';
-import { connectionSchema } from './schemas.ts';
+import { connectionResult } from './schemas.ts';
 
 export default defineRoute({
   method: 'post',
@@ -11,10 +11,14 @@ export default defineRoute({
   tag: 'Connections',
   permission: 'connections.disconnect',
   params: idParams,
+  errors: ['invalid_transition'],
   responses: {
     200: {
       description: 'Disconnected',
-      schema: z.object({ connection: connectionSchema, revoke: z.enum(['revoked', 'not_supported', 'failed']), note: z.string() }),
+      schema: connectionResult({
+        revoke: z.enum(['revoked', 'not_supported', 'failed']),
+        note: z.string().openapi({ example: 'Linear personal API keys cannot be revoked through the API; the key was deleted from Patchbay. Delete it in Linear too.' }),
+      }),
     },
   },
   async handler({ rt, auth, params }) {

@@ -3,17 +3,18 @@ import { Connection } from '../../../entities/connection.ts';
 import { notFound } from '../../../errors.ts';
 import { defineRoute } from '../../route.ts';
 import { idParams, z } from '../../schemas.ts';
-import { idCursorQuery, idPage } from '../id-pagination.ts';
+import { EX } from '../../examples.ts';
+import { idCursorQuery, idPage, idPageSchema } from '../id-pagination.ts';
 
 const logSchema = z
   .object({
-    id: z.number().int(),
+    id: z.number().int().openapi({ example: 1042 }),
     level: z.enum(LOG_LEVELS),
-    kind: z.string(),
-    message: z.string(),
-    data: z.record(z.string(), z.unknown()).nullable(),
-    correlationId: z.string(),
-    createdAt: z.iso.datetime(),
+    kind: z.string().openapi({ description: 'test, status, sync, refresh, revoke, …', example: 'test' }),
+    message: z.string().openapi({ example: 'Test passed in 184 ms: connected as Ada Lovelace.' }),
+    data: z.record(z.string(), z.unknown()).nullable().openapi({ example: { latencyMs: 184 } }),
+    correlationId: z.string().openapi({ example: EX.correlationId }),
+    createdAt: z.iso.datetime().openapi({ example: EX.updatedAt }),
   })
   .openapi('ConnectionLogEntry');
 
@@ -26,7 +27,7 @@ export default defineRoute({
   permission: 'connections.logs.read',
   params: idParams,
   query: idCursorQuery,
-  responses: { 200: { description: 'A page of log entries', schema: z.object({ data: z.array(logSchema), nextCursor: z.string().nullable() }) } },
+  responses: { 200: { description: 'A page of log entries', schema: idPageSchema(logSchema) } },
   async handler({ em, auth, params, query }) {
     const conn = await em.findOne(Connection, { id: params.id, workspace: auth.workspaceId });
     if (!conn) throw notFound('Connection', params.id);

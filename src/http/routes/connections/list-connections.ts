@@ -13,7 +13,7 @@ export default defineRoute({
   permission: 'connections.read',
   query: z.object({
     status: z.enum(CONNECTION_STATUSES).optional(),
-    provider: z.string().max(64).optional(),
+    provider: z.string().max(64).optional().openapi({ example: 'linear', description: 'Only connections to this provider (slug)' }),
     includeDisconnected: z.enum(['true', 'false']).optional(),
   }),
   responses: { 200: { description: 'Connections, by display name', schema: z.object({ data: z.array(connectionSchema) }) } },

@@ -1,7 +1,7 @@
 import { ConnectionService } from '../../../connections/service.ts';
 import { defineRoute } from '../../route.ts';
 import { idParams, z } from '../../schemas.ts';
-import { connectionSchema } from './schemas.ts';
+import { connectionResult } from './schemas.ts';
 
 export default defineRoute({
   method: 'post',
@@ -11,10 +11,11 @@ export default defineRoute({
   tag: 'Connections',
   permission: 'connections.pause',
   params: idParams,
-  body: z.strictObject({ reason: z.string().max(500).optional() }).optional(),
-  responses: { 200: { description: 'Paused', schema: connectionSchema } },
+  body: z.strictObject({ reason: z.string().max(500).optional().openapi({ example: 'Quarterly maintenance window' }) }).optional(),
+  errors: ['invalid_transition'],
+  responses: { 200: { description: 'Paused', schema: connectionResult({}) } },
   async handler({ rt, auth, params, body }) {
-    const view = await new ConnectionService(rt).pause({ workspaceId: auth.workspaceId, member: auth.member }, params.id, body?.reason);
-    return { status: 200, body: view };
+    const connection = await new ConnectionService(rt).pause({ workspaceId: auth.workspaceId, member: auth.member }, params.id, body?.reason);
+    return { status: 200, body: { connection } };
   },
 });

@@ -1,7 +1,7 @@
 import { ConnectionService } from '../../../connections/service.ts';
 import { defineRoute } from '../../route.ts';
 import { idParams, z } from '../../schemas.ts';
-import { accountSchema, connectionSchema, credentialFieldsSchema } from './schemas.ts';
+import { accountSchema, connectionResult, credentialFieldsSchema } from './schemas.ts';
 
 export default defineRoute({
   method: 'post',
@@ -12,7 +12,8 @@ export default defineRoute({
   permission: 'connections.reconnect',
   params: idParams,
   body: z.strictObject({ credentials: credentialFieldsSchema }),
-  responses: { 200: { description: 'Reconnected', schema: z.object({ connection: connectionSchema, account: accountSchema }) } },
+  errors: ['invalid_transition', 'provider_not_configured', 'provider_auth_failed', 'rate_limited', 'provider_error'],
+  responses: { 200: { description: 'Reconnected', schema: connectionResult({ account: accountSchema }) } },
   async handler({ rt, auth, params, body }) {
     const { connection, account } = await new ConnectionService(rt).reconnectWithCredentials(
       { workspaceId: auth.workspaceId, member: auth.member },

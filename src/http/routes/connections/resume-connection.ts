@@ -1,7 +1,7 @@
 import { ConnectionService } from '../../../connections/service.ts';
 import { defineRoute } from '../../route.ts';
 import { idParams, z } from '../../schemas.ts';
-import { connectionSchema } from './schemas.ts';
+import { connectionResult } from './schemas.ts';
 
 export default defineRoute({
   method: 'post',
@@ -12,7 +12,15 @@ export default defineRoute({
   tag: 'Connections',
   permission: 'connections.resume',
   params: idParams,
-  responses: { 200: { description: 'Resumed', schema: z.object({ connection: connectionSchema, warning: z.string().optional() }) } },
+  errors: ['invalid_transition'],
+  responses: {
+    200: {
+      description: 'Resumed',
+      schema: connectionResult({
+        warning: z.string().optional().openapi({ example: 'Linear asked to wait until 16:14 UTC; requests may be refused again until then.' }),
+      }),
+    },
+  },
   async handler({ rt, auth, params }) {
     const result = await new ConnectionService(rt).resume({ workspaceId: auth.workspaceId, member: auth.member }, params.id);
     return { status: 200, body: result };

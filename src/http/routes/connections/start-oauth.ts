@@ -1,7 +1,8 @@
 import { startAuthorization } from '../../../connections/oauth-flow.ts';
 import { defineRoute } from '../../route.ts';
+import { EX } from '../../examples.ts';
 import { z } from '../../schemas.ts';
-import { displayNameSchema } from './schemas.ts';
+import { displayNameSchema, providerSlugSchema } from './schemas.ts';
 
 export default defineRoute({
   method: 'post',
@@ -13,11 +14,22 @@ export default defineRoute({
   tag: 'Connections',
   permission: 'connections.connect',
   body: z.strictObject({
-    provider: z.string().min(1).max(64),
-    connectionId: z.uuid().optional().openapi({ description: 'Re-authorize this connection in place (same id, history kept)' }),
+    provider: providerSlugSchema,
+    connectionId: z.uuid().optional().openapi({ example: EX.connectionId, description: 'Re-authorize this connection in place (same id, history kept)' }),
     displayName: displayNameSchema.optional(),
   }),
-  responses: { 201: { description: 'Authorization started', schema: z.object({ authorizeUrl: z.url(), expiresAt: z.iso.datetime() }) } },
+  errors: ['not_found', 'conflict', 'invalid_transition', 'provider_not_configured'],
+  responses: {
+    201: {
+      description: 'Authorization started',
+      schema: z.object({
+        authorizeUrl: z.url().openapi({
+          example: 'https://linear.app/oauth/authorize?client_id=3f1c9a7e5b2d&redirect_uri=https%3A%2F%2Fpatchbay.example.com%2Foauth%2Fcallback&response_type=code&scope=read%2Cwrite&state=Qm9yZWFsaXM.x7Kp2',
+        }),
+        expiresAt: z.iso.datetime().openapi({ example: EX.later }),
+      }),
+    },
+  },
   async handler({ rt, auth, body }) {
     const started = await startAuthorization(rt, { workspaceId: auth.workspaceId, member: auth.member }, body);
     return { status: 201, body: { authorizeUrl: started.authorizeUrl, expiresAt: started.expiresAt.toISOString() } };

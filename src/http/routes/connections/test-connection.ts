@@ -1,7 +1,7 @@
 import { ConnectionService } from '../../../connections/service.ts';
 import { defineRoute } from '../../route.ts';
 import { idParams, z } from '../../schemas.ts';
-import { accountSchema, connectionSchema } from './schemas.ts';
+import { accountSchema, connectionResult } from './schemas.ts';
 
 export default defineRoute({
   method: 'post',
@@ -12,20 +12,26 @@ export default defineRoute({
   tag: 'Connections',
   permission: 'connections.test',
   params: idParams,
+  errors: ['invalid_transition'],
   responses: {
     200: {
       description: 'The test ran',
-      schema: z.object({
+      schema: connectionResult({
         ok: z.boolean(),
-        latencyMs: z.number().int(),
+        latencyMs: z.number().int().openapi({ example: 184 }),
         account: accountSchema.optional(),
-        error: z.object({ code: z.string(), message: z.string() }).optional(),
-        connection: connectionSchema,
+        error: z
+          .object({
+            code: z.string().openapi({ example: 'provider_auth_failed' }),
+            message: z.string().openapi({ example: 'Linear refused the API key. Reconnect with a new key.' }),
+          })
+          .optional()
+          .openapi({ description: 'Why the test failed (only when `ok` is false)' }),
       }),
     },
   },
   async handler({ rt, auth, params }) {
-    const result = await new ConnectionService(rt).test({ workspaceId: auth.workspaceId, member: auth.member }, params.id);
-    return { status: 200, body: result };
+    const { connection, ...outcome } = await new ConnectionService(rt).test({ workspaceId: auth.workspaceId, member: auth.member }, params.id);
+    return { status: 200, body: { connection, ...outcome } };
   },
 });

@@ -1,7 +1,7 @@
 import { ConnectionService } from '../../../connections/service.ts';
 import { defineRoute } from '../../route.ts';
 import { idParams, z } from '../../schemas.ts';
-import { connectionSchema, displayNameSchema } from './schemas.ts';
+import { connectionResult, displayNameSchema } from './schemas.ts';
 
 export default defineRoute({
   method: 'patch',
@@ -12,9 +12,10 @@ export default defineRoute({
   permission: 'connections.rename',
   params: idParams,
   body: z.strictObject({ displayName: displayNameSchema }),
-  responses: { 200: { description: 'Renamed', schema: connectionSchema } },
+  errors: ['conflict', 'invalid_transition'],
+  responses: { 200: { description: 'Renamed', schema: connectionResult({}) } },
   async handler({ rt, auth, params, body }) {
-    const view = await new ConnectionService(rt).rename({ workspaceId: auth.workspaceId, member: auth.member }, params.id, body.displayName);
-    return { status: 200, body: view };
+    const connection = await new ConnectionService(rt).rename({ workspaceId: auth.workspaceId, member: auth.member }, params.id, body.displayName);
+    return { status: 200, body: { connection } };
   },
 });

@@ -1,13 +1,14 @@
 import { ROLES, type IMember } from '../../../entities/member.ts';
+import { EX } from '../../examples.ts';
 import { z } from '../../schemas.ts';
 
 export const memberSchema = z
   .object({
-    id: z.uuid(),
-    displayName: z.string(),
-    email: z.string().nullable(),
+    id: z.uuid().openapi({ example: EX.memberId }),
+    displayName: z.string().openapi({ example: EX.memberName }),
+    email: z.string().nullable().openapi({ example: EX.email }),
     role: z.enum(ROLES),
-    createdAt: z.iso.datetime(),
+    createdAt: z.iso.datetime().openapi({ example: EX.createdAt }),
   })
   .openapi('Member');
 

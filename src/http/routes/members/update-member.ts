@@ -1,7 +1,8 @@
 import { ROLES } from '../../../entities/member.ts';
 import { changeRole } from '../../../workspaces/members.ts';
 import { defineRoute } from '../../route.ts';
-import { idParams, z } from '../../schemas.ts';
+import { EX } from '../../examples.ts';
+import { idParamsOf, z } from '../../schemas.ts';
 import { memberSchema, toMember } from './schemas.ts';
 
 export default defineRoute({
@@ -11,8 +12,9 @@ export default defineRoute({
   summary: "Change a member's role (Owner only; the last Owner cannot be demoted)",
   tag: 'Members',
   permission: 'members.manage',
-  params: idParams,
+  params: idParamsOf(EX.memberId),
   body: z.strictObject({ role: z.enum(ROLES) }),
+  errors: ['invalid_transition'],
   responses: { 200: { description: 'The updated member', schema: memberSchema } },
   async handler({ rt, auth, params, body }) {
     const m = await changeRole(rt, { workspaceId: auth.workspaceId, member: auth.member }, params.id, body.role);

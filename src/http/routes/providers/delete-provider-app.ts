@@ -12,7 +12,7 @@ export default defineRoute({
   summary: "Stop using the workspace's own OAuth app (the instance's app applies again)",
   tag: 'Providers',
   permission: 'provider_apps.manage',
-  params: z.object({ slug: z.string().max(64) }),
+  params: z.object({ slug: z.string().max(64).openapi({ example: 'github', description: 'Provider slug (see GET /api/v1/providers)' }) }),
   responses: { 204: { description: 'Removed' } },
   async handler({ rt, auth, params }) {
     const provider = getProvider(params.slug);

@@ -1,6 +1,6 @@
 import { oauthConfigured } from '../../../connections/oauth-apps.ts';
 import { CATEGORIES } from '../../../providers/types.ts';
-import { listProviders, providerCatalogEntry } from '../../../providers/registry.ts';
+import { getProvider, listProviders, providerCatalogEntry } from '../../../providers/registry.ts';
 import { defineRoute } from '../../route.ts';
 import { z } from '../../schemas.ts';
 
@@ -23,7 +23,8 @@ const providerSchema = z
     revokes: z.boolean(),
     revokeNote: z.string().nullable(),
   })
-  .openapi('Provider');
+  // Linear's real catalog entry, as an instance with its OAuth app configured shows it.
+  .openapi('Provider', { example: { ...providerCatalogEntry(getProvider('linear'), { raw: {} }), configured: true, oauthConfigured: true, oauthApp: 'instance' } });
 
 export default defineRoute({
   method: 'get',

@@ -3,10 +3,16 @@ import { ProviderApp } from '../../../entities/provider-app.ts';
 import { AppError } from '../../../errors.ts';
 import { getProvider } from '../../../providers/registry.ts';
 import { defineRoute } from '../../route.ts';
+import { EX } from '../../examples.ts';
 import { z } from '../../schemas.ts';
 
 export const providerAppSchema = z
-  .object({ provider: z.string(), clientId: z.string(), configured: z.literal(true), updatedAt: z.iso.datetime() })
+  .object({
+    provider: z.string().openapi({ example: 'github' }),
+    clientId: z.string().openapi({ example: 'Iv23liQm4aR7kT2pX9sB' }),
+    configured: z.literal(true),
+    updatedAt: z.iso.datetime().openapi({ example: EX.updatedAt }),
+  })
   .openapi('ProviderApp');
 
 export default defineRoute({
@@ -17,8 +23,11 @@ export default defineRoute({
   description: 'The client secret is stored encrypted and never returned.',
   tag: 'Providers',
   permission: 'provider_apps.manage',
-  params: z.object({ slug: z.string().max(64) }),
-  body: z.strictObject({ clientId: z.string().trim().min(1).max(500), clientSecret: z.string().trim().min(1).max(2000) }),
+  params: z.object({ slug: z.string().max(64).openapi({ example: 'github', description: 'Provider slug (see GET /api/v1/providers)' }) }),
+  body: z.strictObject({
+    clientId: z.string().trim().min(1).max(500).openapi({ example: 'Iv23liQm4aR7kT2pX9sB' }),
+    clientSecret: z.string().trim().min(1).max(2000).openapi({ description: 'Stored encrypted; never returned', example: '4f9c2b7e1a8d6f3c0b5e9a2d7c4f1b8e6a3d0c9f' }),
+  }),
   responses: { 200: { description: 'Saved', schema: providerAppSchema } },
   async handler({ rt, auth, params, body }) {
     const provider = getProvider(params.slug);

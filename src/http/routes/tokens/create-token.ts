@@ -3,6 +3,7 @@ import { writeAudit } from '../../../audit/audit.ts';
 import { Member } from '../../../entities/member.ts';
 import { notFound } from '../../../errors.ts';
 import { defineRoute } from '../../route.ts';
+import { EX } from '../../examples.ts';
 import { z } from '../../schemas.ts';
 import { tokenSchema, toToken } from './schemas.ts';
 
@@ -14,10 +15,19 @@ export default defineRoute({
   tag: 'Tokens',
   permission: 'tokens.manage',
   body: z.strictObject({
-    name: z.string().trim().min(1).max(80),
-    memberId: z.uuid().optional().openapi({ description: 'Defaults to the caller' }),
+    name: z.string().trim().min(1).max(80).openapi({ example: 'CI deploys' }),
+    memberId: z.uuid().optional().openapi({ description: 'Defaults to the caller', example: EX.memberId }),
   }),
-  responses: { 201: { description: 'Minted', schema: z.object({ token: z.string(), apiToken: tokenSchema }) } },
+  errors: ['not_found'],
+  responses: {
+    201: {
+      description: 'Minted',
+      schema: z.object({
+        token: z.string().openapi({ description: 'The secret: shown in this response only', example: 'pb_j9QBe9SVJvBpTR88Sek17PtlDVsFpCuobN-m0gt6TBo' }),
+        apiToken: tokenSchema,
+      }),
+    },
+  },
   async handler({ rt, auth, body }) {
     return await rt.em().transactional(async (tx) => {
       const memberId = body.memberId ?? auth.member.id;

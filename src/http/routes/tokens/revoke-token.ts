@@ -2,7 +2,8 @@ import { writeAudit } from '../../../audit/audit.ts';
 import { ApiToken } from '../../../entities/api-token.ts';
 import { notFound } from '../../../errors.ts';
 import { defineRoute } from '../../route.ts';
-import { idParams } from '../../schemas.ts';
+import { EX } from '../../examples.ts';
+import { idParamsOf } from '../../schemas.ts';
 import { tokenSchema, toToken } from './schemas.ts';
 
 export default defineRoute({
@@ -12,7 +13,7 @@ export default defineRoute({
   summary: 'Revoke an API token (it stops working at once)',
   tag: 'Tokens',
   permission: 'tokens.manage',
-  params: idParams,
+  params: idParamsOf(EX.tokenId),
   responses: { 200: { description: 'Revoked', schema: tokenSchema } },
   async handler({ rt, auth, params }) {
     return await rt.em().transactional(async (tx) => {

@@ -1,15 +1,16 @@
 import type { IApiToken } from '../../../entities/api-token.ts';
+import { EX } from '../../examples.ts';
 import { z } from '../../schemas.ts';
 
 export const tokenSchema = z
   .object({
-    id: z.uuid(),
-    name: z.string(),
-    prefix: z.string().openapi({ description: 'The first characters, to tell tokens apart' }),
-    memberId: z.uuid(),
-    createdAt: z.iso.datetime(),
-    lastUsedAt: z.iso.datetime().nullable(),
-    revokedAt: z.iso.datetime().nullable(),
+    id: z.uuid().openapi({ example: EX.tokenId }),
+    name: z.string().openapi({ example: 'CI deploys' }),
+    prefix: z.string().openapi({ description: 'The first characters, to tell tokens apart', example: 'pb_j9QBe9' }),
+    memberId: z.uuid().openapi({ example: EX.memberId }),
+    createdAt: z.iso.datetime().openapi({ example: EX.createdAt }),
+    lastUsedAt: z.iso.datetime().nullable().openapi({ example: EX.updatedAt }),
+    revokedAt: z.iso.datetime().nullable().openapi({ example: EX.later }),
   })
   .openapi('ApiToken');
 

@@ -15,7 +15,7 @@ export default defineRoute({
   permission: 'workspace.update',
   body: z
     .strictObject({
-      name: z.string().trim().min(1).max(80).optional(),
+      name: z.string().trim().min(1).max(80).optional().openapi({ example: 'Acme Engineering' }),
       settings: z.strictObject({ trustPlatformRoles: z.boolean().optional() }).optional(),
     })
     .refine((b) => b.name !== undefined || b.settings !== undefined, { error: 'send name and/or settings' }),
