@@ -35,7 +35,8 @@ export function errorCodesOf(route: AnyRoute): ErrorCode[] {
   // Only when some role is refused: an action every member may run never answers 403.
   if (route.permission && requiredRole(route.permission) !== 'member') codes.push('forbidden');
   if (route.path.includes(':')) codes.push('not_found');
-  codes.push(...(route.errors ?? []), 'service_unavailable');
+  // Every API route is behind the per-token and per-address rate limit (src/http/rate-limit.ts).
+  codes.push(...(route.errors ?? []), 'rate_limited', 'service_unavailable');
   return [...new Set(codes)].sort((a, b) => ERROR_CODES[a].status - ERROR_CODES[b].status);
 }
 
@@ -80,7 +81,10 @@ function exampleError(route: AnyRoute, code: ErrorCode): AppError {
     case 'provider_auth_failed':
       return new AppError(code, 'Linear rejected the credentials (HTTP 401 on POST https://api.linear.app/graphql)', { details: { provider: 'linear', status: 401 } });
     case 'rate_limited':
-      return new AppError(code, 'Linear rate limit reached; retry after 30 s', { details: { provider: 'linear', retryAfterSeconds: 30 } });
+      // Routes that call a provider can also pass on its rate limit; every route has the API's own.
+      return route.errors?.includes('rate_limited')
+        ? new AppError(code, 'Linear rate limit reached; retry after 30 s', { details: { provider: 'linear', retryAfterSeconds: 30 } })
+        : new AppError(code, 'Too many requests with this API token: at most 600 every 60 s. Try again in 42 s.', { details: { scope: 'token', limit: 600, windowSeconds: 60 } });
     case 'provider_error':
       return new AppError(code, 'Linear answered HTTP 503 to POST https://api.linear.app/graphql', { details: { provider: 'linear', status: 503 } });
     case 'service_unavailable':

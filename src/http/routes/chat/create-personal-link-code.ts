@@ -1,5 +1,6 @@
 import { createPersonalLinkCode, LINK_CODE_TTL_MINUTES } from '../../../chat/link-codes.ts';
 import { defineRoute } from '../../route.ts';
+import { EX } from '../../examples.ts';
 import { z } from '../../schemas.ts';
 
 export default defineRoute({
@@ -15,8 +16,8 @@ export default defineRoute({
       schema: z
         .object({
           code: z.string().openapi({ example: 'PB-7KQ2-M9XD-4HTW' }),
-          expiresAt: z.iso.datetime(),
-          instructions: z.string(),
+          expiresAt: z.iso.datetime().openapi({ example: EX.later }),
+          instructions: z.string().openapi({ example: 'In a chat team linked to this workspace, run: /integrations link PB-7KQ2-M9XD-4HTW' }),
         })
         .openapi('PersonalLinkCode'),
     },
