@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * A local fake of Slack's Web API (https://api.slack.com/methods) that records every call, for
  * tests that drive the Slack app over HTTP. Point Bolt at it with SLACK_API_URL=<url>/api/.
@@ -117,7 +118,8 @@ export function slashCommandBody(fields: { text: string; team_id?: string; user_
     api_app_id: 'A0001',
     is_enterprise_install: 'false',
     response_url: fields.response_url ?? 'https://hooks.slack.com/commands/T0001/1/abc',
-    trigger_id: fields.trigger_id ?? '1337.42.abcdef',
+    // Unique per command, as Slack's are (a repeated trigger_id is refused as a replay).
+    trigger_id: fields.trigger_id ?? `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomBytes(6).toString('hex')}`,
   }).toString();
 }
 
