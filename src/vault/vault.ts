@@ -95,7 +95,10 @@ export function loadVault(config: Config, logger: Logger): Vault {
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    logger.warn({ file }, `ENCRYPTION_KEY is unset: generated a development key in ${file}. Set ENCRYPTION_KEY in production.`);
+    logger.warn(
+      { file },
+      `ENCRYPTION_KEY is unset: generated a development key in ${file}. Set ENCRYPTION_KEY in production; to set it on this data later, put this key in ENCRYPTION_KEYS_PREVIOUS and run \`npm run vault:rotate\`.`,
+    );
   } else {
     // Said once at generation; repeating it as a warning on every start and CLI call is noise.
     logger.info({ file }, `ENCRYPTION_KEY is unset: using the development key in ${file}.`);
