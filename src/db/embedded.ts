@@ -238,7 +238,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   try {
     await pg.start();
   } catch (err) {
-    const lines = recent.filter(Boolean).map((l) => `  ${l}`);
+    const lines = recent.flatMap((l) => l.split('\n')).filter((l) => l.trim()).map((l) => `  ${l.trim()}`);
     throw new StartupError(
       `The embedded PostgreSQL in ${opts.dataDir} did not start${err instanceof Error && err.message ? `: ${err.message}` : ''}.` +
         (lines.length ? ` Its last log lines:\n${lines.join('\n')}\n` : ' ') +

@@ -5,7 +5,7 @@
  * message and a non-zero exit. Real entry points in child processes, a fresh data folder.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -163,5 +163,16 @@ describe('one embedded database for every process on it', { timeout: 240_000 }, 
     expect(row!.status).toBe('errored');
     expect(row!.status_reason).toMatch(/encrypted with key [0-9a-f]{12}, which no configured key matches/);
     expect((await sigterm(anyway)).code).toBe(0);
+  });
+
+  it('shows PostgreSQL’s own last log lines when it will not start', async () => {
+    appendFileSync(path.join(dataDir, 'pg', 'postgresql.conf'), '\nshared_buffers = 99999999GB\n');
+    const r = await finished(run('src/main/cli/chat.ts', ['list']));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^The embedded PostgreSQL in \S+ did not start\. Its last log lines:\n/);
+    expect(r.stderr).toMatch(/^ {2}.*invalid value for parameter "shared_buffers"/m);
+    expect(r.stderr).toContain('Set DATABASE_URL');
+    expect(r.stderr).not.toContain('Unexpected error');
+    noStack(r.stderr);
   });
 });
