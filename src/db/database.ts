@@ -84,6 +84,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: OpenOpt
     logger.info({ dataDir: dir }, 'DATABASE_URL is unset: starting the embedded PostgreSQL');
     const owner: ClusterOwner = { pid: process.pid, ...(opts.owner ?? cliOwner()) };
     embedded = await openEmbeddedPostgres({ dataDir: dir, owner, log: (m) => logger.debug({ postgres: true }, m) });
+    if (embedded.shared) logger.info({ dataDir: dir, port: embedded.port }, 'the embedded PostgreSQL was already running (another Patchbay process): connected to it');
     url = embedded.url;
     await ensureDatabaseExists(url, 'patchbay').catch(async (err: unknown) => {
       await embedded?.stop();
