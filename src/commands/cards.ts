@@ -8,6 +8,19 @@ import { bold, commandButton, formatWhen, statusBadge, type Block, type Button, 
 
 const AUTH_NAMES: Record<string, string> = { oauth2: 'OAuth', api_key: 'API key', basic: 'Username and password' };
 
+/** `OAuth`, `API key`, or for HTTP Basic the provider's own field names (Twilio: `Account SID and Auth Token`). */
+function authName(c: ConnectionView): string {
+  if (c.authKind === 'basic') {
+    try {
+      const labels = (getProvider(c.provider).definition.auth.credentials?.fields ?? []).filter((f) => !f.optional).map((f) => f.label);
+      if (labels.length) return labels.join(' and ');
+    } catch {
+      // an unknown provider (removed since): the generic name
+    }
+  }
+  return AUTH_NAMES[c.authKind] ?? c.authKind;
+}
+
 /** `✅ **Linear** (Linear) · as Ada`. */
 export function connectionTitle(c: ConnectionView): string {
   const provider = c.providerName !== c.displayName ? ` (${c.providerName})` : '';
@@ -78,7 +91,7 @@ export function connectionCard(c: ConnectionView, logs: IConnectionLog[], role?:
     { label: 'Status', value: statusBadge(c.status, c.pausedBy) },
     { label: 'Provider', value: providerLabel },
     { label: 'Account', value: c.account?.name ?? '—' },
-    { label: 'Auth', value: AUTH_NAMES[c.authKind] ?? c.authKind },
+    { label: 'Auth', value: authName(c) },
     { label: 'Last sync', value: formatWhen(c.lastSyncAt) },
     { label: 'Records', value: c.lastSyncCount != null ? String(c.lastSyncCount) : '—' },
     { label: 'Connected', value: formatWhen(c.createdAt) },

@@ -1,27 +1,46 @@
 /**
  * Plain-text rendering of a neutral reply: the terminal client's renderer, also handy in logs
  * and tests. Buttons become `[Label: /integrations command args]`, forms a list of their fields.
+ * The terminal passes its own prefix (`npm run chat --`), names for ids and for its user, so a
+ * card reads `[Test: npm run chat -- test linear]` and "You paused Linear.", not chat syntax.
  */
-import { commandLine, isUrlAction, type Block, type Button, type NeutralReply } from './view.ts';
+import { commandLine, isUrlAction, literalRuns, type Block, type Button, type NeutralReply } from './view.ts';
 
 export type TextOptions = {
   /** Shown before button command lines. Default `/integrations`. */
   prefix?: string;
   /** Display names for `<@userId>` mentions (else `@userId`). */
   names?: Record<string, string>;
+  /** The reader's own user id: mentions of it read "You". */
+  you?: string;
+  /** Mentions as plain names, without the `@` (the terminal has no mentions). */
+  plainMentions?: boolean;
+  /** Names to show instead of ids in button command lines (connection id → `linear`). */
+  argNames?: Record<string, string>;
 };
 
+/** Neutral markup as terminal text; `plain()` spans (text from outside) are shown exactly as they came. */
 export function plainText(text: string, opts: TextOptions = {}): string {
+  return literalRuns(text)
+    .map((run) => (run.literal ? run.text : markupText(run.text, opts)))
+    .join('');
+}
+
+function markupText(text: string, opts: TextOptions): string {
   return text
     .replace(/\*\*([^*]+)\*\*/g, '$1')
     .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '$1 <$2>')
-    .replace(/<@!?([A-Za-z0-9._:-]+)(?:\|([^>]*))?>/g, (_m, id: string, label?: string) => `@${opts.names?.[id] ?? label ?? id}`);
+    .replace(/<@!?([A-Za-z0-9._:-]+)(?:\|([^>]*))?>/g, (_m, id: string, label?: string) => {
+      if (opts.you === id) return 'You';
+      return `${opts.plainMentions ? '' : '@'}${opts.names?.[id] ?? label ?? id}`;
+    });
 }
 
 export function renderButton(b: Button, opts: TextOptions = {}): string {
   if (isUrlAction(b.action)) return `[${b.label}: ${b.action.url}]`;
   const prefix = opts.prefix ?? '/integrations';
-  const line = `${prefix ? `${prefix} ` : ''}${commandLine(b.action)}`;
+  const action = { ...b.action, args: b.action.args.map((a) => opts.argNames?.[a] ?? a) };
+  const line = `${prefix ? `${prefix} ` : ''}${commandLine(action)}`;
   return `[${b.label}: ${line}]${b.confirm ? ` (asks first: ${b.confirm.title})` : ''}`;
 }
 
@@ -45,7 +64,8 @@ function renderBlock(block: Block, opts: TextOptions): string {
     case 'actions':
       return block.buttons.map((b) => renderButton(b, opts)).join('  ');
     case 'form': {
-      const fields = block.fields.map((f) => `  - ${f.label}${f.secret ? ' (secret)' : ''}${f.optional ? ' (optional)' : ''}`);
+      // Secrets last, the order the terminal asks in.
+      const fields = [...block.fields.filter((f) => !f.secret), ...block.fields.filter((f) => f.secret)].map((f) => `  - ${f.label}${f.secret ? ' (secret)' : ''}${f.optional ? ' (optional)' : ''}`);
       return [`Form: ${block.title}`, ...(block.intro ? [`  ${plainText(block.intro, opts)}`] : []), ...fields].join('\n');
     }
   }

@@ -165,8 +165,9 @@ function unknownCommand(name: string, prefix: string): NeutralReply {
   const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
   const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => code(p + s)).join(' or ')}?` : '';
   const text = `🤔 Unknown command '${shown}'.${hint} ${code(`${p}help`)} lists every command.`;
-  return ephemeral(text, [
+  const reply = ephemeral(text, [
     { type: 'section', text },
     { type: 'context', text: `Commands: ${commands.map((c) => c.name).join(' · ')}` },
   ]);
+  return { ...reply, error: { code: 'not_found' } }; // an error like any other: the terminal exits non-zero
 }

@@ -73,6 +73,8 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     WORKER_CONCURRENCY: int(10, 1, 200),
     /** Run graphile-worker inside `npm start`. Set false when workers run as their own service. */
+    /** Start even when stored credentials cannot be decrypted; those connections are marked errored. */
+    ALLOW_UNDECRYPTABLE_CREDENTIALS: bool(false),
     WORKER_ENABLED: bool(true),
     /** Jobs locked longer than this are assumed orphaned by a crashed process and unlocked. */
     JOB_LEASE_MINUTES: int(10, 1, 24 * 60),

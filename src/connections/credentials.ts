@@ -26,7 +26,7 @@ export function parseCredentialFields(provider: Provider, fields: Record<string,
   const shape: Record<string, z.ZodType> = {};
   for (const f of spec.fields) {
     let s = z.string({ error: `${f.label} is required` }).trim().min(1, { error: `${f.label} is required` });
-    if (f.pattern) s = s.regex(new RegExp(f.pattern), { error: `${f.label} does not look right${f.help ? ` (${f.help})` : ''}` });
+    if (f.pattern) s = s.regex(new RegExp(f.pattern), { error: `${f.label} does not look right${f.help ? ` (${f.help.replace(/\.$/, '')})` : ''}` });
     shape[f.name] = f.optional ? s.optional() : s;
   }
   const parsed = z.strictObject(shape).safeParse(fields ?? {});

@@ -211,7 +211,7 @@ export async function completeAuthorization(
       if (!(err instanceof AppError)) rt.logger.error({ err }, 'OAuth callback failed');
       return await fail(
         `${name} authorization failed`,
-        `${scrubText(e.message)}. Nothing was connected; start again from Patchbay.`,
+        `${scrubText(e.message).replace(/\.+$/, '')}. Nothing was connected; start again from Patchbay.`,
         e.code,
       );
     }

@@ -23,7 +23,7 @@ import { loadCredentials } from './credentials.ts';
 import { findConnection } from './lifecycle.ts';
 import { workspaceApp } from './oauth-apps.ts';
 import { markErrored, pauseForRateLimit } from './system-transitions.ts';
-import { refreshConnectionToken, REFRESH_MARGIN_MS } from './tokens.ts';
+import { refreshConnectionToken, refreshDue } from './tokens.ts';
 
 export type CallOptions = {
   /** Pause the connection when the provider rate-limits (default true). */
@@ -80,7 +80,7 @@ export async function openSession(rt: Runtime, workspaceId: string, connection: 
     async call<T>(fn: (ctx: ConnectorContext) => Promise<T>, opts: CallOptions = {}): Promise<T> {
       let credentials = await loadCredentials(rt, rt.em(), conn);
       const refreshable = isRefreshable(credentials);
-      if (refreshable && conn.tokenExpiresAt && conn.tokenExpiresAt.getTime() - Date.now() < REFRESH_MARGIN_MS) {
+      if (refreshable && refreshDue(conn)) {
         credentials = (await refreshConnectionToken(rt, workspaceId, conn.id, { reason: 'expiring' })) ?? credentials;
       }
       // Some providers' calls authenticate as the app (HubSpot's token introspection): pass the app in use.

@@ -22,14 +22,38 @@ import { scrubText } from '../logger.ts';
 import { oauthClientFor } from './oauth-apps.ts';
 import { markErrored } from './system-transitions.ts';
 
-/** Tokens are refreshed this long before they expire. */
+/** Long-lived tokens are refreshed this long before they expire. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
+/** Never refresh a token sooner than this after it was issued: short-lived tokens must not loop. */
+export const REFRESH_FLOOR_MS = 30_000;
+/** A job may run this much early (database clock vs ours) and still count as due. */
+const DUE_SLACK_MS = 2_000;
+
+/**
+ * When a token valid from `issuedAt` to `expiresAt` (epoch ms) should be refreshed: the later of
+ * its half-life and five minutes before expiry, and never before the floor. A one-hour token is
+ * refreshed at 55 min, a 300 s one (Keycloak's default) at 150 s, a 60 s one at 30 s — once per
+ * token, where `exp − 5 min` alone would refresh short-lived tokens every second, forever.
+ */
+export function refreshAt(issuedAt: number, expiresAt: number): number {
+  const lifetime = expiresAt - issuedAt;
+  return Math.max(issuedAt + REFRESH_FLOOR_MS, issuedAt + lifetime / 2, expiresAt - REFRESH_MARGIN_MS);
+}
+
+/** Whether a stored token is due for its proactive refresh (issue time unknown: the plain margin). */
+export function refreshDue(token: { tokenExpiresAt?: Date | null; tokenRefreshedAt?: Date | null }, now = Date.now()): boolean {
+  if (!token.tokenExpiresAt) return false;
+  const exp = token.tokenExpiresAt.getTime();
+  if (!token.tokenRefreshedAt) return exp - now < REFRESH_MARGIN_MS;
+  const issuedAt = token.tokenRefreshedAt.getTime();
+  return now >= Math.max(issuedAt + REFRESH_FLOOR_MS, refreshAt(issuedAt, exp) - DUE_SLACK_MS);
+}
 
 export type RefreshReason = 'expiring' | 'unauthorized' | 'keepalive' | 'scheduled';
 
 /** Queues the proactive refresh for a token (replacing any earlier schedule for the connection). */
-export async function scheduleRefresh(em: EntityManager, workspaceId: string, connectionId: string, expiresAt: Date): Promise<void> {
-  const runAt = new Date(Math.max(Date.now() + 1_000, expiresAt.getTime() - REFRESH_MARGIN_MS));
+export async function scheduleRefresh(em: EntityManager, workspaceId: string, connectionId: string, expiresAt: Date, issuedAt = Date.now()): Promise<void> {
+  const runAt = new Date(refreshAt(issuedAt, expiresAt.getTime()));
   await enqueue(em, 'refresh_token', { connectionId, workspaceId }, { runAt, jobKey: `refresh_token:${connectionId}` });
 }
 
@@ -53,9 +77,7 @@ export async function refreshConnectionToken(
     if (current.type !== 'oauth2') return current;
     // Someone else refreshed while we waited for the lock: use theirs rather than burn a rotating token.
     if (conn.tokenRefreshedAt && conn.tokenRefreshedAt.getTime() >= requestedAt) return current;
-    if (!opts.force && opts.reason !== 'keepalive' && conn.tokenExpiresAt && conn.tokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS) {
-      return current;
-    }
+    if (!opts.force && opts.reason !== 'keepalive' && conn.tokenExpiresAt && !refreshDue(conn)) return current;
     const provider = getProvider(conn.providerSlug);
     const urls = connectionUrls(provider, rt.config, 'oauth2', conn.metadata.urls, current);
     const ref = { workspaceId, connectionId };
@@ -92,7 +114,7 @@ export async function refreshConnectionToken(
         plain: true,
         data: { reason: opts.reason, expiresAt: fresh.expiresAt ?? null },
       });
-      if (c.tokenExpiresAt) await scheduleRefresh(tx, workspaceId, connectionId, c.tokenExpiresAt);
+      if (c.tokenExpiresAt) await scheduleRefresh(tx, workspaceId, connectionId, c.tokenExpiresAt, c.tokenRefreshedAt.getTime());
     });
     return fresh;
   });

@@ -10,7 +10,7 @@ import { workerLogger } from '../jobs/worker-logger.ts';
 import { dataDir, type Config } from '../config/index.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { startEmbeddedPostgres, resolveDataDir, type EmbeddedDb } from './embedded.ts';
+import { openEmbeddedPostgres, resolveDataDir, type ClusterOwner, type EmbeddedDb } from './embedded.ts';
 import { createOrm, migrate, type Orm } from './orm.ts';
 import { withAdvisoryLock } from './locks.ts';
 
@@ -28,9 +28,31 @@ const MIGRATION_LOCK = 7_311_402_001; // arbitrary, fixed: serialises migrations
 export function createPool(url: string, max: number, logger: Logger): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
   // Without these, a database restart (57P01 admin shutdown) is an unhandled 'error' and kills the process.
-  pool.on('error', (err) => logger.warn({ err }, 'database pool: idle client error'));
-  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err }, 'database pool: client error')));
+  // Logged compactly: the error object can carry the whole pg client (kilobytes per line).
+  const brief = (err: Error & { code?: string }) => ({ code: err.code, message: err.message });
+  pool.on('error', (err) => logger.warn({ err: brief(err) }, 'database pool: idle client error'));
+  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err: brief(err) }, 'database pool: client error')));
   return pool;
+}
+
+/**
+ * Ends a pool and waits until its connections are closed. `pool.end()` resolves as soon as it has
+ * asked each client to end; stopping the embedded server right then terminated those still
+ * closing, and each logged "terminating connection due to administrator command".
+ */
+export async function endPool(pool: pg.Pool, timeoutMs = 2_000): Promise<void> {
+  const open = pool.totalCount;
+  let removed = 0;
+  const closed = new Promise<void>((resolve) => {
+    if (!open) resolve();
+    pool.on('remove', () => {
+      if (++removed >= open) resolve();
+    });
+  });
+  await pool.end();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  clearTimeout(timer);
 }
 
 export async function applyMigrations(orm: Orm, pool: pg.Pool, logger: Logger): Promise<void> {
@@ -41,11 +63,19 @@ export async function applyMigrations(orm: Orm, pool: pg.Pool, logger: Logger): 
   });
 }
 
-export async function openDatabase(
-  config: Config,
-  logger: Logger,
-  opts: { migrate: boolean },
-): Promise<Database> {
+export type OpenOptions = {
+  migrate: boolean;
+  /** Who opens the embedded cluster: a server holds its data alone, other commands share a running one. Default: a CLI command. */
+  owner?: Omit<ClusterOwner, 'pid'>;
+};
+
+/** `npm run chat` and the like, from the entry point's file name (`vault-rotate.ts` → `npm run vault:rotate`). */
+function cliOwner(): Omit<ClusterOwner, 'pid'> {
+  const script = path.basename(process.argv[1] ?? 'cli', '.ts').replace(/-/g, ':');
+  return { role: 'cli', command: `npm run ${script}` };
+}
+
+export async function openDatabase(config: Config, logger: Logger, opts: OpenOptions): Promise<Database> {
   let url = config.DATABASE_URL;
   let embedded: EmbeddedDb | undefined;
   if (!url) {
@@ -53,16 +83,28 @@ export async function openDatabase(
     const { dir, movedBecause } = resolveDataDir(requested, process.cwd());
     if (movedBecause) logger.warn({ dataDir: dir }, `embedded PostgreSQL data kept in ${dir}: ${movedBecause}`);
     logger.info({ dataDir: dir }, 'DATABASE_URL is unset: starting the embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({ dataDir: dir, log: (m) => logger.debug({ postgres: true }, m) });
+    const owner: ClusterOwner = { pid: process.pid, ...(opts.owner ?? cliOwner()) };
+    embedded = await openEmbeddedPostgres({ dataDir: dir, owner, log: (m) => logger.debug({ postgres: true }, m) });
+    if (embedded.shared) logger.info({ dataDir: dir, port: embedded.port }, 'the embedded PostgreSQL was already running (another Patchbay process): connected to it');
     url = embedded.url;
-    await ensureDatabaseExists(url, 'patchbay');
+    await ensureDatabaseExists(url, 'patchbay').catch(async (err: unknown) => {
+      await embedded?.stop();
+      throw err;
+    });
     url = url.replace(/\/postgres$/, '/patchbay');
   } else {
     await waitForDatabase(url, config.DATABASE_WAIT_SECONDS, logger);
   }
   const orm = await createOrm(url, logger, config.DATABASE_POOL_SIZE);
   const pool = createPool(url, Math.max(4, config.WORKER_CONCURRENCY + 2), logger);
-  if (opts.migrate) await applyMigrations(orm, pool, logger);
+  if (opts.migrate) {
+    await applyMigrations(orm, pool, logger).catch(async (err: unknown) => {
+      await orm.close(true).catch(() => {});
+      await endPool(pool).catch(() => {});
+      await embedded?.stop();
+      throw err;
+    });
+  }
   let closed = false;
   return {
     url,
@@ -73,7 +115,7 @@ export async function openDatabase(
       if (closed) return;
       closed = true;
       await orm.close(true).catch((err) => logger.warn({ err }, 'closing ORM'));
-      await pool.end().catch((err) => logger.warn({ err }, 'closing pool'));
+      await endPool(pool).catch((err) => logger.warn({ err }, 'closing pool'));
       if (embedded) await embedded.stop().catch((err) => logger.warn({ err }, 'stopping embedded PostgreSQL'));
     },
   };

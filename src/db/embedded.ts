@@ -3,18 +3,32 @@
  * tests use throwaway clusters in the OS temp dir. Started only when DATABASE_URL is unset.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, registerHooks } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { StartupError } from '../startup-error.ts';
 
 export type EmbeddedDb = {
   url: string;
   dataDir: string;
   port: number;
+  /** True when another process started this cluster: we only connect, and `stop` leaves it running. */
+  shared: boolean;
   stop(): Promise<void>;
+};
+
+/** Who started a cluster, kept beside its postmaster.pid so the next process can say who holds the data. */
+export type ClusterOwner = {
+  pid: number;
+  /** `server` refuses to share its data with a second server; other commands connect to it. */
+  role: 'server' | 'worker' | 'cli';
+  /** How it was started, e.g. `npm start`, `npm run chat`. */
+  command: string;
+  /** The server's HTTP port. */
+  httpPort?: number;
 };
 
 export type EmbeddedOptions = {
@@ -23,6 +37,8 @@ export type EmbeddedOptions = {
   fast?: boolean;
   port?: number;
   log?: (message: string) => void;
+  /** Written into the data dir while this process runs the cluster. */
+  owner?: ClusterOwner;
 };
 
 const USER = 'patchbay';
@@ -94,14 +110,89 @@ function useReachableBinaries(): void {
   binariesRedirected = true;
 }
 
-function removeStalePid(dataDir: string): void {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+/** Whether a process is alive (EPERM: alive but someone else's, like the `postgres` OS user's). */
+function alive(pid: number): boolean {
+  if (!(pid > 0)) return false;
   try {
-    if (pid > 0) process.kill(pid, 0);
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const OWNER_FILE = 'patchbay-owner.json';
+
+/** The cluster running in `dataDir` (its postmaster.pid names a live process), or null. */
+export function runningCluster(dataDir: string): { pid: number; port: number; status: string; owner: ClusterOwner | null } | null {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  let lines: string[];
+  try {
+    lines = readFileSync(pidFile, 'utf8').split('\n');
   } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  if (!alive(pid)) {
     rmSync(pidFile, { force: true }); // left behind by a crash; postgres refuses to start otherwise
+    return null;
+  }
+  let owner: ClusterOwner | null = null;
+  try {
+    const o = JSON.parse(readFileSync(path.join(dataDir, OWNER_FILE), 'utf8')) as ClusterOwner;
+    if (alive(o.pid)) owner = o;
+  } catch {
+    // no owner recorded (a cluster started by an older version, or by hand)
+  }
+  return { pid, port: Number(lines[3]), status: (lines[7] ?? '').trim(), owner };
+}
+
+/** Waits while a running cluster is starting or stopping; returns it once ready, or null once gone. */
+async function settledCluster(dataDir: string, timeoutMs = 20_000): Promise<ReturnType<typeof runningCluster>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = runningCluster(dataDir);
+    if (!running || running.status === 'ready' || Date.now() > deadline) return running;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const describeOwner = (o: ClusterOwner | null, pgPid: number) => (o ? `PID ${o.pid}: ${o.command}` : `PostgreSQL PID ${pgPid}`);
+
+/**
+ * The embedded cluster for `dataDir`, whichever process runs it. A server starts it (or refuses
+ * when another server, or another command, already holds the data); other commands connect to a
+ * running cluster and leave it running, or start their own when none runs.
+ */
+export async function openEmbeddedPostgres(opts: EmbeddedOptions & { owner: ClusterOwner }): Promise<EmbeddedDb> {
+  const attach = async (): Promise<EmbeddedDb | null> => {
+    const running = await settledCluster(opts.dataDir);
+    if (!running) return null;
+    const o = running.owner;
+    if (opts.owner.role === 'server') {
+      if (o?.role === 'server') {
+        throw new StartupError(`Patchbay is already running on this data (PID ${o.pid}, port ${o.httpPort ?? '?'}). Stop it first, or give this one another DATA_DIR.`);
+      }
+      throw new StartupError(
+        `The data folder ${opts.dataDir} is in use by another process (${describeOwner(o, running.pid)}). ` +
+          'Stop it, then start Patchbay first: the other commands share the running server’s database.',
+      );
+    }
+    if (running.status !== 'ready') {
+      throw new StartupError(`The embedded PostgreSQL in ${opts.dataDir} (${describeOwner(o, running.pid)}) did not become ready. Try again, or stop that process.`);
+    }
+    opts.log?.(`connecting to the embedded PostgreSQL already running in ${opts.dataDir} (${describeOwner(o, running.pid)})`);
+    return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${running.port}/postgres`, dataDir: opts.dataDir, port: running.port, shared: true, stop: async () => {} };
+  };
+  const existing = await attach();
+  if (existing) return existing;
+  try {
+    return await startEmbeddedPostgres(opts);
+  } catch (err) {
+    // Another process started it at the same moment: use (or refuse) theirs like any running one.
+    const raced = await attach();
+    if (raced) return raced;
+    throw err;
   }
 }
 
@@ -119,7 +210,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     }
   }
 
-  const log = opts.log ?? (() => {});
+  // PostgreSQL's own last lines, for the message when it will not start (debug logs are off by default).
+  const recent: string[] = [];
+  const log = (m: string) => {
+    recent.push(m);
+    if (recent.length > 8) recent.shift();
+    opts.log?.(m);
+  };
   mkdirSync(opts.dataDir, { recursive: true });
   const port = opts.port ?? (await freePort());
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
@@ -137,15 +234,19 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onError: (e: unknown) => log(`postgres: ${e instanceof Error ? e.message : String(e)}`),
   });
   if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) await pg.initialise();
-  removeStalePid(opts.dataDir);
+  runningCluster(opts.dataDir); // removes a postmaster.pid left by a crash
   try {
     await pg.start();
   } catch (err) {
-    throw new Error(
-      `The embedded PostgreSQL in ${opts.dataDir} did not start${err instanceof Error ? `: ${err.message}` : ''}. ` +
-        'Check its log lines above, or set DATABASE_URL to use an existing PostgreSQL.',
+    const lines = recent.flatMap((l) => l.split('\n')).filter((l) => l.trim()).map((l) => `  ${l.trim()}`);
+    throw new StartupError(
+      `The embedded PostgreSQL in ${opts.dataDir} did not start${err instanceof Error && err.message ? `: ${err.message}` : ''}.` +
+        (lines.length ? ` Its last log lines:\n${lines.join('\n')}\n` : ' ') +
+        'Set DATABASE_URL to use an existing PostgreSQL instead.',
     );
   }
+  const ownerFile = path.join(opts.dataDir, OWNER_FILE);
+  if (opts.owner) writeFileSync(ownerFile, JSON.stringify(opts.owner));
   const child = (pg as unknown as { process?: { kill(sig: string): boolean } }).process;
   const killOnExit = () => child?.kill('SIGINT');
   process.on('exit', killOnExit);
@@ -153,8 +254,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     dataDir: opts.dataDir,
     port,
+    shared: false,
     stop: async () => {
       process.removeListener('exit', killOnExit);
+      if (opts.owner) rmSync(ownerFile, { force: true });
       await pg.stop();
     },
   };

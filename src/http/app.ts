@@ -85,9 +85,9 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const route = (req.route?.path ? `${req.baseUrl}${req.route.path}` : req.baseUrl || 'unmatched') as string;
       rt.metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      if (req.path !== '/healthz' && req.path !== '/metrics') {
-        rt.logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
-      }
+      // Health checks and scrapes poll every few seconds: at info they would drown the log.
+      const poll = req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics';
+      rt.logger[poll ? 'debug' : 'info']({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   });

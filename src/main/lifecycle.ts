@@ -13,6 +13,8 @@ import type { Logger } from '../logger.ts';
 import { createMetrics } from '../metrics.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { bootstrapIfEmpty, type CreatedWorkspace } from '../workspaces/workspaces.ts';
+import { StartupError } from '../startup-error.ts';
+import { checkCredentialsDecrypt } from '../vault/check.ts';
 import { BOT_ADAPTERS } from './bots.ts';
 
 export type Patchbay = {
@@ -36,7 +38,8 @@ export type StartOptions = {
 };
 
 export async function startPatchbay(config: Config, logger: Logger, opts: StartOptions): Promise<Patchbay> {
-  const db = await openDatabase(config, logger, { migrate: true });
+  const owner = opts.http ? { role: 'server' as const, command: 'npm start', httpPort: config.PORT } : { role: 'worker' as const, command: 'npm run worker' };
+  const db = await openDatabase(config, logger, { migrate: true, owner });
   // The composition root: who receives domain events after commit (outbound webhooks come next).
   const rt = createRuntime(config, logger, db, { subscribers: [alertSubscriber] });
   if (opts.processMetrics !== false) rt.metrics = createMetrics({ defaults: true });
@@ -49,6 +52,7 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
     rt.bots = rt.bots.filter((b) => !bots.includes(b));
   };
   try {
+    await checkCredentialsDecrypt(rt);
     const bootstrap = opts.http ? await bootstrapIfEmpty(rt.em()) : null;
     // Chat apps first: their posters must be on the runtime before workers pick up alert jobs.
     for (const adapter of BOT_ADAPTERS) {
@@ -63,7 +67,7 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
       const rawMounts = [...bots.flatMap((b) => (b.mount ? [b.mount] : [])), ...(opts.app?.rawMounts ?? [])];
       const app = createApp(rt, { ...opts.app, rawMounts });
       server = await new Promise<Server>((resolve, reject) => {
-        const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
+        const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(listenError(err, config)) : resolve(s)));
       });
       const addr = server.address();
       if (addr && typeof addr === 'object' && config.PORT === 0) url = `http://127.0.0.1:${addr.port}`;
@@ -96,4 +100,13 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
     await db.close();
     throw err;
   }
+}
+
+/** A port in use is the operator's to fix: one line naming the variable, not a stack. */
+function listenError(err: Error & { code?: string }, config: Config): Error {
+  if (err.code === 'EADDRINUSE') {
+    return new StartupError(`Port ${config.PORT} on ${config.HOST} is already in use (another Patchbay, or another program). Stop it, or set PORT to a free port, e.g. PORT=${config.PORT + 1} npm start.`);
+  }
+  if (err.code === 'EACCES') return new StartupError(`Not allowed to listen on port ${config.PORT}: set PORT to a port above 1023.`);
+  return err;
 }

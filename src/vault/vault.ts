@@ -13,6 +13,8 @@ import type { Logger } from '../logger.ts';
 export type Vault = {
   /** Id of the key new ciphertext is written with. */
   readonly currentKeyId: string;
+  /** Ids of every key that decrypts (current first, then ENCRYPTION_KEYS_PREVIOUS). */
+  readonly keyIds: readonly string[];
   encrypt(value: unknown): string;
   decrypt<T = unknown>(ciphertext: string): T;
   /** Whether this ciphertext was written with an older key. */
@@ -23,7 +25,7 @@ export type Vault = {
   verify(data: string, signature: string): boolean;
 };
 
-const keyId = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 12);
+export const keyId = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 export function createVault(current: Buffer, previous: Buffer[] = []): Vault {
   if (current.length !== 32) throw new Error('vault key must be 32 bytes');
@@ -44,6 +46,7 @@ export function createVault(current: Buffer, previous: Buffer[] = []): Vault {
       return false;
     },
     currentKeyId,
+    keyIds: [...keys.keys()],
     encrypt(value) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', current, iv);
@@ -88,11 +91,14 @@ export function loadVault(config: Config, logger: Logger): Vault {
   if (config.NODE_ENV === 'production') {
     throw new AppError('internal_error', 'ENCRYPTION_KEY is required in production.');
   }
-  const file = path.join(dataDir(config), 'encryption.key');
+  const file = devKeyFile(config);
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    logger.warn({ file }, `ENCRYPTION_KEY is unset: generated a development key in ${file}. Set ENCRYPTION_KEY in production.`);
+    logger.warn(
+      { file },
+      `ENCRYPTION_KEY is unset: generated a development key in ${file}. Set ENCRYPTION_KEY in production; to set it on this data later, put this key in ENCRYPTION_KEYS_PREVIOUS and run \`npm run vault:rotate\`.`,
+    );
   } else {
     // Said once at generation; repeating it as a warning on every start and CLI call is noise.
     logger.info({ file }, `ENCRYPTION_KEY is unset: using the development key in ${file}.`);
@@ -100,6 +106,9 @@ export function loadVault(config: Config, logger: Logger): Vault {
   chmodSync(file, 0o600);
   return createVault(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), previous);
 }
+
+/** Where the generated development key lives (used while ENCRYPTION_KEY is unset). */
+export const devKeyFile = (config: Config) => path.join(dataDir(config), 'encryption.key');
 
 /** Columns holding vault ciphertext; `vault:rotate` re-encrypts each. Later features add theirs. */
 export const ENCRYPTED_COLUMNS: Array<{ table: string; column: string; key: string }> = [

@@ -65,19 +65,32 @@ afterAll(async () => {
 });
 
 describe('npm run chat', () => {
-  it('lists the connections as the default workspace’s first Owner, buttons shown as commands', async () => {
+  it('lists the connections as the default workspace’s first Owner, buttons shown as terminal commands with names', async () => {
     const { code, stdout } = await npmChat(['list']);
     expect(code).toBe(0);
     expect(stdout).toContain('== Connections (1) ==');
     expect(stdout).toContain('✅ connected · Linear · as Ada Lovelace');
-    expect(stdout).toContain(`[Pause: /integrations pause ${linearId}]`);
-    expect(stdout).toContain(`[Disconnect: /integrations disconnect ${linearId}]`);
+    expect(stdout).toContain('[Pause: npm run chat -- pause linear]');
+    expect(stdout).toContain('[Disconnect: npm run chat -- disconnect linear]');
+    expect(stdout).not.toContain(linearId);
+    expect(stdout).not.toContain('/integrations');
+  });
+
+  it('speaks terminal: usage lines as typed here, unknown commands exit 1 like other mistakes', async () => {
+    const unknown = await npmChat(['frobnicate']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain("Unknown command 'frobnicate'. `npm run chat -- help` lists every command.");
+    const pause = await npmChat(['pause']);
+    expect(pause.code).toBe(1);
+    expect(pause.stdout).toContain('Usage: `npm run chat -- pause <connection> [reason…]`');
+    expect(`${unknown.stdout}${pause.stdout}`).not.toMatch(/\/integrations|@Owner/);
   });
 
   it('runs actions audited as cli, refuses a member with exit code 1, and prints link codes', async () => {
     const paused = await npmChat(['pause', 'linear', 'from', 'the', 'terminal']);
     expect(paused.code).toBe(0);
-    expect(paused.stdout).toMatch(/@Owner paused Linear\. Reason: from the terminal/);
+    expect(paused.stdout).toMatch(/You paused Linear\. Reason: from the terminal/);
+    expect(paused.stdout).toContain('[Resume: npm run chat -- resume linear]');
     const [audit] = await sql<{ via: string; actor_external_id: string }>(app.dbUrl, `select via, actor_external_id from audit_logs where action = 'connection.pause' order by id desc limit 1`);
     expect(audit!.via).toBe('cli');
     expect(audit!.actor_external_id).toMatch(/^cli:[0-9a-f-]{36}:[0-9a-f-]{36}$/);
@@ -112,14 +125,58 @@ describe('npm run chat', () => {
 
   it('runs an interactive prompt, asking for a form’s fields without printing secrets', async () => {
     const key = 'lin_api_TypedAtThePrompt000000';
-    const { code, stdout } = await npmChat([], ['resume linear', 'connect linear --new', key, 'Linear CLI', 'list', 'exit', ''].join('\n'));
+    // Plain fields first, the secret last.
+    const { code, stdout } = await npmChat([], ['resume linear', 'connect linear --new', 'Linear CLI', key, 'list', 'exit', ''].join('\n'));
     expect(code).toBe(0);
     expect(stdout).toContain("Patchbay chat commands as Owner (owner) in 'default'");
-    expect(stdout).toContain('@Owner resumed Linear.');
+    expect(stdout).toContain('You resumed Linear.');
     expect(stdout).toContain('Form: Connect Linear');
-    expect(stdout).toContain('@Owner connected Linear CLI as Grace Hopper.');
+    expect(stdout).toContain('You connected Linear CLI as Grace Hopper.');
     expect(stdout).toContain('== Connections (2) ==');
     expect(stdout).not.toContain(key);
     expect(fakeLinearBodies.some((b) => b.startsWith(key))).toBe(true);
+  });
+
+  it('checks each form field as it is typed and asks again: the format, then a display name already taken, with the secret last', async () => {
+    const key = 'lin_api_SecondKeyTyped00000000';
+    const before = fakeLinearBodies.length;
+    const input = ['connect linear --new', 'Linear', 'Linear Two', 'not-a-linear-key', key, 'exit', ''].join('\n');
+    const { code, stdout } = await npmChat([], input);
+    expect(code).toBe(0);
+    // The taken name is refused before the secret is asked for, and asked again.
+    const taken = stdout.indexOf("✗ A connection named 'Linear' already exists. Choose another display name.");
+    const badKey = stdout.indexOf('✗ Personal API key does not look right');
+    expect(taken).toBeGreaterThan(-1);
+    expect(badKey).toBeGreaterThan(taken);
+    expect(stdout.indexOf('Display name (optional, default Linear): Linear Two')).toBeGreaterThan(taken);
+    expect(stdout).toContain('You connected Linear Two as Grace Hopper.');
+    expect(stdout).not.toContain(key);
+    expect(stdout).not.toContain('not-a-linear-key');
+    // Only the valid key reached the provider.
+    expect(fakeLinearBodies.slice(before).filter((b) => b.includes('not-a-linear-key'))).toEqual([]);
+    const rows = await sql<{ display_name: string }>(app.dbUrl, `select display_name from connections where display_name = 'Linear Two' and status = 'connected'`);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('confirms disconnect with y/N: no (or no answer) changes nothing and exits 1; y and --yes disconnect', async () => {
+    const status = async (name: string) => (await sql<{ status: string }>(app.dbUrl, `select status from connections where display_name = $1 order by created_at desc limit 1`, [name]))[0]!.status;
+    const no = await npmChat(['disconnect', 'Linear CLI'], 'n\n');
+    expect(no.code).toBe(1);
+    expect(no.stdout).toContain('Disconnect Linear CLI? [y/N]');
+    expect(no.stdout).toContain('Cancelled: nothing was changed.');
+    expect(no.stdout).not.toContain('--confirmed');
+    const silent = await npmChat(['disconnect', 'Linear CLI']);
+    expect(silent.code).toBe(1);
+    expect(await status('Linear CLI')).toBe('connected');
+
+    const yes = await npmChat(['disconnect', 'Linear CLI'], 'y\n');
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toMatch(/You disconnected Linear CLI\./);
+    expect(await status('Linear CLI')).toBe('disconnected');
+
+    const scripted = await npmChat(['disconnect', 'Linear Two', '--yes']);
+    expect(scripted.code).toBe(0);
+    expect(scripted.stdout).not.toContain('[y/N]');
+    expect(await status('Linear Two')).toBe('disconnected');
   });
 });

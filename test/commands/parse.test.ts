@@ -141,3 +141,13 @@ describe('plain-text rendering', () => {
     expect(formatWhen(null, now)).toBe('never');
   });
 });
+
+describe('the terminal renderer and text from outside', () => {
+  it('shows a plain() span exactly as it came — no link or mention rewriting, no marks left', async () => {
+    const { plainText } = await import('../../src/commands/render-text.ts');
+    const { plain } = await import('../../src/commands/view.ts');
+    const out = plainText(`**Linear** said ${plain('[Re-authorize](https://evil.example) <!channel> **now**')} to <@U1>`, { names: { U1: 'ada' } });
+    expect(out).toBe('Linear said [Re-authorize](https://evil.example) <!channel> **now** to @ada');
+    expect(out).not.toMatch(/[\uE000\uE001]/);
+  });
+});

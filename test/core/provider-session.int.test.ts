@@ -47,7 +47,8 @@ const logKinds = async (id: string) =>
 describe('provider sessions', () => {
   it('refreshes a token that is about to expire before calling, and stores the rotated one', async () => {
     const { id, workspaceId } = await connectOAuth();
-    await sql(app.dbUrl, `update connections set token_expires_at = now() + interval '1 minute' where id = $1`, [id]);
+    // A one-hour token issued 59 minutes ago (refresh timing follows the token's lifetime).
+    await sql(app.dbUrl, `update connections set token_expires_at = now() + interval '1 minute', token_refreshed_at = now() - interval '59 minutes' where id = $1`, [id]);
     const session = await openSession(app.pb.rt, workspaceId, id);
     const account = await session.call((ctx) => session.provider.connector.test(ctx));
     expect(account.accountName).toBe('Octo Admin');

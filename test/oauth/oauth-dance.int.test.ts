@@ -92,7 +92,8 @@ describe('OAuth 2.0 authorization code flow over real HTTP', () => {
   });
 
   it('refreshes a token close to expiry before the API call, with a rotating refresh token', async () => {
-    await sql(app.dbUrl, `update connections set token_expires_at = now() + interval '1 minute' where id = $1`, [connectionId]);
+    // A one-hour token issued 59 minutes ago (refresh timing follows the token's lifetime).
+    await sql(app.dbUrl, `update connections set token_expires_at = now() + interval '1 minute', token_refreshed_at = now() - interval '59 minutes' where id = $1`, [connectionId]);
     const res = await app.json(`/api/v1/connections/${connectionId}/test`, { method: 'POST' });
     expect(res).toMatchObject({ ok: true, account: { name: 'Octo Admin' } });
     expect(fake.tokenRequests.filter((g) => g === 'refresh_token')).toHaveLength(1);

@@ -98,6 +98,8 @@ describe('npm start on an empty data directory', () => {
       expect(logs.length).toBeGreaterThan(0);
       expect(logs.some((l) => JSON.stringify(l).includes(ownerToken))).toBe(false);
       expect(logs.some((l) => l.msg === 'DATABASE_URL is unset: starting the embedded PostgreSQL')).toBe(true);
+      // /readyz was polled every 200 ms above: health polls are logged at debug, not info.
+      expect(logs.some((l) => l.path === '/readyz')).toBe(false);
 
       const exit = await sigterm(p);
       expect(exit).toEqual({ code: 0, signal: null });

@@ -1,12 +1,13 @@
 /** Runs a command-line entry point: known problems print one clear line, never a stack trace. */
 import { ConfigError } from '../../config/index.ts';
 import { AppError } from '../../errors.ts';
+import { StartupError } from '../../startup-error.ts';
 
 export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof StartupError) {
       process.stderr.write(`${err.message}\n`);
     } else if (err instanceof AppError) {
       process.stderr.write(`Error (${err.code}): ${err.message}\n`);

@@ -36,5 +36,5 @@ export const definition = {
   rateLimit: { signals: [] },
   objects: [{ name: 'messages', direction: 'out', scopes: [] }],
   revokeNote:
-    'Twilio has no API to revoke an Auth Token. Patchbay deleted its copy; to cut off access completely, rotate the Auth Token in the Twilio Console (Account → API keys & tokens).',
+    'Twilio has no API to revoke an Auth Token: to cut off access completely, rotate the Auth Token in the Twilio Console (Account → API keys & tokens).',
 } satisfies ProviderDefinition;

@@ -1,0 +1,74 @@
+/**
+ * Filling a form at the terminal: each field is checked as soon as it is typed (its format, a
+ * display name already taken) and asked again, and secrets come last — so a typo in the first
+ * field no longer throws away a secret typed after it. The same checks run again on submit.
+ */
+import { parseCredentialFields } from '../../connections/credentials.ts';
+import { DISPLAY_NAME_FIELD } from '../../commands/credentials.ts';
+import type { Block, FormField } from '../../commands/view.ts';
+import { AppError } from '../../errors.ts';
+import { getProvider } from '../../providers/registry.ts';
+import type { Provider } from '../../providers/types.ts';
+import type { Runtime } from '../../runtime.ts';
+import type { LineReader } from './line-reader.ts';
+
+export type Form = Extract<Block, { type: 'form' }>;
+
+/** The provider a form's credentials are for: `connect:<slug>` or `reconnect:<connectionId>`. */
+async function providerOf(rt: Runtime, workspaceId: string, formId: string): Promise<Provider | null> {
+  const [kind, rest = ''] = formId.split(':', 2) as [string, string | undefined];
+  try {
+    if (kind === 'connect') return getProvider(rest);
+    if (kind === 'reconnect') {
+      const rows = await rt.em().execute<Array<{ provider_slug: string }>>('select provider_slug from connections where id = ? and workspace_id = ?', [rest, workspaceId]);
+      return rows[0] ? getProvider(rows[0].provider_slug) : null;
+    }
+  } catch {
+    // unknown provider: the submission reports it
+  }
+  return null;
+}
+
+/** What is wrong with one typed value, or null. Secrets are never part of the message. */
+async function problemWith(rt: Runtime, workspaceId: string, provider: Provider | null, field: FormField, value: string): Promise<string | null> {
+  if (!value) return field.optional ? null : `${field.label} is required.`;
+  if (field.name === DISPLAY_NAME_FIELD) {
+    const rows = await rt.em().execute<Array<{ id: string }>>(
+      `select id from connections where workspace_id = ? and lower(display_name) = lower(?) and status <> 'disconnected'`,
+      [workspaceId, value],
+    );
+    return rows.length ? `A connection named '${value}' already exists. Choose another display name.` : null;
+  }
+  if (!provider?.definition.auth.credentials?.fields.some((f) => f.name === field.name)) return null;
+  try {
+    parseCredentialFields(provider, { [field.name]: value });
+  } catch (err) {
+    const details = err instanceof AppError && Array.isArray(err.details) ? (err.details as Array<{ path?: string; message?: string }>) : [];
+    const mine = details.find((d) => d.path === `credentials.${field.name}`);
+    if (mine?.message) return /[.!?]$/.test(mine.message) ? mine.message : `${mine.message}.`;
+  }
+  return null;
+}
+
+/** Asks for every field (plain ones first, secrets last); null when input ended before the form was complete. */
+export async function fillForm(rt: Runtime, workspaceId: string, form: Form, lines: LineReader): Promise<Record<string, string> | null> {
+  const provider = await providerOf(rt, workspaceId, form.id);
+  const ordered = [...form.fields.filter((f) => !f.secret), ...form.fields.filter((f) => f.secret)];
+  const values: Record<string, string> = {};
+  for (const f of ordered) {
+    const hint = [f.optional ? 'optional' : '', f.placeholder ? `default ${f.placeholder}` : ''].filter(Boolean).join(', ');
+    if (f.help) process.stdout.write(`  ${f.help}\n`);
+    for (;;) {
+      const read = await lines.read(`${f.label}${hint ? ` (${hint})` : ''}: `, f.secret);
+      if (read === null) return null;
+      const value = read.trim();
+      const problem = await problemWith(rt, workspaceId, provider, f, value);
+      if (!problem) {
+        if (value) values[f.name] = value;
+        break;
+      }
+      process.stdout.write(`  ✗ ${problem} Try again (Ctrl-D to give up).\n`);
+    }
+  }
+  return values;
+}
