@@ -2,7 +2,8 @@
  * The job workers survive a PostgreSQL restart in the middle of a job: graphile-worker cannot
  * record the job's completion and stops its pool, and Patchbay's supervisor starts a new one once
  * the database is back, releasing the dead runner's locks so the interrupted job runs again within
- * seconds (at least once), and new jobs run — without restarting Patchbay. Own cluster, so
+ * seconds (at least once), and new jobs — a test task, event dispatch — run without restarting
+ * Patchbay. Own cluster, so
  * stopping it does not disturb other test files.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,11 @@ import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../../src/db/e
 import { defineTask } from '../../src/jobs/define-task.ts';
 import { enqueue } from '../../src/jobs/enqueue.ts';
 import type { TaskName } from '../../src/jobs/task-list.ts';
+import { systemActor } from '../../src/connections/actor.ts';
+import { insertConnection } from '../../src/connections/lifecycle.ts';
+import { markErrored } from '../../src/connections/system-transitions.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { defaultWorkspace } from '../commands/support.ts';
 import { fetchWithTimeout, sql, waitFor } from './support.ts';
 
 let dir: string;
@@ -85,6 +90,21 @@ describe('workers that heal', () => {
     // New work runs on the new runner.
     await app!.pb.rt.em().transactional((tx) => enqueue(tx, HOLD, { label: 'after' }));
     await waitFor('a new job to run', () => attempts.some((a) => a.label === 'after'));
+
+    // Domain events are dispatched again: a connection errored now reaches the alert pipeline.
+    const { ws, owner } = await defaultWorkspace(app!);
+    const conn = await insertConnection(app!.pb.rt, { workspaceId: ws.id, member: owner }, {
+      providerSlug: 'linear',
+      displayName: 'Linear after restart',
+      authKind: 'api_key',
+      credentials: { type: 'api_key', fields: { apiKey: 'lin_api_restart000000000000' } },
+      metadata: {},
+    });
+    await markErrored(app!.pb.rt, systemActor(ws.id, 'test'), conn.id, 'Authentication failed');
+    await waitFor('the event dispatch to reach the alert pipeline', async () => {
+      const rows = await sql(app!.dbUrl, `select 1 from event_deliveries d join domain_events e on e.txid = d.txid where e.entity_id = $1 and e.type = 'connection_errored' and d.subscriber = 'alerts'`, [conn.id]);
+      return rows.length > 0;
+    }, { timeoutMs: 30_000 });
 
     const metrics = await (await app!.fetch('/metrics', { token: null })).text();
     expect(metrics).toMatch(/^patchbay_worker_restarts_total 1$/m);
