@@ -30,7 +30,10 @@ export function ormConfig(url: string, logger?: Logger, poolSize = 10): Options 
       silent: true,
     },
     // graphile-worker owns its schema and migrates it itself.
-    schemaGenerator: { ignoreSchema: ['graphile_worker'] },
+    // Triggers (the lifecycle writer's status guard, the chat cache's change signal) are written by
+    // hand in migrations, not declared on entities: without this, every `migration:create` would
+    // propose dropping them.
+    schemaGenerator: { ignoreSchema: ['graphile_worker'], ignoreTriggers: true },
     debug: false,
     logger: (msg: string) => logger?.debug({ orm: true }, msg),
   });

@@ -74,6 +74,17 @@ describe('migrations', () => {
     expect(await orm.migrator.getPending()).toEqual([]);
   });
 
+  it('leave the entities matching the migrated schema: migration:create would write nothing (triggers kept)', async () => {
+    const db = await emptyDb();
+    const { orm, pool } = await open(db.url);
+    await applyMigrations(orm, pool, createLogger('silent'));
+    // What `npm run migration:create` computes, without writing a file.
+    const diff = await orm.schema.getUpdateSchemaMigrationSQL({ wrap: false });
+    expect(diff.up.trim()).toBe('');
+    const triggers = await sql<{ tgname: string }>(db.url, `select tgname from pg_trigger where not tgisinternal order by tgname`);
+    expect(triggers.map((t) => t.tgname)).toContain('connections_status_guard');
+  });
+
   it('apply nothing the second time', async () => {
     const db = await emptyDb();
     const first = capturingLogger();
