@@ -2,8 +2,9 @@
  * The one "check, and audit the refusal" step, used by every door: the admin API, the chat core,
  * the OAuth flow, tenancy and members. A refusal is audited exactly once, in one shape:
  * `action` = the permission, `outcome` = refused, `details.reason` = forbidden with the roles.
+ * Repeats of the same refusal within a minute only count on that entry (src/audit/refusals.ts).
  */
-import { auditOutsideTransaction } from '../audit/audit.ts';
+import { auditRefusalPerWindow } from '../audit/refusals.ts';
 import type { Role } from '../entities/member.ts';
 import type { Runtime } from '../runtime.ts';
 import { authorize, can, requiredRole, type Action } from './permissions.ts';
@@ -25,13 +26,12 @@ export type AuthorizeRequest = {
 /** Throws `forbidden` (after auditing the refusal) unless `role` may do `action`. */
 export async function authorizeOrAudit(rt: Runtime, req: AuthorizeRequest): Promise<void> {
   if (can(req.role, req.action)) return;
-  await auditOutsideTransaction(rt, {
+  await auditRefusalPerWindow(rt, {
     workspaceId: req.workspaceId,
     action: req.action,
     targetType: req.targetType,
     targetId: req.targetId ?? null,
-    outcome: 'refused',
-    details: { reason: 'forbidden', role: req.role, requiredRole: requiredRole(req.action), ...req.details },
+    details: { ...req.details, reason: 'forbidden', role: req.role, requiredRole: requiredRole(req.action) },
   });
   authorize(req.role, req.action, req.what); // throws the forbidden error with its message
 }

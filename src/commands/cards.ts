@@ -1,10 +1,14 @@
-/** Reply pieces shared by commands and alerts: a connection's line, its card, its buttons. */
+/**
+ * Reply pieces shared by commands and alerts: a connection's line, its card, its buttons.
+ * Display names, account names, status reasons, scopes and log messages come from admins and
+ * providers: they are `plain()` everywhere here, so no renderer reads them as markup.
+ */
 import { can, type Action } from '../access/permissions.ts';
 import type { ConnectionView } from '../connections/view.ts';
 import type { IConnectionLog } from '../entities/connection-log.ts';
 import type { Role } from '../entities/member.ts';
 import { getProvider } from '../providers/registry.ts';
-import { bold, commandButton, formatWhen, statusBadge, type Block, type Button, type Field } from './view.ts';
+import { bold, commandButton, formatWhen, plain, statusBadge, type Block, type Button, type Field } from './view.ts';
 
 const AUTH_NAMES: Record<string, string> = { oauth2: 'OAuth', api_key: 'API key', basic: 'Username and password' };
 
@@ -24,15 +28,15 @@ function authName(c: ConnectionView): string {
 /** `✅ **Linear** (Linear) · as Ada`. */
 export function connectionTitle(c: ConnectionView): string {
   const provider = c.providerName !== c.displayName ? ` (${c.providerName})` : '';
-  const account = c.account?.name ? ` · as ${c.account.name}` : '';
-  return `${statusBadge(c.status, c.pausedBy)} · ${bold(c.displayName)}${provider}${account}`;
+  const account = c.account?.name ? ` · as ${plain(c.account.name)}` : '';
+  return `${statusBadge(c.status, c.pausedBy)} · ${bold(plain(c.displayName))}${provider}${account}`;
 }
 
 /** One line of facts under the title: why it is paused or errored, last sync. */
 export function connectionFacts(c: ConnectionView): string {
   const parts: string[] = [];
-  if (c.status === 'errored' && c.statusReason) parts.push(c.statusReason);
-  if (c.status === 'paused') parts.push(c.pausedUntil ? `resumes ${formatWhen(c.pausedUntil)}` : (c.statusReason ?? 'paused'));
+  if (c.status === 'errored' && c.statusReason) parts.push(plain(c.statusReason));
+  if (c.status === 'paused') parts.push(c.pausedUntil ? `resumes ${formatWhen(c.pausedUntil)}` : c.statusReason ? plain(c.statusReason) : 'paused');
   parts.push(c.lastSyncAt ? `last sync ${formatWhen(c.lastSyncAt)}${c.lastSyncCount != null ? `, ${c.lastSyncCount} records` : ''}` : 'not synced yet');
   return parts.join(' · ');
 }
@@ -46,8 +50,8 @@ export function confirmedDisconnectButton(c: ConnectionView, note: string): Butt
   return commandButton('Disconnect', 'disconnect', [c.id, '--confirmed'], {
     style: 'danger',
     confirm: {
-      title: `Disconnect ${c.displayName}?`,
-      text: `Patchbay deletes the stored credentials and stops every sync of ${c.displayName}. ${note}`,
+      title: `Disconnect ${plain(c.displayName)}?`,
+      text: `Patchbay deletes the stored credentials and stops every sync of ${plain(c.displayName)}. ${note}`,
       confirmLabel: 'Disconnect',
       denyLabel: 'Cancel',
     },
@@ -90,17 +94,17 @@ export function connectionCard(c: ConnectionView, logs: IConnectionLog[], role?:
   const fields: Field[] = [
     { label: 'Status', value: statusBadge(c.status, c.pausedBy) },
     { label: 'Provider', value: providerLabel },
-    { label: 'Account', value: c.account?.name ?? '—' },
+    { label: 'Account', value: c.account?.name ? plain(c.account.name) : '—' },
     { label: 'Auth', value: authName(c) },
     { label: 'Last sync', value: formatWhen(c.lastSyncAt) },
     { label: 'Records', value: c.lastSyncCount != null ? String(c.lastSyncCount) : '—' },
     { label: 'Connected', value: formatWhen(c.createdAt) },
   ];
   if (c.pausedUntil) fields.push({ label: 'Resumes', value: formatWhen(c.pausedUntil) });
-  if (c.scopes.length) fields.push({ label: 'Scopes', value: c.scopes.join(', ') });
+  if (c.scopes.length) fields.push({ label: 'Scopes', value: plain(c.scopes.join(', ')) });
   const blocks: Block[] = [
-    { type: 'header', text: `${c.displayName}` },
-    { type: 'section', text: c.statusReason ? `${statusBadge(c.status, c.pausedBy)} — ${c.statusReason}` : statusBadge(c.status, c.pausedBy), fields },
+    { type: 'header', text: plain(c.displayName) },
+    { type: 'section', text: c.statusReason ? `${statusBadge(c.status, c.pausedBy)} — ${plain(c.statusReason)}` : statusBadge(c.status, c.pausedBy), fields },
   ];
   if (logs.length) blocks.push({ type: 'context', text: logs.map(logLine).join('\n') });
   const buttons = connectionButtons(c, role);
@@ -113,5 +117,6 @@ const LEVEL_ICON: Record<string, string> = { info: '·', warn: '⚠️', error: 
 export function logLine(l: IConnectionLog): string {
   const when = l.createdAt.toISOString().slice(0, 16).replace('T', ' ');
   const msg = l.message.length > 200 ? `${l.message.slice(0, 200)}…` : l.message;
-  return `${when} ${LEVEL_ICON[l.level] ?? '·'} ${l.kind}: ${msg}`;
+  // Log messages quote names and providers' answers.
+  return `${when} ${LEVEL_ICON[l.level] ?? '·'} ${l.kind}: ${plain(msg)}`;
 }

@@ -5,7 +5,14 @@
 import { correlationId as currentCorrelationId } from '../context.ts';
 import { ERROR_CODES, toAppError } from '../errors.ts';
 import type { Command } from './types.ts';
-import { code, ephemeral, type Block, type NeutralReply } from './view.ts';
+import { code, ephemeral, plain, type Block, type NeutralReply } from './view.ts';
+
+/**
+ * Codes whose message may quote a provider (its error body, an OAuth `error_description`). The
+ * message is marked here, where it becomes chat text, not where it is made: the same errors go
+ * to the API, the logs and status reasons, which must carry the text without chat marks.
+ */
+const QUOTES_PROVIDER = new Set<string>(['provider_auth_failed', 'provider_error']);
 
 /** The grammar and examples of a command, as lines for usage errors and `help <command>`. */
 export function usageText(command: Pick<Command, 'usage' | 'examples'>, prefix: string): string {
@@ -25,7 +32,7 @@ export function chatReplyOf(err: unknown, opts: ChatReplyOptions = {}): NeutralR
   const cid = opts.correlationId ?? currentCorrelationId();
   const shape = ERROR_CODES[e.code].chat;
   // A 5xx's message is never shown: its text can describe internals. The reference finds the logs.
-  const message = 'generic' in shape ? shape.generic : e.message;
+  const message = 'generic' in shape ? shape.generic : QUOTES_PROVIDER.has(e.code) ? plain(e.message) : e.message;
   const blocks: Block[] = [];
   let text = `${shape.icon} ${message}`;
   switch ('then' in shape ? shape.then : undefined) {

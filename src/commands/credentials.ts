@@ -9,7 +9,7 @@ import type { ChatContext } from '../entities/oauth-state.ts';
 import { AppError } from '../errors.ts';
 import type { Provider } from '../providers/types.ts';
 import type { CommandContext } from './types.ts';
-import { bold, commandButton, ephemeral, formatWhen, urlButton, type Block, type Button, type FormField, type NeutralReply } from './view.ts';
+import { bold, commandButton, ephemeral, formatWhen, plain, urlButton, type Block, type Button, type FormField, type NeutralReply } from './view.ts';
 
 /** The form id a submission is routed by: `connect:<slug>` or `reconnect:<connectionId>`. */
 export const connectFormId = (slug: string) => `connect:${slug}`;
@@ -74,7 +74,7 @@ export async function authorizeReply(
     chatContext: chatContextOf(ctx),
   });
   const name = provider.definition.displayName;
-  const what = opts.connectionName ? `Reconnect ${bold(opts.connectionName)}` : `Connect ${bold(name)}`;
+  const what = opts.connectionName ? `Reconnect ${bold(plain(opts.connectionName))}` : `Connect ${bold(name)}`;
   const text = `${what}: open the link below and allow access at ${name}. The link is for you only, works once, and expires ${formatWhen(started.expiresAt)}. The result is posted in this channel.`;
   const buttons: Button[] = [urlButton(opts.connectionName ? `Reconnect ${name}` : `Connect ${name}`, started.authorizeUrl, 'primary')];
   if (opts.alternative) buttons.push(opts.alternative);

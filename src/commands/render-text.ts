@@ -4,7 +4,7 @@
  * The terminal passes its own prefix (`npm run chat --`), names for ids and for its user, so a
  * card reads `[Test: npm run chat -- test linear]` and "You paused Linear.", not chat syntax.
  */
-import { commandLine, isUrlAction, literalRuns, type Block, type Button, type NeutralReply } from './view.ts';
+import { BOLD_AROUND_PLAIN, commandLine, isUrlAction, literalRuns, type Block, type Button, type NeutralReply } from './view.ts';
 
 export type TextOptions = {
   /** Shown before button command lines. Default `/integrations`. */
@@ -21,7 +21,8 @@ export type TextOptions = {
 
 /** Neutral markup as terminal text; `plain()` spans (text from outside) are shown exactly as they came. */
 export function plainText(text: string, opts: TextOptions = {}): string {
-  return literalRuns(text)
+  // The terminal has no bold: a bold holding outside text loses its `**` before the runs are read.
+  return literalRuns(text.replace(BOLD_AROUND_PLAIN, '$1'))
     .map((run) => (run.literal ? run.text : markupText(run.text, opts)))
     .join('');
 }
@@ -37,11 +38,13 @@ function markupText(text: string, opts: TextOptions): string {
 }
 
 export function renderButton(b: Button, opts: TextOptions = {}): string {
-  if (isUrlAction(b.action)) return `[${b.label}: ${b.action.url}]`;
+  // Labels and dialog titles may name a connection (outside text): shown as typed, without marks.
+  const label = plainText(b.label, opts);
+  if (isUrlAction(b.action)) return `[${label}: ${b.action.url}]`;
   const prefix = opts.prefix ?? '/integrations';
   const action = { ...b.action, args: b.action.args.map((a) => opts.argNames?.[a] ?? a) };
   const line = `${prefix ? `${prefix} ` : ''}${commandLine(action)}`;
-  return `[${b.label}: ${line}]${b.confirm ? ` (asks first: ${b.confirm.title})` : ''}`;
+  return `[${label}: ${line}]${b.confirm ? ` (asks first: ${plainText(b.confirm.title, opts)})` : ''}`;
 }
 
 function renderBlock(block: Block, opts: TextOptions): string {
@@ -66,7 +69,7 @@ function renderBlock(block: Block, opts: TextOptions): string {
     case 'form': {
       // Secrets last, the order the terminal asks in.
       const fields = [...block.fields.filter((f) => !f.secret), ...block.fields.filter((f) => f.secret)].map((f) => `  - ${f.label}${f.secret ? ' (secret)' : ''}${f.optional ? ' (optional)' : ''}`);
-      return [`Form: ${block.title}`, ...(block.intro ? [`  ${plainText(block.intro, opts)}`] : []), ...fields].join('\n');
+      return [`Form: ${plainText(block.title, opts)}`, ...(block.intro ? [`  ${plainText(block.intro, opts)}`] : []), ...fields].join('\n');
     }
   }
 }

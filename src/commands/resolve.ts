@@ -7,7 +7,10 @@ import type { ConnectionView } from '../connections/view.ts';
 import { AppError } from '../errors.ts';
 import { suggestSlugs } from '../providers/registry.ts';
 import type { CommandContext } from './types.ts';
-import { quoteArg } from './view.ts';
+import { plain, quoteArg } from './view.ts';
+
+/** A name as typed by an admin, quoted as a command argument, shown literally. */
+const named = (displayName: string) => plain(quoteArg(displayName));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,7 +28,7 @@ export async function resolveConnection(ctx: CommandContext, name: string | unde
     const byId = all.find((c) => c.id === needle.toLowerCase());
     // Buttons carry ids: a disconnected one is returned too, and the service explains what it cannot do.
     if (byId) return byId;
-    throw new AppError('not_found', `No connection with id ${needle}.`);
+    throw new AppError('not_found', `No connection with id ${plain(needle)}.`);
   }
   const lower = needle.toLowerCase();
   const live = all.filter((c) => c.status !== 'disconnected');
@@ -34,7 +37,7 @@ export async function resolveConnection(ctx: CommandContext, name: string | unde
   const bySlug = live.filter((c) => c.provider === lower);
   if (bySlug.length === 1) return bySlug[0]!;
   if (bySlug.length > 1) {
-    const names = bySlug.map((c) => quoteArg(c.displayName)).join(', ');
+    const names = bySlug.map((c) => named(c.displayName)).join(', ');
     throw new AppError('validation_failed', `Several connections use ${bySlug[0]!.providerName}: ${names}. Name one of them.`, {
       details: { candidates: bySlug.map((c) => ({ id: c.id, displayName: c.displayName })) },
     });
@@ -49,12 +52,13 @@ export async function resolveConnection(ctx: CommandContext, name: string | unde
     original.set(c.provider, c.provider);
     if (!original.has(c.displayName.toLowerCase())) original.set(c.displayName.toLowerCase(), c.displayName);
   }
-  const suggestions = suggestSlugs(lower, [...original.keys()]).map((s) => quoteArg(original.get(s)!));
+  const suggested = suggestSlugs(lower, [...original.keys()]).map((s) => quoteArg(original.get(s)!));
   const shown = needle.length > 60 ? `${needle.slice(0, 60)}…` : needle;
-  const hint = suggestions.length
-    ? ` Did you mean ${suggestions.join(' or ')}?`
+  const hint = suggested.length
+    ? ` Did you mean ${suggested.map((s) => plain(s)).join(' or ')}?`
     : live.length
-      ? ` Connections: ${live.map((c) => quoteArg(c.displayName)).join(', ')}.`
+      ? ` Connections: ${live.map((c) => named(c.displayName)).join(', ')}.`
       : ` There are no connections yet: add one with ${'`'}${ctx.cmd('connect <provider>')}${'`'}.`;
-  throw new AppError('not_found', `No connection '${shown}'.${hint}`, { details: { suggestions } });
+  // What was typed is echoed literally: a command line is text from outside too.
+  throw new AppError('not_found', `No connection '${plain(shown)}'.${hint}`, { details: { suggestions: suggested } });
 }

@@ -131,7 +131,18 @@ export function literalRuns(text: string): Array<{ literal: boolean; text: strin
 /** The text with the `plain()` marks removed, for surfaces that show everything literally anyway. */
 export const unmarkPlain = (text: string) => text.replace(PLAIN_MARKS, '');
 
-export const bold = (s: string) => `**${s.replace(/\*\*/g, '')}**`;
+/** Bold; `**` inside is dropped from our markup only, never from a `plain()` span (outside text stays as typed). */
+export const bold = (s: string) =>
+  `**${literalRuns(s)
+    .map((r) => (r.literal ? plain(r.text) : r.text.replace(/\*\*/g, '')))
+    .join('')}**`;
+
+/**
+ * `bold()` around text holding `plain()` spans (`**Linear <span>**`): its `**` fall in the markup
+ * runs on either side of the span, so renderers, which read markup run by run, match it whole
+ * with this first (group 1: the inside). A `**` inside a span cannot end it.
+ */
+export const BOLD_AROUND_PLAIN = /\*\*((?:\*(?!\*)|[^*\uE000\uE001]|\uE000[^\uE000\uE001]*\uE001)*?\uE000[^\uE000\uE001]*\uE001(?:\*(?!\*)|[^*\uE000\uE001]|\uE000[^\uE000\uE001]*\uE001)*?)\*\*/g;
 export const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 export const mention = (userId: string) => `<@${userId}>`;
 

@@ -26,6 +26,8 @@ export const AuditLog = defineEntity({
     details: p.json<Record<string, unknown>>().nullable(),
     correlationId: p.string(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    /** Set on refusals counted per window (src/audit/refusals.ts): repeats of the same refusal update the entry with this key. */
+    dedupeKey: p.string().nullable().unique(),
   },
 });
 export type IAuditLog = InferEntity<typeof AuditLog>;

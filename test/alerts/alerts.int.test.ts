@@ -110,7 +110,7 @@ describe('alert subscriptions from chat', () => {
     expect(renderText(await channelChat('C-OPS').final(ADMIN, 'alerts here errors for "Linear Ops"'))).toContain('to errors for Linear Ops');
     await channelChat('C-GONE').final(ADMIN, 'alerts here errors');
     await channelChat('C-FLAKY').final(ADMIN, 'alerts here errors');
-    expect((await channelChat('C-ERR').final(ADMIN, 'alerts here bogus')).text).toMatch(/Unknown alert kind 'bogus'/);
+    expect(renderText(await channelChat('C-ERR').final(ADMIN, 'alerts here bogus'))).toMatch(/Unknown alert kind 'bogus'/);
     expect(renderText(await channelChat('C-OPS').final(MEMBER, 'alerts'))).toMatch(/errors — for Linear Ops/);
     const subs = await sql<{ channel_id: string; kinds: string[]; connection_id: string | null }>(
       app.dbUrl,

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bold, plain } from '../../src/commands/view.ts';
 import { systemActor } from '../../src/connections/actor.ts';
 import { markErrored } from '../../src/connections/system-transitions.ts';
 import { Connection } from '../../src/entities/connection.ts';
@@ -170,7 +171,7 @@ describe('connections through chat', () => {
     expect(c.text(await c.final(MEMBER, `status ${ids.hubspot}`))).toMatch(/^== HubSpot ==/);
     const unknown = await c.final(MEMBER, 'status hubspt');
     expect(unknown.visibility).toBe('ephemeral');
-    expect(unknown.text).toContain("No connection 'hubspt'. Did you mean hubspot?");
+    expect(c.text(unknown)).toContain("No connection 'hubspt'. Did you mean hubspot?");
     const ambiguous = c.text(await c.final(MEMBER, 'status github'));
     expect(ambiguous).toMatch(/Several connections use GitHub: "GitHub API", "GitHub Web"\. Name one of them\./);
     expect(ambiguous).toContain('Usage: `/integrations status <connection>`');
@@ -218,7 +219,8 @@ describe('connections through chat', () => {
 
     linearOk();
     const tested = await c.run(ADMIN, 'test linear');
-    expect(tested.immediate).toMatchObject({ visibility: 'ephemeral', text: '⏳ Testing **Linear**…' });
+    expect(tested.immediate).toMatchObject({ visibility: 'ephemeral', text: `⏳ Testing ${bold(plain('Linear'))}…` });
+    expect(c.text(tested.immediate)).toBe('⏳ Testing Linear…');
     const result = await settle(tested);
     expect(result.visibility).toBe('in_channel');
     expect(c.text(result)).toMatch(/@U_ADMIN tested Linear: passed in \d+ ms, connected as Ada Lovelace\./);

@@ -150,4 +150,10 @@ describe('the terminal renderer and text from outside', () => {
     expect(out).toBe('Linear said [Re-authorize](https://evil.example) <!channel> **now** to @ada');
     expect(out).not.toMatch(/[\uE000\uE001]/);
   });
+
+  it('drops our bold around a plain() span but keeps the ** typed inside it', async () => {
+    const { plainText } = await import('../../src/commands/render-text.ts');
+    const { bold, plain } = await import('../../src/commands/view.ts');
+    expect(plainText(`paused ${bold(plain('Ops **x**'))}.`)).toBe('paused Ops **x**.');
+  });
 });

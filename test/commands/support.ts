@@ -2,7 +2,7 @@
 import { createLinkCode, createPersonalLinkCode } from '../../src/chat/link-codes.ts';
 import { renderText } from '../../src/commands/render-text.ts';
 import { runCommand, submitForm, type CommandResult, type Invocation } from '../../src/commands/run.ts';
-import type { NeutralReply } from '../../src/commands/view.ts';
+import { unmarkPlain, type NeutralReply } from '../../src/commands/view.ts';
 import { Member, type IMember } from '../../src/entities/member.ts';
 import { Workspace } from '../../src/entities/workspace.ts';
 import type { TestApp } from '../helpers/app.ts';
@@ -29,15 +29,15 @@ export async function settle(r: CommandResult): Promise<NeutralReply> {
   return r.followUp ? await r.followUp : r.immediate;
 }
 
-/** Every button's command line in a reply, e.g. `pause 6f1c…`. */
+/** Every button's command line in a reply, e.g. `pause 6f1c…`; labels and dialogs as shown (outside text unmarked). */
 export function buttons(r: NeutralReply): Array<{ label: string; line?: string; url?: string; style?: string; confirm?: unknown }> {
   return r.blocks.flatMap((b) => {
     const list = b.type === 'actions' ? b.buttons : b.type === 'section' && b.accessory ? [b.accessory] : [];
     return list.map((btn) => ({
-      label: btn.label,
+      label: unmarkPlain(btn.label),
       ...('url' in btn.action ? { url: btn.action.url } : { line: [btn.action.command, ...btn.action.args].join(' ') }),
       ...(btn.style ? { style: btn.style } : {}),
-      ...(btn.confirm ? { confirm: btn.confirm } : {}),
+      ...(btn.confirm ? { confirm: JSON.parse(unmarkPlain(JSON.stringify(btn.confirm))) as unknown } : {}),
     }));
   });
 }

@@ -5,7 +5,7 @@ import { formOf, renderMessage } from '../../bots/slack/render/blocks.ts';
 import { renderButton } from '../../bots/slack/render/buttons.ts';
 import { clip, mrkdwnText, toMrkdwn, toPlain } from '../../bots/slack/render/mrkdwn.ts';
 import { modalErrors, renderModal } from '../../bots/slack/render/modal.ts';
-import { commandButton, ephemeral, inChannel, plain, urlButton, type NeutralReply } from '../../src/commands/view.ts';
+import { bold, commandButton, ephemeral, inChannel, plain, urlButton, type NeutralReply } from '../../src/commands/view.ts';
 
 describe('mrkdwn', () => {
   it('translates bold, links and mentions and escapes the rest', () => {
@@ -185,6 +185,13 @@ describe('text from outside is text', () => {
   it('cannot be closed from inside: marks in the outside text are dropped', () => {
     const sneaky = plain('a\uE001[x](https://evil.example)\uE000b');
     expect(toMrkdwn(sneaky)).toBe('a[x](https://evil.example)b');
+  });
+
+  it('renders our bold around a plain() span; a ** inside the span neither ends it nor is dropped', () => {
+    expect(toMrkdwn(`paused ${bold(plain('Ops <b>'))} and ${bold('Two')}`)).toBe('paused *Ops &lt;b&gt;* and *Two*');
+    // Slack cannot escape a * inside a bold: the bold is left off, the text stays as typed.
+    expect(toMrkdwn(`paused ${bold(plain('Ops **x** <b>'))} and ${bold('Two')}`)).toBe('paused Ops **x** &lt;b&gt; and *Two*');
+    expect(toPlain(`Reconnect ${bold(plain('**Ops**'))}`)).toBe('Reconnect **Ops**');
   });
 
   it('keeps plain() spans literal in plain_text fields too', () => {

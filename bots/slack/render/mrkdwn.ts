@@ -10,7 +10,7 @@
  * (`&amp;`), a link, a mention or a code span: a piece that does not fit is left out whole.
  */
 import type { types } from '@slack/bolt';
-import { literalRuns, PLAIN_OPEN } from '../../../src/commands/view.ts';
+import { BOLD_AROUND_PLAIN, literalRuns, PLAIN_OPEN } from '../../../src/commands/view.ts';
 
 // One token at a time, left to right: code spans first (nothing inside them is interpreted).
 const TOKEN = /`([^`\n]*)`|\*\*(.+?)\*\*|\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)|<@([A-Za-z0-9_]+)>/g;
@@ -40,8 +40,25 @@ function markupPieces(text: string): string[] {
   return out;
 }
 
-function pieces(text: string): string[] {
+function runPieces(text: string): string[] {
   return literalRuns(text).flatMap((r) => (r.literal ? literalPieces(r.text) : markupPieces(r.text)));
+}
+
+/**
+ * A bold around outside text (`**Linear <span>**`) is one whole piece. Slack has no escape for
+ * `*`: when the outside text holds one, the bold is left off rather than the text changed.
+ */
+function pieces(text: string): string[] {
+  const out: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(BOLD_AROUND_PLAIN)) {
+    out.push(...runPieces(text.slice(last, m.index)));
+    last = m.index + m[0].length;
+    const inner = runPieces(m[1]!).join('');
+    out.push(inner.includes('*') ? inner : `*${inner}*`);
+  }
+  out.push(...runPieces(text.slice(last)));
+  return out;
 }
 
 /** Joins pieces within `max` characters, with an ellipsis when something was left out. */
@@ -67,7 +84,7 @@ export function mrkdwnText(text: string, max = 3000): types.MrkdwnElement {
 
 /** The same subset flattened for `plain_text` fields (headers, button labels, modal titles); `plain()` spans as they are. */
 export function toPlain(text: string): string {
-  return literalRuns(text)
+  return literalRuns(text.replace(BOLD_AROUND_PLAIN, '$1'))
     .map((r) =>
       r.literal
         ? r.text

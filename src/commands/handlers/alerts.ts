@@ -4,7 +4,7 @@ import { Connection } from '../../entities/connection.ts';
 import { AppError } from '../../errors.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command, CommandContext } from '../types.ts';
-import { bold, code, ephemeral, inChannel, mention, type NeutralReply } from '../view.ts';
+import { bold, code, ephemeral, inChannel, mention, plain, type NeutralReply } from '../view.ts';
 
 const KIND_TEXT: Record<AlertKind, string> = {
   errors: 'a connection errors',
@@ -27,7 +27,7 @@ function parseArgs(args: string[]): { kinds: AlertKind[]; connection?: string } 
     if (k === 'all') ALERT_KINDS.forEach((x) => kinds.add(x));
     else if ((ALERT_KINDS as readonly string[]).includes(k)) kinds.add(k as AlertKind);
     else if ((ALERT_KINDS as readonly string[]).includes(`${k}s`)) kinds.add(`${k}s` as AlertKind);
-    else throw new AppError('validation_failed', `Unknown alert kind '${raw}'. Kinds: ${ALERT_KINDS.join(', ')}, all.`);
+    else throw new AppError('validation_failed', `Unknown alert kind '${plain(raw)}'. Kinds: ${ALERT_KINDS.join(', ')}, all.`);
   }
   return { kinds: kinds.size ? [...kinds] : [...ALERT_KINDS], ...(connection ? { connection } : {}) };
 }
@@ -52,7 +52,7 @@ async function describe(ctx: CommandContext): Promise<NeutralReply> {
       names.set(s.connection, c?.displayName ?? s.connection);
     }
   }
-  const lines = subs.map((s) => `• ${s.kinds.join(', ')} — ${s.connection ? `for ${bold(names.get(s.connection)!)}` : 'for every connection'}`);
+  const lines = subs.map((s) => `• ${s.kinds.join(', ')} — ${s.connection ? `for ${bold(plain(names.get(s.connection)!))}` : 'for every connection'}`);
   return ephemeral(`This channel receives:\n${lines.join('\n')}\n${code(ctx.cmd('alerts off'))} stops them.`);
 }
 
@@ -68,13 +68,13 @@ const alerts: Command = {
       await ctx.authorize('connections.read', 'alerts');
       return await describe(ctx);
     }
-    if (verb !== 'here' && verb !== 'off') throw new AppError('validation_failed', `Unknown alerts subcommand '${sub}': use \`here\` or \`off\`.`);
+    if (verb !== 'here' && verb !== 'off') throw new AppError('validation_failed', `Unknown alerts subcommand '${plain(sub ?? '')}': use \`here\` or \`off\`.`);
     await ctx.authorize('alerts.manage', `alerts ${verb}`);
     const ref = channelRef(ctx);
     const { kinds, connection } = parseArgs(rest);
     const target = connection ? await resolveConnection(ctx, connection) : null;
     const who = mention(ctx.invocation.userId);
-    const scope = target ? `for ${bold(target.displayName)}` : 'for every connection';
+    const scope = target ? `for ${bold(plain(target.displayName))}` : 'for every connection';
     if (verb === 'here') {
       const { updated } = await subscribeChannel(ctx.rt, ref, { kinds, connectionId: target?.id ?? null, memberId: ctx.member.id });
       const text = `🔔 ${who} ${updated ? 'changed this channel’s alerts to' : 'subscribed this channel to'} ${bold(kinds.join(', '))} ${scope}.`;

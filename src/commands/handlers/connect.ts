@@ -11,7 +11,7 @@ import {
   splitFormValues,
 } from '../credentials.ts';
 import type { Command, FormHandler } from '../types.ts';
-import { bold, commandButton, ephemeral, inChannel, mention } from '../view.ts';
+import { bold, commandButton, ephemeral, inChannel, mention, plain } from '../view.ts';
 
 const connect: Command = {
   name: 'connect',
@@ -29,13 +29,13 @@ const connect: Command = {
       const errored = await ctx.connections.list(ctx.caller, { provider: d.slug, status: 'errored' });
       const first = errored[0];
       if (first) {
-        const text = `${bold(first.displayName)} (${d.displayName}) is errored${first.statusReason ? `: ${first.statusReason}` : ''}. Reconnect it rather than adding a second ${d.displayName} connection.`;
+        const text = `${bold(plain(first.displayName))} (${d.displayName}) is errored${first.statusReason ? `: ${plain(first.statusReason)}` : ''}. Reconnect it rather than adding a second ${d.displayName} connection.`;
         return ephemeral(`⚠️ ${text}`, [
           { type: 'section', text: `⚠️ ${text}` },
           {
             type: 'actions',
             buttons: [
-              commandButton(`Reconnect ${first.displayName}`, 'reconnect', [first.id], { style: 'primary' }),
+              commandButton(`Reconnect ${plain(first.displayName)}`, 'reconnect', [first.id], { style: 'primary' }),
               commandButton('Connect another anyway', 'connect', [d.slug, '--new', ...(line.flags.has('api-key') ? ['--api-key'] : [])]),
             ],
           },
@@ -66,7 +66,7 @@ export const connectForm: FormHandler = {
         fields,
         ...(displayName ? { displayName } : {}),
       });
-      const text = `✅ ${mention(ctx.invocation.userId)} connected ${bold(connection.displayName)} as ${account.accountName}.`;
+      const text = `✅ ${mention(ctx.invocation.userId)} connected ${bold(plain(connection.displayName))} as ${plain(account.accountName)}.`;
       return inChannel(text, [
         { type: 'section', text },
         { type: 'actions', buttons: connectionButtons(connection) },

@@ -3,7 +3,7 @@ import { getProvider } from '../../providers/registry.ts';
 import { confirmedDisconnectButton } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
-import { bold, ephemeral, inChannel, mention, type NeutralReply } from '../view.ts';
+import { bold, ephemeral, inChannel, mention, plain, type NeutralReply } from '../view.ts';
 
 const disconnect: Command = {
   name: 'disconnect',
@@ -13,7 +13,7 @@ const disconnect: Command = {
   permission: 'connections.disconnect',
   async run(ctx, line) {
     const c = await resolveConnection(ctx, line.args.join(' ') || undefined);
-    if (c.status === 'disconnected') throw new AppError('invalid_transition', `${c.displayName} is already disconnected.`);
+    if (c.status === 'disconnected') throw new AppError('invalid_transition', `${plain(c.displayName)} is already disconnected.`);
     const provider = getProvider(c.provider);
     const d = provider.definition;
     const note = provider.connector.revoke
@@ -21,7 +21,7 @@ const disconnect: Command = {
       : (d.revokeNote ?? `${d.displayName} has no revoke call: remove Patchbay's access in ${d.displayName} too.`);
     if (!line.flags.has('confirmed')) {
       // Step one: only a card with a danger button; the click (after the platform's dialog) runs `--confirmed`.
-      const text = `Disconnect ${bold(c.displayName)}? Patchbay deletes its stored credentials and stops its syncs; history and logs are kept. ${note}`;
+      const text = `Disconnect ${bold(plain(c.displayName))}? Patchbay deletes its stored credentials and stops its syncs; history and logs are kept. ${note}`;
       return ephemeral(text, [
         { type: 'section', text: `⚠️ ${text}` },
         { type: 'actions', buttons: [confirmedDisconnectButton(c, note)] },
@@ -31,12 +31,13 @@ const disconnect: Command = {
     const run = async (): Promise<NeutralReply> => {
       const r = await ctx.connections.disconnect(ctx.caller, c.id);
       const icon = r.revoke === 'failed' ? '⚠️' : '⚪';
-      const text = `${icon} ${who} disconnected ${bold(r.connection.displayName)}. ${r.note}`;
+      // The note can quote the provider's answer to a failed revoke.
+      const text = `${icon} ${who} disconnected ${bold(plain(r.connection.displayName))}. ${plain(r.note)}`;
       // Clicked on the confirmation card: that card is done, the result replaces it.
       return { ...inChannel(text), replaceOriginal: Boolean(ctx.invocation.messageRef) };
     };
     // Revoking calls the provider: acknowledge first.
-    if (provider.connector.revoke) return { immediate: ephemeral(`⏳ Disconnecting ${bold(c.displayName)}…`), followUp: run() };
+    if (provider.connector.revoke) return { immediate: ephemeral(`⏳ Disconnecting ${bold(plain(c.displayName))}…`), followUp: run() };
     return await run();
   },
 };

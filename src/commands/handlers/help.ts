@@ -5,7 +5,7 @@ import { isLinked } from '../../chat/tenancy.ts';
 import { AppError } from '../../errors.ts';
 import { usageText } from '../chat-reply.ts';
 import type { BaseContext, Command } from '../types.ts';
-import { bold, code, ephemeral, type Block } from '../view.ts';
+import { bold, code, ephemeral, plain, type Block } from '../view.ts';
 
 const ROLE_NAMES = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const;
 
@@ -40,7 +40,7 @@ function overview(base: BaseContext, linked: boolean) {
 
 function detail(base: BaseContext, name: string) {
   const c = base.commands.find((x) => x.name === name.toLowerCase());
-  if (!c) throw new AppError('not_found', `There is no command '${name}'. ${code(p(base, 'help'))} lists them all.`);
+  if (!c) throw new AppError('not_found', `There is no command '${plain(name)}'. ${code(p(base, 'help'))} lists them all.`);
   const role = c.permission ? `Needs the ${ROLE_NAMES[requiredRole(c.permission)]} role or above.` : 'Anyone linked to the workspace can run it.';
   const text = `${bold(c.name)} — ${c.summary}\n${usageText(c, base.prefix)}\n${role}`;
   return ephemeral(text);

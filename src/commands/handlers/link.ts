@@ -3,7 +3,7 @@ import { PLATFORM_NAMES } from '../../chat/platforms.ts';
 import type { Role } from '../../entities/member.ts';
 import { AppError } from '../../errors.ts';
 import type { BaseContext, Command, CommandContext } from '../types.ts';
-import { bold, code, ephemeral, inChannel, mention } from '../view.ts';
+import { bold, code, ephemeral, inChannel, mention, plain } from '../view.ts';
 
 const ROLE_NAMES = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const;
 
@@ -19,14 +19,14 @@ async function link(base: BaseContext, code0: string | undefined, mayRelink: boo
   const p = (s: string) => (base.prefix ? `${base.prefix} ${s}` : s);
   if (out.kind === 'personal') {
     // Only the person linking needs to see it: nothing about the team changed.
-    const text = `🔗 You now act as ${bold(out.member.displayName)}${out.member.email ? ` (${out.member.email})` : ''}, ${ROLE_NAMES[out.member.role as Role]} of the workspace ${bold(out.workspace.name)} (${code(out.workspace.slug)}), here.`;
+    const text = `🔗 You now act as ${bold(plain(out.member.displayName))}${out.member.email ? ` (${plain(out.member.email)})` : ''}, ${ROLE_NAMES[out.member.role as Role]} of the workspace ${bold(plain(out.workspace.name))} (${code(out.workspace.slug)}), here.`;
     return ephemeral(text, [
       { type: 'section', text },
       { type: 'context', text: `${code(p('whoami'))} shows who you act as; ${code(p('help'))} lists everything.` },
     ]);
   }
   const teamWord = PLATFORM_NAMES[inv.platform].team;
-  const text = `🔗 ${mention(inv.userId)} linked this ${teamWord} to the Patchbay workspace ${bold(out.workspace.name)} (${code(out.workspace.slug)}). ${mention(inv.userId)} acts as ${out.owner.displayName} (Owner).`;
+  const text = `🔗 ${mention(inv.userId)} linked this ${teamWord} to the Patchbay workspace ${bold(plain(out.workspace.name))} (${code(out.workspace.slug)}). ${mention(inv.userId)} acts as ${plain(out.owner.displayName)} (Owner).`;
   return inChannel(text, [
     { type: 'section', text },
     { type: 'context', text: `Next: ${code(p('list'))} shows the connections; ${code(p('alerts here'))} sends alerts to a channel; ${code(p('help'))} lists everything.` },

@@ -2,7 +2,7 @@ import { ConnectionLog } from '../../entities/connection-log.ts';
 import { logLine } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
-import { bold, ephemeral } from '../view.ts';
+import { bold, ephemeral, plain } from '../view.ts';
 
 const LINES = 15;
 
@@ -15,9 +15,9 @@ const log: Command = {
   async run(ctx, line) {
     const c = await resolveConnection(ctx, line.args.join(' ') || undefined, { includeDisconnected: true });
     const rows = await ctx.rt.em().find(ConnectionLog, { connection: c.id, workspace: ctx.workspace.id }, { orderBy: { id: 'desc' }, limit: LINES });
-    if (!rows.length) return ephemeral(`${bold(c.displayName)} has no log entries yet.`);
+    if (!rows.length) return ephemeral(`${bold(plain(c.displayName))} has no log entries yet.`);
     const lines = rows.reverse().map(logLine);
-    const title = `Log of ${c.displayName} (last ${rows.length})`;
+    const title = `Log of ${plain(c.displayName)} (last ${rows.length})`;
     return ephemeral(`${title}\n${lines.join('\n')}`, [
       { type: 'header', text: title },
       { type: 'section', text: lines.join('\n') },

@@ -1,7 +1,7 @@
 import { connectionButtons, connectionTitle } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
-import { bold, inChannel, mention } from '../view.ts';
+import { bold, inChannel, mention, plain } from '../view.ts';
 
 const pause: Command = {
   name: 'pause',
@@ -13,7 +13,7 @@ const pause: Command = {
     const [name, ...reason] = line.args;
     const c = await resolveConnection(ctx, name);
     const updated = await ctx.connections.pause(ctx.caller, c.id, reason.join(' ') || undefined);
-    const text = `⏸ ${mention(ctx.invocation.userId)} paused ${bold(updated.displayName)}.${reason.length ? ` Reason: ${reason.join(' ')}` : ''}`;
+    const text = `⏸ ${mention(ctx.invocation.userId)} paused ${bold(plain(updated.displayName))}.${reason.length ? ` Reason: ${plain(reason.join(' '))}` : ''}`;
     return inChannel(text, [
       { type: 'section', text: `${text}\n${connectionTitle(updated)}` },
       { type: 'actions', buttons: connectionButtons(updated) },

@@ -5,7 +5,7 @@ import { authModes } from '../../providers/docs.ts';
 import { listProviders, suggestSlugs } from '../../providers/registry.ts';
 import { CATEGORIES } from '../../providers/types.ts';
 import type { Command } from '../types.ts';
-import { bold, code, commandButton, ephemeral, type Block } from '../view.ts';
+import { bold, code, commandButton, ephemeral, plain, type Block } from '../view.ts';
 
 const label = (category: string) => category.replace(/_/g, ' ');
 
@@ -21,7 +21,7 @@ const providers: Command = {
       const close = suggestSlugs(wanted, [...CATEGORIES]);
       throw new AppError(
         'validation_failed',
-        `Unknown category '${line.args.join(' ')}'.${close.length ? ` Did you mean ${close.map(label).join(' or ')}?` : ''} Categories: ${CATEGORIES.map(label).join(', ')}.`,
+        `Unknown category '${plain(line.args.join(' '))}'.${close.length ? ` Did you mean ${close.map(label).join(' or ')}?` : ''} Categories: ${CATEGORIES.map(label).join(', ')}.`,
       );
     }
     const connected = await ctx.connections.list(ctx.caller);

@@ -4,7 +4,7 @@ import { connectionButtons, isOAuth } from '../cards.ts';
 import { authorizeReply, checkingReply, credentialsForm, reconnectFormId, splitFormValues } from '../credentials.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command, FormHandler } from '../types.ts';
-import { bold, inChannel, mention } from '../view.ts';
+import { bold, inChannel, mention, plain } from '../view.ts';
 
 const reconnect: Command = {
   name: 'reconnect',
@@ -15,7 +15,7 @@ const reconnect: Command = {
   async run(ctx, line) {
     const c = await resolveConnection(ctx, line.args.join(' ') || undefined);
     if (c.status === 'disconnected') {
-      throw new AppError('invalid_transition', `${c.displayName} is disconnected. Connect it again with \`${ctx.cmd(`connect ${c.provider}`)}\`.`);
+      throw new AppError('invalid_transition', `${plain(c.displayName)} is disconnected. Connect it again with \`${ctx.cmd(`connect ${c.provider}`)}\`.`);
     }
     const provider = getProvider(c.provider);
     if (isOAuth(c) || !provider.definition.auth.credentials) {
@@ -23,7 +23,7 @@ const reconnect: Command = {
     }
     return credentialsForm(provider, {
       formId: reconnectFormId(c.id),
-      title: `Reconnect ${c.displayName}`,
+      title: `Reconnect ${plain(c.displayName)}`,
       submitLabel: 'Reconnect',
       withDisplayName: false,
     });
@@ -41,7 +41,7 @@ export const reconnectForm: FormHandler = {
     ctx.connections.parseCredentialFields(provider, fields);
     const followUp = (async () => {
       const { connection, account } = await ctx.connections.reconnectWithCredentials(ctx.caller, connectionId, fields);
-      const text = `✅ ${mention(ctx.invocation.userId)} reconnected ${bold(connection.displayName)} as ${account.accountName}.`;
+      const text = `✅ ${mention(ctx.invocation.userId)} reconnected ${bold(plain(connection.displayName))} as ${plain(account.accountName)}.`;
       return inChannel(text, [
         { type: 'section', text },
         { type: 'actions', buttons: connectionButtons(connection) },

@@ -1,7 +1,7 @@
 import { connectionButtons, connectionTitle } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
-import { bold, inChannel, mention, type Block } from '../view.ts';
+import { bold, inChannel, mention, plain, type Block } from '../view.ts';
 
 const resume: Command = {
   name: 'resume',
@@ -12,11 +12,11 @@ const resume: Command = {
   async run(ctx, line) {
     const c = await resolveConnection(ctx, line.args.join(' ') || undefined);
     const { connection, warning } = await ctx.connections.resume(ctx.caller, c.id);
-    const text = `▶️ ${mention(ctx.invocation.userId)} resumed ${bold(connection.displayName)}.`;
+    const text = `▶️ ${mention(ctx.invocation.userId)} resumed ${bold(plain(connection.displayName))}.`;
     const blocks: Block[] = [{ type: 'section', text: `${text}\n${connectionTitle(connection)}` }];
-    if (warning) blocks.push({ type: 'context', text: `⚠️ ${warning}` });
+    if (warning) blocks.push({ type: 'context', text: `⚠️ ${plain(warning)}` });
     blocks.push({ type: 'actions', buttons: connectionButtons(connection) });
-    return inChannel(warning ? `${text} ${warning}` : text, blocks);
+    return inChannel(warning ? `${text} ${plain(warning)}` : text, blocks);
   },
 };
 

@@ -2,7 +2,7 @@ import { ConnectionLog } from '../../entities/connection-log.ts';
 import { connectionCard, connectionTitle } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
-import { ephemeral } from '../view.ts';
+import { ephemeral, plain } from '../view.ts';
 
 const status: Command = {
   name: 'status',
@@ -13,7 +13,7 @@ const status: Command = {
   async run(ctx, line) {
     const c = await resolveConnection(ctx, line.args.join(' ') || undefined, { includeDisconnected: true });
     const logs = await ctx.rt.em().find(ConnectionLog, { connection: c.id, workspace: ctx.workspace.id }, { orderBy: { id: 'desc' }, limit: 3 });
-    return ephemeral(`${connectionTitle(c)}${c.statusReason ? ` — ${c.statusReason}` : ''}`, connectionCard(c, logs, ctx.member.role));
+    return ephemeral(`${connectionTitle(c)}${c.statusReason ? ` — ${plain(c.statusReason)}` : ''}`, connectionCard(c, logs, ctx.member.role));
   },
 };
 

@@ -2,7 +2,7 @@ import { AppError } from '../../errors.ts';
 import { connectionButtons } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
-import { bold, ephemeral, formatWhen, inChannel, mention, type Block } from '../view.ts';
+import { bold, ephemeral, formatWhen, inChannel, mention, plain, type Block } from '../view.ts';
 
 const test: Command = {
   name: 'test',
@@ -13,19 +13,19 @@ const test: Command = {
   async run(ctx, line) {
     const c = await resolveConnection(ctx, line.args.join(' ') || undefined);
     if (c.status === 'disconnected') {
-      throw new AppError('invalid_transition', `${c.displayName} is disconnected. Connect it again with \`${ctx.cmd(`connect ${c.provider}`)}\`.`);
+      throw new AppError('invalid_transition', `${plain(c.displayName)} is disconnected. Connect it again with \`${ctx.cmd(`connect ${c.provider}`)}\`.`);
     }
     const who = mention(ctx.invocation.userId);
     // The provider may take seconds: acknowledge now, answer when it has.
     const followUp = (async () => {
       const r = await ctx.connections.test(ctx.caller, c.id);
-      const name = bold(r.connection.displayName);
+      const name = bold(plain(r.connection.displayName));
       let text: string;
       if (r.ok) {
-        text = `✅ ${who} tested ${name}: passed in ${r.latencyMs} ms${r.account ? `, connected as ${r.account.name}` : ''}.`;
+        text = `✅ ${who} tested ${name}: passed in ${r.latencyMs} ms${r.account ? `, connected as ${plain(r.account.name)}` : ''}.`;
         if (c.status === 'errored' && r.connection.status === 'connected') text += ' It has recovered.';
       } else {
-        text = `❌ ${who} tested ${name}: failed in ${r.latencyMs} ms — ${r.error?.message ?? 'unknown error'}`;
+        text = `❌ ${who} tested ${name}: failed in ${r.latencyMs} ms — ${r.error ? plain(r.error.message) : 'unknown error'}`;
         if (r.connection.status === 'paused' && r.connection.pausedBy === 'rate_limit' && r.connection.pausedUntil) {
           text += ` Paused by the rate limit; resumes ${formatWhen(r.connection.pausedUntil)}.`;
         } else if (r.connection.status === 'errored') {
@@ -37,7 +37,7 @@ const test: Command = {
       if (buttons.length) blocks.push({ type: 'actions', buttons });
       return inChannel(text, blocks);
     })();
-    return { immediate: ephemeral(`⏳ Testing ${bold(c.displayName)}…`), followUp };
+    return { immediate: ephemeral(`⏳ Testing ${bold(plain(c.displayName))}…`), followUp };
   },
 };
 

@@ -1,6 +1,6 @@
 import { PLATFORM_NAMES } from '../../chat/platforms.ts';
 import type { Command } from '../types.ts';
-import { bold, code, ephemeral } from '../view.ts';
+import { bold, code, ephemeral, plain } from '../view.ts';
 
 const NAMES = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const;
 
@@ -15,7 +15,7 @@ const whoami: Command = {
     const because = ctx.role.elevated
       ? ` You act as ${bold(NAMES[ctx.role.role])} because you are a ${platform.team} ${ctx.platformRole} and this workspace trusts platform roles (your own role is ${NAMES[ctx.role.explicit]}).`
       : '';
-    const text = `You are ${bold(m.displayName)}${m.email ? ` (${m.email})` : ''}, ${NAMES[ctx.role.explicit]} of the workspace ${bold(ctx.workspace.name)} (${code(ctx.workspace.slug)}).${because}`;
+    const text = `You are ${bold(plain(m.displayName))}${m.email ? ` (${plain(m.email)})` : ''}, ${NAMES[ctx.role.explicit]} of the workspace ${bold(plain(ctx.workspace.name))} (${code(ctx.workspace.slug)}).${because}`;
     return ephemeral(text, [
       {
         type: 'section',

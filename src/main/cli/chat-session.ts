@@ -3,7 +3,7 @@
  * them here, names rather than ids, "You" rather than mentions), fills in forms field by field,
  * and asks `y/N` before a destructive command instead of a chat platform's confirm dialog.
  */
-import { renderText, type TextOptions } from '../../commands/render-text.ts';
+import { plainText, renderText, type TextOptions } from '../../commands/render-text.ts';
 import { runCommand, submitForm, type CommandResult, type Invocation } from '../../commands/run.ts';
 import { commandLine, isUrlAction, type Block, type Button, type CommandAction, type NeutralReply } from '../../commands/view.ts';
 import type { Runtime } from '../../runtime.ts';
@@ -76,7 +76,8 @@ export async function show(s: Session, result: CommandResult): Promise<boolean> 
   if (last.error) return false;
   const button = confirmation(last);
   if (button) {
-    if (!(await confirm(s, button.confirm!.title))) {
+    // The title names the connection: rendered, so it reads as typed (no chat marks).
+    if (!(await confirm(s, plainText(button.confirm!.title, s.text)))) {
       process.stdout.write('Cancelled: nothing was changed.\n');
       return false;
     }
