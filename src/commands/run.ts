@@ -35,7 +35,7 @@ import { chatReplyOf } from './chat-reply.ts';
 import { parseLine, type ParsedLine } from './parse.ts';
 import { commands, findCommand, findFormHandler } from './registry.ts';
 import type { BaseContext, Command, CommandContext, CommandOutcome, CommandResult, Invocation } from './types.ts';
-import { code, ephemeral, type NeutralReply } from './view.ts';
+import { code, ephemeral, plain, type NeutralReply } from './view.ts';
 
 export type { CommandResult, Invocation } from './types.ts';
 
@@ -164,7 +164,8 @@ function unknownCommand(name: string, prefix: string): NeutralReply {
   const suggestions = suggestSlugs(name, commands.map((c) => c.name));
   const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
   const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => code(p + s)).join(' or ')}?` : '';
-  const text = `🤔 Unknown command '${shown}'.${hint} ${code(`${p}help`)} lists every command.`;
+  // What the user typed is shown as typed: never a link or a mention.
+  const text = `🤔 Unknown command '${plain(shown)}'.${hint} ${code(`${p}help`)} lists every command.`;
   const reply = ephemeral(text, [
     { type: 'section', text },
     { type: 'context', text: `Commands: ${commands.map((c) => c.name).join(' · ')}` },

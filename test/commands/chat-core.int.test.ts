@@ -180,7 +180,7 @@ describe('connections through chat', () => {
   it('answers an unknown command and a missing argument with the grammar', async () => {
     const r = await c.final(ADMIN, 'pasue linear');
     expect(r.visibility).toBe('ephemeral');
-    expect(r.text).toMatch(/Unknown command 'pasue'\. Did you mean `\/integrations pause`\?/);
+    expect(c.text(r)).toMatch(/Unknown command 'pasue'\. Did you mean `\/integrations pause`\?/);
     const usage = c.text(await c.final(ADMIN, 'pause'));
     expect(usage).toMatch(/Name a connection/);
     expect(usage).toContain('Usage: `/integrations pause <connection> [reason…]`');

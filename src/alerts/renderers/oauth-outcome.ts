@@ -36,7 +36,7 @@ const oauthOutcome = defineRenderer({
     if (event.type === 'connection_connected') {
       const c = event.snapshot;
       const verb = event.data.reconnected ? 'reconnected' : 'connected';
-      const named = c.displayName !== c.providerName ? ` (${bold(c.displayName)})` : '';
+      const named = c.displayName !== c.providerName ? ` (${bold(plain(c.displayName))})` : '';
       const text = `✅ ${c.providerName}${named} ${verb}${c.account?.name ? ` as ${plain(c.account.name)}` : ''}${who ? `, requested by ${who.trim()}` : ''}.`;
       return inChannel(text, [
         { type: 'section', text },
