@@ -1,5 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
+/** Tables whose new rows cannot change a cached entry (see up()). */
+const INSERT_SAFE = ['chat_identities', 'members'];
 const CACHED_TABLES = ['chat_teams', 'chat_identities', 'members', 'workspaces'];
 
 export class Migration20261129180000_inbound_receipts extends Migration {
@@ -22,7 +24,11 @@ export class Migration20261129180000_inbound_receipts extends Migration {
     this.addSql(`create sequence "patchbay_chat_version";`);
     this.addSql(`create or replace function "patchbay_chat_changed"() returns trigger language plpgsql as $$ begin perform nextval('patchbay_chat_version'); perform pg_notify('patchbay_chat_changed', tg_table_name); return null; end $$;`);
     for (const table of CACHED_TABLES) {
-      this.addSql(`create trigger "${table}_chat_changed" after insert or update or delete or truncate on "${table}" for each statement execute function "patchbay_chat_changed"();`);
+      // The cache keeps members and identities it found, never their absence: a new member or
+      // identity (every chat user's first contact) cannot make an entry stale, so inserts there
+      // do not clear it. Teams are cached unlinked too, so any change to them counts.
+      const ops = INSERT_SAFE.includes(table) ? 'update or delete or truncate' : 'insert or update or delete or truncate';
+      this.addSql(`create trigger "${table}_chat_changed" after ${ops} on "${table}" for each statement execute function "patchbay_chat_changed"();`);
     }
   }
 

@@ -55,6 +55,12 @@ export async function resolveChatUser(rt: Runtime, workspaceId: string, user: Ch
     identity = await em.findOneOrFail(ChatIdentity, where);
   }
   let dirty = false;
+  // A just-created identity already holds what the invocation said; updating it again would only
+  // bump the chat cache's version and drop every cached user in every process.
+  if (created) {
+    const member = await em.findOneOrFail(Member, { id: identity.member });
+    return { identity, member, platformRole: platformRoleInEffect(identity), created };
+  }
   if (user.platformRole !== undefined) {
     identity.platformRole = user.platformRole;
     identity.platformRoleFetchedAt = new Date();

@@ -14,6 +14,8 @@ const OWNER: SlackUser = { id: 'U_OWNER', name: 'olivia', email: 'olivia@acme.te
 const ADA: SlackUser = { id: 'U_ADA', name: 'ada', email: 'ada@acme.test' };
 
 let t: SlackTest;
+/** What a warm `list` sends to Postgres (see the first test). */
+const WARM_LIST_STATEMENTS = 6;
 
 /** Every SQL statement any pg client of this process sends while `fn` runs. */
 async function queriesDuring(fn: () => Promise<unknown>): Promise<string[]> {
@@ -45,7 +47,7 @@ afterAll(async () => {
 });
 
 describe('chat hot path', () => {
-  it('a warm `list` runs at most 3 SQL queries (the replay receipt, the cache version, the connections) and no Slack call', async () => {
+  it('a warm `list` reads the cache version and the connections and writes the replay receipt — 6 statements in all — and calls no Slack API', async () => {
     // First contact (identity created, users.info read), then one that fills the cache after that write.
     const cold = await t.slash(ADA, 'list');
     expect(textOf(cold.body)).toContain('Connections (1)');
@@ -57,11 +59,33 @@ describe('chat hot path', () => {
     });
     expect(warm!.status).toBe(200);
     expect(textOf(warm!.body)).toContain('Connections (1)');
-    // The trigger_id receipt is the price of refusing replays (ingress.ts); nothing else is read.
-    expect(queries, queries.join('\n')).toHaveLength(3);
-    expect(queries[0]).toMatch(/insert into inbound_receipts/);
-    expect(queries[1]).toMatch(/patchbay_chat_version/);
-    expect(queries[2]).toMatch(/from "connections"/);
+    // The trigger_id receipt is the price of refusing replays (ingress.ts), written in a short
+    // transaction that does not wait for the WAL flush; nothing else about the user is read.
+    expect(queries, queries.join('\n')).toEqual([
+      'begin',
+      'set local synchronous_commit to off',
+      expect.stringMatching(/insert into inbound_receipts/),
+      'commit',
+      expect.stringMatching(/patchbay_chat_version/),
+      expect.stringMatching(/from "connections"/),
+    ]);
+    expect(t.fake.calls.slice(slackCalls)).toEqual([]);
+  });
+
+  it('keeps the cache warm while other users make first contact, and right after a user’s own first command', async () => {
+    const GRACE: SlackUser = { id: 'U_GRACE', name: 'grace', email: 'grace@acme.test' };
+    const LIN: SlackUser = { id: 'U_LIN', name: 'lin', email: 'lin@acme.test' };
+    await t.slash(ADA, 'list');
+    // New identities and members are inserts: they cannot make a cached user stale.
+    await t.slash(GRACE, 'list');
+    let queries = await queriesDuring(() => t.slash(ADA, 'list'));
+    expect(queries, queries.join('\n')).toHaveLength(WARM_LIST_STATEMENTS);
+    // A first contact stores what users.info said; the user's next command is warm at once
+    // (neither users.info nor a database read of the identity again).
+    await t.slash(LIN, 'list');
+    const slackCalls = t.fake.calls.length;
+    queries = await queriesDuring(() => t.slash(LIN, 'list'));
+    expect(queries, queries.join('\n')).toHaveLength(WARM_LIST_STATEMENTS);
     expect(t.fake.calls.slice(slackCalls)).toEqual([]);
   });
 
