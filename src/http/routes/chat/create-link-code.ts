@@ -1,7 +1,8 @@
 import { createLinkCode, LINK_CODE_TTL_MINUTES } from '../../../chat/link-codes.ts';
 import { defineRoute } from '../../route.ts';
-import { EX } from '../../examples.ts';
-import { z } from '../../schemas.ts';
+import { linkCodeCreated, linkCodeSchema } from './schemas.ts';
+
+const INSTRUCTIONS = 'In the chat team, run: /integrations link';
 
 export default defineRoute({
   method: 'post',
@@ -14,21 +15,11 @@ export default defineRoute({
   responses: {
     201: {
       description: 'Created',
-      schema: z
-        .object({
-          code: z.string().openapi({ example: 'PB-7KQ2-M9XD-4HTW' }),
-          expiresAt: z.iso.datetime().openapi({ example: EX.later }),
-          instructions: z.string().openapi({ example: 'In the chat team, run: /integrations link PB-7KQ2-M9XD-4HTW' }),
-        })
-        .openapi('ChatLinkCode'),
+      schema: linkCodeSchema('ChatLinkCode', INSTRUCTIONS),
     },
   },
   async handler({ rt, auth }) {
     const { code, expiresAt } = await createLinkCode(rt, { workspaceId: auth.workspaceId, member: auth.member });
-    return {
-      status: 201,
-      headers: { 'Cache-Control': 'no-store' },
-      body: { code, expiresAt: expiresAt.toISOString(), instructions: `In the chat team, run: /integrations link ${code}` },
-    };
+    return linkCodeCreated(code, expiresAt, INSTRUCTIONS);
   },
 });

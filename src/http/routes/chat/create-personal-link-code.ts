@@ -1,7 +1,8 @@
 import { createPersonalLinkCode, LINK_CODE_TTL_MINUTES } from '../../../chat/link-codes.ts';
 import { defineRoute } from '../../route.ts';
-import { EX } from '../../examples.ts';
-import { z } from '../../schemas.ts';
+import { linkCodeCreated, linkCodeSchema } from './schemas.ts';
+
+const INSTRUCTIONS = 'In a chat team linked to this workspace, run: /integrations link';
 
 export default defineRoute({
   method: 'post',
@@ -13,21 +14,11 @@ export default defineRoute({
   responses: {
     201: {
       description: 'Created',
-      schema: z
-        .object({
-          code: z.string().openapi({ example: 'PB-7KQ2-M9XD-4HTW' }),
-          expiresAt: z.iso.datetime().openapi({ example: EX.later }),
-          instructions: z.string().openapi({ example: 'In a chat team linked to this workspace, run: /integrations link PB-7KQ2-M9XD-4HTW' }),
-        })
-        .openapi('PersonalLinkCode'),
+      schema: linkCodeSchema('PersonalLinkCode', INSTRUCTIONS),
     },
   },
   async handler({ rt, auth }) {
     const { code, expiresAt } = await createPersonalLinkCode(rt, { workspaceId: auth.workspaceId, member: auth.member });
-    return {
-      status: 201,
-      headers: { 'Cache-Control': 'no-store' },
-      body: { code, expiresAt: expiresAt.toISOString(), instructions: `In a chat team linked to this workspace, run: /integrations link ${code}` },
-    };
+    return linkCodeCreated(code, expiresAt, INSTRUCTIONS);
   },
 });
