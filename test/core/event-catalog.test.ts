@@ -22,6 +22,10 @@ describe('event catalog', () => {
       'connection_paused',
       'connection_renamed',
       'connection_resumed',
+      'task_added',
+      'task_deleted',
+      'task_status_changed',
+      'task_updated',
     ]);
   });
 

@@ -7,7 +7,8 @@ import connections from './connections/index.ts';
 import events from './events/index.ts';
 import members from './members/index.ts';
 import providers from './providers/index.ts';
+import tasks from './tasks/index.ts';
 import tokens from './tokens/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, chatLinkCode, personalLinkCode];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, ...tasks, chatLinkCode, personalLinkCode];
