@@ -6,15 +6,18 @@
 import { z } from 'zod';
 import type { Via } from '../../context.ts';
 import { connectionEvents } from './connection.ts';
+import { contactEvents } from './contact.ts';
 import type { EventTypeDefinition } from './define.ts';
 import { taskEvents } from './task.ts';
 
 export type { ConnectionSnapshot } from './connection.ts';
+export type { ContactSnapshot } from './contact.ts';
 export type { TaskSnapshot } from './task.ts';
 
 export const eventCatalog = {
   ...connectionEvents,
   ...taskEvents,
+  ...contactEvents,
 } as const satisfies Record<string, EventTypeDefinition>;
 
 export type EventCatalog = typeof eventCatalog;

@@ -4,6 +4,7 @@ import audit from './audit/index.ts';
 import chatLinkCode from './chat/create-link-code.ts';
 import personalLinkCode from './chat/create-personal-link-code.ts';
 import connections from './connections/index.ts';
+import contacts from './contacts/index.ts';
 import events from './events/index.ts';
 import members from './members/index.ts';
 import providers from './providers/index.ts';
@@ -11,4 +12,4 @@ import tasks from './tasks/index.ts';
 import tokens from './tokens/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, ...tasks, chatLinkCode, personalLinkCode];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, ...tasks, ...contacts, chatLinkCode, personalLinkCode];
