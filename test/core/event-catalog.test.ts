@@ -15,6 +15,9 @@ function properties(s: JsonSchema, path = ''): Array<[string, JsonSchema]> {
 describe('event catalog', () => {
   it('declares the events Patchbay records today', () => {
     expect([...EVENT_TYPES].sort()).toEqual([
+      'calendar_event_added',
+      'calendar_event_deleted',
+      'calendar_event_updated',
       'connection_authorization_failed',
       'connection_connected',
       'connection_disconnected',

@@ -5,11 +5,13 @@
  */
 import { z } from 'zod';
 import type { Via } from '../../context.ts';
+import { calendarEventEvents } from './calendar-event.ts';
 import { connectionEvents } from './connection.ts';
 import { contactEvents } from './contact.ts';
 import type { EventTypeDefinition } from './define.ts';
 import { taskEvents } from './task.ts';
 
+export type { CalendarEventSnapshot } from './calendar-event.ts';
 export type { ConnectionSnapshot } from './connection.ts';
 export type { ContactSnapshot } from './contact.ts';
 export type { TaskSnapshot } from './task.ts';
@@ -18,6 +20,7 @@ export const eventCatalog = {
   ...connectionEvents,
   ...taskEvents,
   ...contactEvents,
+  ...calendarEventEvents,
 } as const satisfies Record<string, EventTypeDefinition>;
 
 export type EventCatalog = typeof eventCatalog;

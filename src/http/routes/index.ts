@@ -1,6 +1,7 @@
 /** Every /api/v1 route, by area. An area is a folder with one file per endpoint and an index. */
 import type { AnyRoute } from '../route.ts';
 import audit from './audit/index.ts';
+import calendarEvents from './calendar-events/index.ts';
 import chatLinkCode from './chat/create-link-code.ts';
 import personalLinkCode from './chat/create-personal-link-code.ts';
 import connections from './connections/index.ts';
@@ -12,4 +13,4 @@ import tasks from './tasks/index.ts';
 import tokens from './tokens/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, ...tasks, ...contacts, chatLinkCode, personalLinkCode];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, chatLinkCode, personalLinkCode];
