@@ -32,6 +32,9 @@ describe('event catalog', () => {
       'task_deleted',
       'task_status_changed',
       'task_updated',
+      'timetracking_added',
+      'timetracking_deleted',
+      'timetracking_updated',
     ]);
   });
 

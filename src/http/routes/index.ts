@@ -10,7 +10,8 @@ import events from './events/index.ts';
 import members from './members/index.ts';
 import providers from './providers/index.ts';
 import tasks from './tasks/index.ts';
+import timeEntries from './time-entries/index.ts';
 import tokens from './tokens/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, chatLinkCode, personalLinkCode];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, ...timeEntries, chatLinkCode, personalLinkCode];
