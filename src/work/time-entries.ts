@@ -130,6 +130,8 @@ export async function getTimeEntry(em: EntityManager, workspaceId: string, id: s
   return timeEntryView(entry);
 }
 
-export async function listTimeEntries(em: EntityManager, workspaceId: string, o: WorkListOptions): Promise<ITimeEntry[]> {
-  return await em.find(TimeEntry, listWhere(workspaceId, o), { orderBy: LIST_ORDER, limit: o.limit + 1 });
+export async function listTimeEntries(em: EntityManager, workspaceId: string, o: WorkListOptions & { taskId?: string }): Promise<ITimeEntry[]> {
+  const where = listWhere(workspaceId, o);
+  if (o.taskId) where.task = o.taskId;
+  return await em.find(TimeEntry, where, { orderBy: LIST_ORDER, limit: o.limit + 1 });
 }

@@ -85,5 +85,10 @@ describe('time entries', () => {
     }
     const feed = await app.json(`/api/v1/time-entries?updated_since=${encodeURIComponent(entry.updatedAt)}`, { token: member.token });
     expect(feed.data.map((e: { id: string }) => e.id)).toEqual([entry.id]);
+    const otherTask = (await app.json('/api/v1/tasks', { method: 'POST', json: { title: 'Other' }, token: member.token })).id;
+    const onOther = await create({ taskId: otherTask, startAt: '2026-11-29T08:00:00Z', minutes: 7 });
+    const byTask = await app.json(`/api/v1/time-entries?limit=200&task_id=${otherTask}`, { token: member.token });
+    expect(byTask.data.map((e: { id: string }) => e.id)).toEqual([onOther.id]);
+    expect((await app.fetch('/api/v1/time-entries?task_id=nope', { token: member.token })).status).toBe(400);
   });
 });
