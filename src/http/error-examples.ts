@@ -133,8 +133,17 @@ function notFoundExample(route: AnyRoute): AppError {
   }
   if (area === 'members' || route.operationId === 'createToken') return new AppError('not_found', `Member '${EX.otherMemberId}' was not found.`);
   if (area === 'tokens') return new AppError('not_found', `API token '${EX.tokenId}' was not found.`);
+  const work = WORK_NOT_FOUND[area ?? ''];
+  if (work) return new AppError('not_found', `${work[0]} '${work[1]}' was not found.`);
   return new AppError('not_found', `Connection '${EX.connectionId}' was not found.`);
 }
+
+const WORK_NOT_FOUND: Record<string, [string, string]> = {
+  tasks: ['Task', EX.taskId],
+  contacts: ['Contact', EX.contactId],
+  'calendar-events': ['Calendar event', EX.calendarEventId],
+  'time-entries': ['Time entry', EX.timeEntryId],
+};
 
 function transitionExample(route: AnyRoute): AppError {
   const name = EX.displayName;

@@ -8,6 +8,11 @@ export const EX = {
   otherMemberId: 'a41f6c83-7d2e-4b90-8e5a-1f3c7b9d2e64',
   connectionId: 'c0a8f3d2-6b1e-4c47-9a4e-2f5d8e1b7a90',
   tokenId: '7e2d4b19-3a8c-4f51-9d6e-b0c2a4f8e137',
+  // Work data: the same ids as the event catalog's examples, so the reference reads as one story.
+  taskId: '3f6c2a1e-8b4d-4c7e-9f12-5a6b7c8d9e0f',
+  contactId: '8a2b4c6d-1e3f-4a5b-9c7d-2e4f6a8b0c1d',
+  calendarEventId: 'd4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f70',
+  timeEntryId: '6e7f8a9b-0c1d-4e2f-a3b4-c5d6e7f8a9b0',
   correlationId: '9b1d3f5a-7c2e-4a68-b0d4-e6f8a1c3e5b7',
   createdAt: '2025-03-14T09:26:53.000Z',
   updatedAt: '2025-03-18T16:04:11.000Z',

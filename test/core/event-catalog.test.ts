@@ -15,6 +15,9 @@ function properties(s: JsonSchema, path = ''): Array<[string, JsonSchema]> {
 describe('event catalog', () => {
   it('declares the events Patchbay records today', () => {
     expect([...EVENT_TYPES].sort()).toEqual([
+      'calendar_event_added',
+      'calendar_event_deleted',
+      'calendar_event_updated',
       'connection_authorization_failed',
       'connection_connected',
       'connection_disconnected',
@@ -22,6 +25,16 @@ describe('event catalog', () => {
       'connection_paused',
       'connection_renamed',
       'connection_resumed',
+      'contact_added',
+      'contact_deleted',
+      'contact_updated',
+      'task_added',
+      'task_deleted',
+      'task_status_changed',
+      'task_updated',
+      'timetracking_added',
+      'timetracking_deleted',
+      'timetracking_updated',
     ]);
   });
 

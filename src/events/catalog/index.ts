@@ -5,13 +5,25 @@
  */
 import { z } from 'zod';
 import type { Via } from '../../context.ts';
+import { calendarEventEvents } from './calendar-event.ts';
 import { connectionEvents } from './connection.ts';
+import { contactEvents } from './contact.ts';
 import type { EventTypeDefinition } from './define.ts';
+import { taskEvents } from './task.ts';
+import { timeEntryEvents } from './time-entry.ts';
 
+export type { CalendarEventSnapshot } from './calendar-event.ts';
 export type { ConnectionSnapshot } from './connection.ts';
+export type { ContactSnapshot } from './contact.ts';
+export type { TaskSnapshot } from './task.ts';
+export type { TimeEntrySnapshot } from './time-entry.ts';
 
 export const eventCatalog = {
   ...connectionEvents,
+  ...taskEvents,
+  ...contactEvents,
+  ...calendarEventEvents,
+  ...timeEntryEvents,
 } as const satisfies Record<string, EventTypeDefinition>;
 
 export type EventCatalog = typeof eventCatalog;

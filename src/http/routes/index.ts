@@ -1,13 +1,17 @@
 /** Every /api/v1 route, by area. An area is a folder with one file per endpoint and an index. */
 import type { AnyRoute } from '../route.ts';
 import audit from './audit/index.ts';
+import calendarEvents from './calendar-events/index.ts';
 import chatLinkCode from './chat/create-link-code.ts';
 import personalLinkCode from './chat/create-personal-link-code.ts';
 import connections from './connections/index.ts';
+import contacts from './contacts/index.ts';
 import events from './events/index.ts';
 import members from './members/index.ts';
 import providers from './providers/index.ts';
+import tasks from './tasks/index.ts';
+import timeEntries from './time-entries/index.ts';
 import tokens from './tokens/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, chatLinkCode, personalLinkCode];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, ...timeEntries, chatLinkCode, personalLinkCode];

@@ -1,0 +1,111 @@
+/** Contacts: validation, and create/update/delete each in one transaction with its event. */
+import { randomUUID } from 'node:crypto';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { Contact, type IContact } from '../entities/contact.ts';
+import { notFound } from '../errors.ts';
+import { CONTACT_FIELDS, type ContactField, type ContactSnapshot } from '../events/catalog/contact.ts';
+import { recordEvent } from '../events/record.ts';
+import { diff, emailSchema, LIST_ORDER, listWhere, type WorkListOptions, type WorkWriter } from './common.ts';
+
+const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
+
+export const createContactInput = z.strictObject({
+  name: z.string().trim().min(1, { error: 'must not be empty' }).max(255),
+  email: emailSchema.nullable().optional(),
+  // Loose on purpose (extensions, local formats), but only what a phone number is written with.
+  phone: z
+    .string()
+    .trim()
+    .max(50)
+    .regex(/^\+?[0-9 ().\-/]*(?:(?:ext\.?|x) ?[0-9]+)?$/i, { error: 'must be a phone number (digits, spaces, + ( ) . - /)' })
+    .nullable()
+    .optional(),
+  company: optionalText(255),
+  title: optionalText(255),
+});
+/** PATCH body: only the given fields change; `null` clears an optional one. */
+export const updateContactInput = createContactInput.partial();
+export type CreateContactInput = z.output<typeof createContactInput>;
+export type UpdateContactInput = z.output<typeof updateContactInput>;
+
+export function contactView(c: IContact): ContactSnapshot {
+  return {
+    id: c.id,
+    name: c.name,
+    email: c.email ?? null,
+    phone: c.phone ?? null,
+    company: c.company ?? null,
+    title: c.title ?? null,
+    createdBy: c.createdBy ?? null,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+    deletedAt: c.deletedAt?.toISOString() ?? null,
+  };
+}
+
+async function lockLive(tx: EntityManager, w: WorkWriter, id: string): Promise<IContact> {
+  const contact = await tx.findOne(Contact, { id, workspace: w.workspaceId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!contact) throw notFound('Contact', id);
+  return contact;
+}
+
+export async function createContact(em: EntityManager, w: WorkWriter, input: CreateContactInput): Promise<ContactSnapshot> {
+  return await em.transactional(async (tx) => {
+    const now = new Date();
+    const contact = tx.create(Contact, {
+      id: randomUUID(),
+      workspace: w.workspaceId,
+      name: input.name,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      company: input.company ?? null,
+      title: input.title ?? null,
+      createdBy: w.memberId,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    });
+    await tx.flush();
+    const snapshot = contactView(contact);
+    await recordEvent(tx, { workspaceId: w.workspaceId, type: 'contact_added', entityId: contact.id, snapshot, data: { origin: w.origin ?? null } });
+    return snapshot;
+  });
+}
+
+/** Applies the given fields and emits `contact_updated`; an update that changes nothing emits nothing. */
+export async function updateContact(em: EntityManager, w: WorkWriter, id: string, patch: UpdateContactInput): Promise<ContactSnapshot> {
+  return await em.transactional(async (tx) => {
+    const contact = await lockLive(tx, w, id);
+    const before = contactView(contact);
+    const { changed, previous } = diff<ContactSnapshot, ContactField>(before, patch, CONTACT_FIELDS);
+    if (!changed.length) return before;
+    tx.assign(contact, { ...Object.fromEntries(changed.map((f) => [f, patch[f]])), updatedAt: new Date() });
+    await tx.flush();
+    const snapshot = contactView(contact);
+    await recordEvent(tx, { workspaceId: w.workspaceId, type: 'contact_updated', entityId: id, snapshot, data: { changedFields: changed, previous, origin: w.origin ?? null } });
+    return snapshot;
+  });
+}
+
+/** Soft delete: the row stays with `deletedAt` (and a new `updatedAt`) so a sync sees the delete. */
+export async function deleteContact(em: EntityManager, w: WorkWriter, id: string): Promise<void> {
+  await em.transactional(async (tx) => {
+    const contact = await lockLive(tx, w, id);
+    const now = new Date();
+    contact.deletedAt = now;
+    contact.updatedAt = now;
+    await tx.flush();
+    await recordEvent(tx, { workspaceId: w.workspaceId, type: 'contact_deleted', entityId: id, snapshot: contactView(contact), data: { origin: w.origin ?? null } });
+  });
+}
+
+export async function getContact(em: EntityManager, workspaceId: string, id: string): Promise<ContactSnapshot> {
+  const contact = await em.findOne(Contact, { id, workspace: workspaceId, deletedAt: null });
+  if (!contact) throw notFound('Contact', id);
+  return contactView(contact);
+}
+
+export async function listContacts(em: EntityManager, workspaceId: string, o: WorkListOptions): Promise<IContact[]> {
+  return await em.find(Contact, listWhere(workspaceId, o), { orderBy: LIST_ORDER, limit: o.limit + 1 });
+}

@@ -1,0 +1,131 @@
+/**
+ * Tasks: validation, and create/update/delete each in one transaction with its event, so a task
+ * never changes without its event and no event outlives a rolled-back change.
+ */
+import { randomUUID } from 'node:crypto';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { Task, TASK_STATUSES, type ITask } from '../entities/task.ts';
+import { notFound } from '../errors.ts';
+import { TASK_FIELDS, type TaskField, type TaskSnapshot } from '../events/catalog/task.ts';
+import { recordEvent } from '../events/record.ts';
+import { dayOf, diff, emailSchema, isoDate, labelsSchema, LIST_ORDER, listWhere, minutesSchema, type WorkListOptions, type WorkWriter } from './common.ts';
+
+export const taskFields = {
+  title: z.string().trim().min(1, { error: 'must not be empty' }).max(500),
+  description: z.string().max(20_000).nullable(),
+  status: z.enum(TASK_STATUSES, { error: 'must be open or done' }),
+  dueDate: isoDate.nullable(),
+  assigneeEmail: emailSchema.nullable(),
+  scheduledMinutes: minutesSchema.nullable(),
+  labels: labelsSchema,
+};
+
+/** POST body: a title, the rest optional. Unknown fields are refused so typos are not dropped silently. */
+export const createTaskInput = z.strictObject({
+  title: taskFields.title,
+  description: taskFields.description.optional(),
+  status: taskFields.status.optional(),
+  dueDate: taskFields.dueDate.optional(),
+  assigneeEmail: taskFields.assigneeEmail.optional(),
+  scheduledMinutes: taskFields.scheduledMinutes.optional(),
+  labels: taskFields.labels.optional(),
+});
+/** PATCH body: only the given fields change; `null` clears an optional one. */
+export const updateTaskInput = createTaskInput.partial();
+export type CreateTaskInput = z.output<typeof createTaskInput>;
+export type UpdateTaskInput = z.output<typeof updateTaskInput>;
+
+export function taskView(t: ITask): TaskSnapshot {
+  return {
+    id: t.id,
+    title: t.title,
+    description: t.description ?? null,
+    status: t.status,
+    dueDate: dayOf(t.dueDate as string | Date | null | undefined),
+    assigneeEmail: t.assigneeEmail ?? null,
+    scheduledMinutes: t.scheduledMinutes ?? null,
+    labels: t.labels,
+    createdBy: t.createdBy ?? null,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+    deletedAt: t.deletedAt?.toISOString() ?? null,
+  };
+}
+
+async function lockLive(tx: EntityManager, w: WorkWriter, id: string): Promise<ITask> {
+  // Locked so two concurrent PATCHes cannot both read the old status and both emit a change.
+  const task = await tx.findOne(Task, { id, workspace: w.workspaceId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!task) throw notFound('Task', id);
+  return task;
+}
+
+export async function createTask(em: EntityManager, w: WorkWriter, input: CreateTaskInput): Promise<TaskSnapshot> {
+  return await em.transactional(async (tx) => {
+    const now = new Date();
+    const task = tx.create(Task, {
+      id: randomUUID(),
+      workspace: w.workspaceId,
+      title: input.title,
+      description: input.description ?? null,
+      status: input.status ?? 'open',
+      dueDate: input.dueDate ?? null,
+      assigneeEmail: input.assigneeEmail ?? null,
+      scheduledMinutes: input.scheduledMinutes ?? null,
+      labels: input.labels ?? [],
+      createdBy: w.memberId,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    });
+    await tx.flush();
+    const snapshot = taskView(task);
+    await recordEvent(tx, { workspaceId: w.workspaceId, type: 'task_added', entityId: task.id, snapshot, data: { origin: w.origin ?? null } });
+    return snapshot;
+  });
+}
+
+/**
+ * Applies the given fields. Emits `task_updated` for any change and, when the status changed,
+ * `task_status_changed` as well; an update that changes nothing writes and emits nothing.
+ */
+export async function updateTask(em: EntityManager, w: WorkWriter, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {
+  return await em.transactional(async (tx) => {
+    const task = await lockLive(tx, w, id);
+    const before = taskView(task);
+    const { changed, previous } = diff<TaskSnapshot, TaskField>(before, patch, TASK_FIELDS);
+    if (!changed.length) return before;
+    tx.assign(task, { ...Object.fromEntries(changed.map((f) => [f, patch[f]])), updatedAt: new Date() });
+    await tx.flush();
+    const snapshot = taskView(task);
+    const origin = w.origin ?? null;
+    await recordEvent(tx, { workspaceId: w.workspaceId, type: 'task_updated', entityId: id, snapshot, data: { changedFields: changed, previous, origin } });
+    if (changed.includes('status')) {
+      await recordEvent(tx, { workspaceId: w.workspaceId, type: 'task_status_changed', entityId: id, snapshot, data: { previousStatus: before.status, status: snapshot.status, origin } });
+    }
+    return snapshot;
+  });
+}
+
+/** Soft delete: the row stays with `deletedAt` (and a new `updatedAt`) so a sync sees the delete. */
+export async function deleteTask(em: EntityManager, w: WorkWriter, id: string): Promise<void> {
+  await em.transactional(async (tx) => {
+    const task = await lockLive(tx, w, id);
+    const now = new Date();
+    task.deletedAt = now;
+    task.updatedAt = now;
+    await tx.flush();
+    await recordEvent(tx, { workspaceId: w.workspaceId, type: 'task_deleted', entityId: id, snapshot: taskView(task), data: { origin: w.origin ?? null } });
+  });
+}
+
+export async function getTask(em: EntityManager, workspaceId: string, id: string): Promise<TaskSnapshot> {
+  const task = await em.findOne(Task, { id, workspace: workspaceId, deletedAt: null });
+  if (!task) throw notFound('Task', id);
+  return taskView(task);
+}
+
+/** A page of tasks, oldest change first; one extra row tells the caller there is a next page. */
+export async function listTasks(em: EntityManager, workspaceId: string, o: WorkListOptions): Promise<ITask[]> {
+  return await em.find(Task, listWhere(workspaceId, o), { orderBy: LIST_ORDER, limit: o.limit + 1 });
+}
