@@ -1,16 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { Member } from './member.ts';
-import { Workspace } from './workspace.ts';
+import { workRecordProperties } from './work-record.ts';
 
 /** A calendar event of the workspace's work data. Soft-deleted, like every work-data row. */
 export const CalendarEvent = defineEntity({
   name: 'CalendarEvent',
   tableName: 'calendar_events',
+  // Lists and sync feeds walk a workspace's rows by (updatedAt, id).
   indexes: [{ properties: ['workspace', 'updatedAt', 'id'] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    workspace: () => p.manyToOne(Workspace).mapToPk().deleteRule('cascade'),
+    ...workRecordProperties(),
     title: p.text(),
     description: p.text().nullable(),
     startAt: p.datetime(),
@@ -20,10 +18,6 @@ export const CalendarEvent = defineEntity({
     timeZone: p.string().nullable(),
     location: p.text().nullable(),
     attendees: p.json<string[]>().onCreate(() => []),
-    createdBy: () => p.manyToOne(Member).mapToPk().nullable().deleteRule('set null'),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()),
-    deletedAt: p.datetime().nullable(),
   },
 });
 export type ICalendarEvent = InferEntity<typeof CalendarEvent>;

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { Member } from './member.ts';
-import { Workspace } from './workspace.ts';
+import { workRecordProperties } from './work-record.ts';
 
 export const TASK_STATUSES = ['open', 'done'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -16,8 +14,7 @@ export const Task = defineEntity({
   // Lists and sync feeds walk a workspace's rows by (updatedAt, id).
   indexes: [{ properties: ['workspace', 'updatedAt', 'id'] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    workspace: () => p.manyToOne(Workspace).mapToPk().deleteRule('cascade'),
+    ...workRecordProperties(),
     title: p.text(),
     description: p.text().nullable(),
     status: p.enum(TASK_STATUSES).default('open'),
@@ -26,10 +23,6 @@ export const Task = defineEntity({
     assigneeEmail: p.string().nullable(),
     scheduledMinutes: p.integer().nullable(),
     labels: p.json<string[]>().onCreate(() => []),
-    createdBy: () => p.manyToOne(Member).mapToPk().nullable().deleteRule('set null'),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()),
-    deletedAt: p.datetime().nullable(),
   },
 });
 export type ITask = InferEntity<typeof Task>;
