@@ -41,8 +41,11 @@ export type ProviderSession = {
    * passed; credentials the provider keeps refusing error the connection. The error is rethrown.
    */
   call<T>(fn: (ctx: ConnectorContext) => Promise<T>, opts?: CallOptions): Promise<T>;
-  /** Revokes the provider-side grant (authenticating as the app where the provider needs it). */
-  revoke(): Promise<void>;
+  /**
+   * Revokes the provider-side grant (authenticating as the app where the provider needs it);
+   * `not_supported` when the provider has no revoke call for these credentials. Failures throw.
+   */
+  revoke(): Promise<'revoked' | 'not_supported'>;
 };
 
 function contextFor(rt: Runtime, provider: Provider, credentials: Credentials, metadata: Record<string, unknown>, overrides?: ProviderUrlOverrides, oauthClient?: OAuthClient | null): ConnectorContext {
@@ -104,19 +107,15 @@ export async function openSession(rt: Runtime, workspaceId: string, connection: 
         throw err;
       }
     },
-    async revoke(): Promise<void> {
-      if (!provider.connector.revoke) return;
-      const credentials = await loadCredentials(rt, rt.em(), conn);
+    async revoke(): Promise<'revoked' | 'not_supported'> {
+      if (!provider.connector.revoke) return 'not_supported';
+      const credentials = await loadCredentials(rt, rt.em(), conn).catch(() => null);
+      // Some providers revoke only OAuth grants (Linear): API keys have nothing to revoke.
+      if (!credentials || !(provider.connector.canRevoke?.(credentials) ?? true)) return 'not_supported';
       // Some providers revoke by authenticating as the app (GitHub, Asana): pass the app in use.
       const oauthClient = await appInUse(credentials);
       await provider.connector.revoke(contextFor(rt, provider, credentials, metadata, conn.metadata.urls, oauthClient));
+      return 'revoked';
     },
   };
-}
-
-/** Whether disconnecting can revoke these credentials at the provider (some providers revoke only OAuth grants). */
-export async function canRevoke(rt: Runtime, session: ProviderSession): Promise<boolean> {
-  if (!session.provider.connector.revoke) return false;
-  const credentials = await loadCredentials(rt, rt.em(), session.connection).catch(() => null);
-  return Boolean(credentials) && (session.provider.connector.canRevoke?.(credentials!) ?? true);
 }

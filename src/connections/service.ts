@@ -17,7 +17,7 @@ import type { Runtime } from '../runtime.ts';
 import { actorName, isMember, type Actor, type Caller } from './actor.ts';
 import { parseCredentialFields } from './credentials.ts';
 import { findConnection, insertConnection, precheck, transition, type ConnectedEventExtras, type NewConnection } from './lifecycle.ts';
-import { canRevoke, openSession, probeCredentials } from './provider-session.ts';
+import { openSession, probeCredentials } from './provider-session.ts';
 import { scheduleRefresh } from './tokens.ts';
 import { viewOf, type ConnectionView } from './view.ts';
 
@@ -260,15 +260,14 @@ export class ConnectionService {
     const name = session.provider.definition.displayName;
     let revoke: DisconnectResult['revoke'] = 'not_supported';
     let note = session.provider.definition.revokeNote ?? `${name} has no revoke call; the credentials were deleted from Patchbay.`;
-    if (await canRevoke(this.rt, session)) {
-      try {
-        await session.revoke();
+    try {
+      if ((await session.revoke()) === 'revoked') {
         revoke = 'revoked';
         note = `Access was revoked at ${name}.`;
-      } catch (err) {
-        revoke = 'failed';
-        note = `Revoking at ${name} failed (${err instanceof AppError ? scrubText(err.message) : 'unexpected error'}); the credentials were deleted from Patchbay anyway — remove the app's access in ${name} to be sure.`;
       }
+    } catch (err) {
+      revoke = 'failed';
+      note = `Revoking at ${name} failed (${err instanceof AppError ? scrubText(err.message) : 'unexpected error'}); the credentials were deleted from Patchbay anyway — remove the app's access in ${name} to be sure.`;
     }
     const who = actorName(actor);
     const { connection } = await transition(this.rt, actor, id, 'disconnect', (c) => {
