@@ -36,6 +36,12 @@ export const ERROR_CODES = {
   provider_error: { status: 502, retry: true, chat: provider },
   rate_limited: { status: 429, retry: true, chat: provider },
   service_unavailable: { status: 503, retry: true, chat: provider },
+  /** The provider no longer accepts a sync cursor or token: the engine falls back to a full resync. */
+  sync_cursor_expired: { status: 409, retry: true, chat: provider },
+  /** A sync rule names a field the provider no longer has (renamed or removed): the run logs it. */
+  sync_mapping_mismatch: { status: 422, retry: false, chat: usage() },
+  /** Another run of the connection holds its sync lock: this one waits its turn. */
+  sync_busy: { status: 409, retry: true, chat: usage() },
   internal_error: { status: 500, retry: false, chat: ourSide },
   /** A domain event that does not match its catalog entry: a bug in the code recording it. */
   event_invalid: { status: 500, retry: false, chat: ourSide },

@@ -33,7 +33,7 @@ export function ormConfig(url: string, logger?: Logger, poolSize = 10): Options 
     // Triggers (the lifecycle writer's status guard, the chat cache's change signal) are written by
     // hand in migrations, not declared on entities: without this, every `migration:create` would
     // propose dropping them.
-    schemaGenerator: { ignoreSchema: ['graphile_worker'], ignoreTriggers: true },
+    schemaGenerator: { ignoreSchema: ['graphile_worker', 'sandbox'], ignoreTriggers: true },
     debug: false,
     logger: (msg: string) => logger?.debug({ orm: true }, msg),
   });

@@ -17,11 +17,17 @@ import { Member } from './member.ts';
 import { OAuthState } from './oauth-state.ts';
 import { ProviderApp } from './provider-app.ts';
 import { RateLimitCounter } from './rate-limit-counter.ts';
+import { SyncLink } from './sync-link.ts';
+import { SyncRule } from './sync-rule.ts';
+import { SyncRun } from './sync-run.ts';
+import { SyncTotal } from './sync-total.ts';
 import { Task } from './task.ts';
 import { TimeEntry } from './time-entry.ts';
+import { WorkChange } from './work-change.ts';
 import { Workspace } from './workspace.ts';
 
 export { ApiToken, AuditLog, Connection, ConnectionLog, DomainEvent, EventDelivery, Member, OAuthState, ProviderApp, Workspace };
 export { AlertPost, AlertSubscription, ChatChannelPace, ChatIdentity, ChatTeam, InboundReceipt, LinkCode, RateLimitCounter };
 export { CalendarEvent, Contact, Task, TimeEntry };
-export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter, Task, Contact, CalendarEvent, TimeEntry];
+export { SyncLink, SyncRule, SyncRun, SyncTotal, WorkChange };
+export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter, Task, Contact, CalendarEvent, TimeEntry, SyncRule, SyncLink, SyncRun, WorkChange, SyncTotal];

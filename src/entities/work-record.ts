@@ -15,5 +15,7 @@ export const workRecordProperties = () => ({
   updatedAt: p.datetime().onCreate(() => new Date()),
   /** Deleting sets this instead of removing the row, so a sync can still see and propagate it. */
   deletedAt: p.datetime().nullable(),
+  /** Set when a sync rule with the `mark` delete policy saw the linked remote record deleted. */
+  removedRemotelyAt: p.datetime().nullable(),
 });
 

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
 import type { EgressPolicy } from '../net/egress.ts';
+import type { ObjectAdapter } from '../sync/types.ts';
 import { apiBaseUrlFromTokenSchema, urlOverridesSpecSchema, type UrlKey } from './_shared/url-overrides.ts';
 
 export const CATEGORIES = ['project_management', 'crm', 'calendar', 'email', 'developer', 'communication', 'billing', 'other'] as const;
@@ -233,4 +234,6 @@ export type Provider = {
   connector: Connector;
   /** The declarative test, when the folder declared one (contract tests read it). */
   testSpec?: TestSpec;
+  /** The objects the sync engine can sync (one adapter each); an object without one is listed but not synced. */
+  adapters: readonly ObjectAdapter[];
 };

@@ -47,6 +47,7 @@ export function calendarEventView(e: ICalendarEvent): CalendarEventSnapshot {
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),
     deletedAt: e.deletedAt?.toISOString() ?? null,
+    removedRemotelyAt: e.removedRemotelyAt?.toISOString() ?? null,
   };
 }
 
@@ -85,6 +86,7 @@ export async function createCalendarEvent(em: EntityManager, w: WorkWriter, inpu
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
+      removedRemotelyAt: null,
     });
     await tx.flush();
     const snapshot = calendarEventView(event);

@@ -41,6 +41,7 @@ export function contactView(c: IContact): ContactSnapshot {
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     deletedAt: c.deletedAt?.toISOString() ?? null,
+    removedRemotelyAt: c.removedRemotelyAt?.toISOString() ?? null,
   };
 }
 
@@ -65,6 +66,7 @@ export async function createContact(em: EntityManager, w: WorkWriter, input: Cre
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
+      removedRemotelyAt: null,
     });
     await tx.flush();
     const snapshot = contactView(contact);

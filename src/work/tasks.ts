@@ -50,6 +50,7 @@ export function taskView(t: ITask): TaskSnapshot {
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     deletedAt: t.deletedAt?.toISOString() ?? null,
+    removedRemotelyAt: t.removedRemotelyAt?.toISOString() ?? null,
   };
 }
 
@@ -77,6 +78,7 @@ export async function createTask(em: EntityManager, w: WorkWriter, input: Create
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
+      removedRemotelyAt: null,
     });
     await tx.flush();
     const snapshot = taskView(task);

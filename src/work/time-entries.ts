@@ -78,6 +78,7 @@ export async function createTimeEntry(em: EntityManager, w: WorkWriter, input: C
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
+      removedRemotelyAt: null,
     });
     await tx.flush();
     const snapshot = timeEntryView(entry);

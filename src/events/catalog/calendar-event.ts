@@ -21,6 +21,7 @@ export const calendarEventSnapshot = z
     createdAt: isoTime(),
     updatedAt: isoTime(),
     deletedAt: isoTime().nullable(),
+    removedRemotelyAt: isoTime().nullable().describe('When a sync saw the linked provider record deleted (delete policy `mark`); null otherwise'),
   })
   .describe('CalendarEvent');
 export type CalendarEventSnapshot = z.output<typeof calendarEventSnapshot>;
@@ -42,6 +43,7 @@ export const exampleCalendarEvent = {
   createdAt: '2026-11-29T09:12:04.511Z',
   updatedAt: '2026-11-29T09:12:04.511Z',
   deletedAt: null,
+  removedRemotelyAt: null,
 } satisfies z.input<typeof calendarEventSnapshot>;
 const exampleId = exampleCalendarEvent.id;
 

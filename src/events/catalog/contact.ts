@@ -18,6 +18,7 @@ export const contactSnapshot = z
     createdAt: isoTime(),
     updatedAt: isoTime(),
     deletedAt: isoTime().nullable(),
+    removedRemotelyAt: isoTime().nullable().describe('When a sync saw the linked provider record deleted (delete policy `mark`); null otherwise'),
   })
   .describe('Contact');
 export type ContactSnapshot = z.output<typeof contactSnapshot>;
@@ -36,6 +37,7 @@ export const exampleContact = {
   createdAt: '2026-11-29T09:12:04.511Z',
   updatedAt: '2026-11-29T09:12:04.511Z',
   deletedAt: null,
+  removedRemotelyAt: null,
 } satisfies z.input<typeof contactSnapshot>;
 const exampleId = exampleContact.id;
 

@@ -9,12 +9,14 @@ import { calendarEventEvents } from './calendar-event.ts';
 import { connectionEvents } from './connection.ts';
 import { contactEvents } from './contact.ts';
 import type { EventTypeDefinition } from './define.ts';
+import { syncEvents } from './sync.ts';
 import { taskEvents } from './task.ts';
 import { timeEntryEvents } from './time-entry.ts';
 
 export type { CalendarEventSnapshot } from './calendar-event.ts';
 export type { ConnectionSnapshot } from './connection.ts';
 export type { ContactSnapshot } from './contact.ts';
+export type { SyncRunSnapshot } from './sync.ts';
 export type { TaskSnapshot } from './task.ts';
 export type { TimeEntrySnapshot } from './time-entry.ts';
 
@@ -24,6 +26,7 @@ export const eventCatalog = {
   ...contactEvents,
   ...calendarEventEvents,
   ...timeEntryEvents,
+  ...syncEvents,
 } as const satisfies Record<string, EventTypeDefinition>;
 
 export type EventCatalog = typeof eventCatalog;

@@ -26,6 +26,7 @@ export const taskSnapshot = z
     createdAt: isoTime(),
     updatedAt: isoTime(),
     deletedAt: isoTime().nullable(),
+    removedRemotelyAt: isoTime().nullable().describe('When a sync saw the linked provider record deleted (delete policy `mark`); null otherwise'),
   })
   .describe('Task');
 export type TaskSnapshot = z.output<typeof taskSnapshot>;
@@ -46,6 +47,7 @@ export const exampleTask = {
   createdAt: '2026-11-29T09:12:04.511Z',
   updatedAt: '2026-11-29T09:12:04.511Z',
   deletedAt: null,
+  removedRemotelyAt: null,
 } satisfies z.input<typeof taskSnapshot>;
 const exampleId = exampleTask.id;
 

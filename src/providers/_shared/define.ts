@@ -10,6 +10,7 @@ import {
   type ProviderDefinition,
   type TestSpec,
 } from '../types.ts';
+import type { ObjectAdapter } from '../../sync/types.ts';
 import { parseProviderResponse } from './parse.ts';
 
 export class ProviderDefinitionError extends Error {
@@ -61,10 +62,20 @@ export async function runTestSpec(spec: TestSpec, ctx: ConnectorContext): Promis
   return { accountId: id, accountName: account.name || id, ...(account.extra ? { extra: account.extra } : {}) };
 }
 
-export function defineProvider<S extends import('zod').ZodType>(definition: ProviderDefinition, spec: ConnectorSpec<S>): Provider {
+/**
+ * A provider from its folder: the definition, the connector, and the object adapters the sync
+ * engine may use (each must pair with an object the definition declares).
+ */
+export function defineProvider<S extends import('zod').ZodType>(definition: ProviderDefinition, spec: ConnectorSpec<S>, adapters: readonly ObjectAdapter[] = []): Provider {
+  const parsed = parseDefinition(definition);
+  for (const a of adapters) {
+    if (!parsed.objects.some((o) => o.name === a.remoteObject)) {
+      throw new ProviderDefinitionError(parsed.slug, [`adapter for '${a.remoteObject}' pairs with no object in the definition's objects`]);
+    }
+  }
   const { test, ...rest } = spec;
-  if (typeof test === 'function') return { definition: parseDefinition(definition), connector: { ...rest, test } };
+  if (typeof test === 'function') return { definition: parsed, connector: { ...rest, test }, adapters };
   const testSpec = test as unknown as TestSpec;
   const connector: Connector = { ...rest, test: (ctx) => runTestSpec(testSpec, ctx) };
-  return { definition: parseDefinition(definition), connector, testSpec };
+  return { definition: parsed, connector, testSpec, adapters };
 }
