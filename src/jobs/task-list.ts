@@ -5,6 +5,7 @@ import refreshIdleTokens from './tasks/refresh-idle-tokens.ts';
 import refreshToken from './tasks/refresh-token.ts';
 import resumeConnection from './tasks/resume-connection.ts';
 import retention from './tasks/retention.ts';
+import syncRun from './tasks/sync-run.ts';
 import type { TaskDefinition } from './define-task.ts';
 
 export const tasks = {
@@ -14,6 +15,7 @@ export const tasks = {
   refresh_token: refreshToken,
   resume_connection: resumeConnection,
   retention,
+  sync_run: syncRun,
 } satisfies Record<string, TaskDefinition<any>>;
 
 export type TaskName = keyof typeof tasks;
