@@ -81,6 +81,20 @@ export const configSchema = z
     /** Logs and records older than this are pruned by the retention job. */
     RETENTION_DAYS: int(90, 1, 3650),
     SHUTDOWN_TIMEOUT_SECONDS: int(30, 1, 600),
+    /** Records asked of a provider per pull page. */
+    SYNC_PAGE_SIZE: int(200, 1, 1000),
+    /** Pull pages or push batches one job handles before it commits and queues the next step of the run. */
+    SYNC_STEPS_PER_JOB: int(20, 1, 10_000),
+    /** Local changes one push batch reads. */
+    SYNC_PUSH_BATCH: int(100, 1, 1000),
+    /** A rate limit asking to wait up to this long is waited out inside the run; a longer one pauses the connection. */
+    SYNC_MAX_INLINE_WAIT_SECONDS: int(30, 0, 300),
+    /** Writes to one field on both sides closer together than this are reported as a conflict. */
+    SYNC_CONFLICT_GRACE_SECONDS: int(300, 0, 86_400),
+    /** Failed runs in a row that move a connection to errored. */
+    SYNC_MAX_FAILED_RUNS: int(5, 1, 100),
+    /** How often a rule whose provider feed reports no deletes does a full reconciliation (mark-and-sweep). */
+    SYNC_RECONCILE_HOURS: int(24, 1, 24 * 30),
     /**
      * Internal hosts that user-chosen URLs (per-connection provider URLs, later webhooks) may reach:
      * `true` (not in production), or host names (`*.corp.example`) and IPs/CIDRs, comma-separated.
