@@ -28,7 +28,7 @@ export type FeedServer = {
   /** `since` cursors older than this answer 410 (expired). */
   expireBefore: string | null;
   /** Changes an item the way a user of the service would (bumps updated_at). */
-  edit(id: string, patch: Partial<FeedItem>): FeedItem;
+  edit(id: string, patch: Partial<FeedItem>, at?: string): FeedItem;
   add(fields: Partial<FeedItem>): FeedItem;
   /** Deletes an item: it simply disappears from the feed. */
   remove(id: string): void;
@@ -122,9 +122,9 @@ export async function startFeedServer(): Promise<FeedServer> {
     set expireBefore(v) {
       state.expireBefore = v;
     },
-    edit(id, patch) {
+    edit(id, patch, at) {
       const item = items.get(id)!;
-      Object.assign(item, patch, { updated_at: tick() });
+      Object.assign(item, patch, { updated_at: at ?? tick() });
       return item;
     },
     add,
@@ -133,16 +133,16 @@ export async function startFeedServer(): Promise<FeedServer> {
   };
 }
 
-const definition = {
-  slug: 'feedfake',
-  displayName: 'Feed Fake',
+const definition = (slug: string, displayName: string) => ({
+  slug,
+  displayName,
   category: 'project_management',
   docsUrl: 'https://feed.example.com/docs',
   auth: { credentials: { kind: 'api_key', fields: [{ name: 'apiKey', label: 'API key', secret: true }], instructions: 'Any key; the fake accepts feed-key.' } },
   apiBaseUrl: 'https://feed.example.com',
   rateLimit: { signals: [] },
   objects: [{ name: 'tasks', direction: 'both', scopes: [] }],
-} satisfies ProviderDefinition;
+}) satisfies ProviderDefinition;
 
 const itemSchema = z.object({ id: z.string(), title: z.string(), description: z.string().nullable(), status: z.enum(['open', 'done']), dueDate: z.string().nullable(), external_id: z.string().nullable(), updated_at: z.string() });
 const toRecord = (i: z.output<typeof itemSchema>): RemoteRecord => ({ id: i.id, updatedAt: i.updated_at, fields: { title: i.title, description: i.description, status: i.status, dueDate: i.dueDate } });
@@ -196,4 +196,7 @@ export const feedTasks: ObjectAdapter = {
   },
 };
 
-export const feedProvider = defineProvider(definition, { test: { path: '/me', response: z.object({ id: z.string(), name: z.string() }), account: (b) => ({ id: b.id, name: b.name }) } }, [feedTasks]);
+const testSpec = { path: '/me', response: z.object({ id: z.string(), name: z.string() }), account: (b: { id: string; name: string }) => ({ id: b.id, name: b.name }) };
+/** `feedfake` (PROVIDER_FEEDFAKE_BASE_URL) and a second one, `feedfake2`, to sync one record to two services. */
+export const feedProvider = defineProvider(definition('feedfake', 'Feed Fake'), { test: testSpec }, [feedTasks]);
+export const feedProvider2 = defineProvider(definition('feedfake2', 'Feed Fake 2'), { test: testSpec }, [feedTasks]);

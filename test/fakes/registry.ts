@@ -8,9 +8,9 @@
  */
 import type * as Registry from '../../src/providers/registry.ts';
 import type { Provider } from '../../src/providers/types.ts';
-import { feedProvider } from './feed-provider.ts';
+import { feedProvider, feedProvider2 } from './feed-provider.ts';
 
-export function withTestProviders(orig: typeof Registry, extra: Provider[] = [feedProvider]): typeof Registry {
+export function withTestProviders(orig: typeof Registry, extra: Provider[] = [feedProvider, feedProvider2]): typeof Registry {
   const bySlug = new Map(extra.map((p) => [p.definition.slug, p]));
   return {
     ...orig,

@@ -47,6 +47,7 @@ export async function addRule(e: FeedEnv, over: Partial<{ direction: 'in' | 'out
     deletePolicy: over.deletePolicy ?? 'mark',
     mapping: over.mapping ?? FEED_MAPPING,
     enabled: false,
+    pullCursor: null,
   });
   await em.flush();
   return rule.id;
