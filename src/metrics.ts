@@ -1,11 +1,14 @@
 /** Prometheus metrics, one registry per runtime so tests can build several apps in one process. */
+import type pg from 'pg';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerSyncMetrics } from './sync/metrics.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(opts: { defaults?: boolean } = {}) {
+export function createMetrics(opts: { defaults?: boolean; pool?: pg.Pool } = {}) {
   const registry = new Registry();
   if (opts.defaults) collectDefaultMetrics({ register: registry });
+  if (opts.pool) registerSyncMetrics(registry, opts.pool);
   return {
     registry,
     httpDuration: new Histogram({

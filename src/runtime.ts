@@ -41,7 +41,7 @@ export function createRuntime(config: Config, logger: Logger, db: Database, part
     config,
     logger,
     db,
-    metrics: createMetrics(),
+    metrics: createMetrics({ pool: db.pool }),
     vault: loadVault(config, logger),
     subscribers: [...parts.subscribers],
     bots: [],

@@ -33,4 +33,15 @@ export const retentionRules: RetentionRule[] = [
   { table: 'chat_channel_paces', column: 'last_post_at', keepDays: () => 1 },
   // Rate-limit windows last minutes; counters of keys idle for a day go (random tokens, old addresses).
   { table: 'rate_limit_counters', column: 'window_start', keepDays: () => 1 },
+  // Sync runs are kept like logs (the connection log has one summary line per run).
+  { table: 'sync_runs', column: 'finished_at', where: 'finished_at is not null' },
+  // The push's change log: a week, and never a row a rule's push has not passed yet.
+  {
+    table: 'work_changes',
+    column: 'changed_at',
+    keepDays: () => 7,
+    where: `not exists (select 1 from sync_rules r where r.workspace_id = work_changes.workspace_id and r.local_object = work_changes.object
+              and r.direction <> 'in' and r.push_cursor is not null
+              and coalesce(r.push_cursor->>'xid', r.push_cursor->>'bound')::xid8 <= work_changes.xid)`,
+  },
 ];

@@ -6,6 +6,7 @@ import refreshToken from './tasks/refresh-token.ts';
 import resumeConnection from './tasks/resume-connection.ts';
 import retention from './tasks/retention.ts';
 import syncRun from './tasks/sync-run.ts';
+import syncSchedule from './tasks/sync-schedule.ts';
 import type { TaskDefinition } from './define-task.ts';
 
 export const tasks = {
@@ -16,6 +17,7 @@ export const tasks = {
   resume_connection: resumeConnection,
   retention,
   sync_run: syncRun,
+  sync_schedule: syncSchedule,
 } satisfies Record<string, TaskDefinition<any>>;
 
 export type TaskName = keyof typeof tasks;
@@ -26,4 +28,6 @@ export const crontab = `
 17 3 * * * retention ?max=1&jobKey=retention
 # keep idle OAuth connections' refresh tokens alive
 41 4 * * * refresh_idle_tokens ?max=1&jobKey=refresh_idle_tokens
+# restart sync rules whose schedule lapsed (a connection recovered, a worker died)
+* * * * * sync_schedule ?max=1&jobKey=sync_schedule
 `;

@@ -42,7 +42,7 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
   const db = await openDatabase(config, logger, { migrate: true, owner });
   // The composition root: who receives domain events after commit (outbound webhooks come next).
   const rt = createRuntime(config, logger, db, { subscribers: [alertSubscriber] });
-  if (opts.processMetrics !== false) rt.metrics = createMetrics({ defaults: true });
+  if (opts.processMetrics !== false) rt.metrics = createMetrics({ defaults: true, pool: db.pool });
   let workers: Workers | undefined;
   let server: Server | undefined;
   const bots: ChatBot[] = [];

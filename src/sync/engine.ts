@@ -129,7 +129,9 @@ async function step(rt: Runtime, tctx: TaskContext, run: ISyncRun, rule: SyncJob
     session,
     ...split,
     quiet: run.mode === 'full' && !rule.initialImportAt,
-    call: callWithShortWaits(session, rt.config.SYNC_MAX_INLINE_WAIT_SECONDS, logger),
+    call: callWithShortWaits(session, rt.config.SYNC_MAX_INLINE_WAIT_SECONDS, logger, (seconds) => {
+      run.warnings = [...new Set([...run.warnings, `${provider.definition.displayName} rate-limited the sync; waited ${seconds} s inside the run`])];
+    }),
     graceMs: rt.config.SYNC_CONFLICT_GRACE_SECONDS * 1000,
   };
   try {

@@ -82,7 +82,7 @@ export async function finishRun(job: SyncJob, error?: unknown): Promise<void> {
     const seconds = ((now.getTime() - (run.startedAt ?? now).getTime()) / 1000).toFixed(1);
     const summary = `Sync ${ok ? 'finished' : 'failed'} — ${summaryText(job)} (${seconds} s)${message ? `: ${message}` : ''}`;
     await writeConnectionLog(tx, ref, { level: ok ? (run.errors || run.conflicts ? 'warn' : 'info') : 'error', kind: 'sync', message: summary, data: { runId: run.id, ruleId: rule.id, ...syncRunView(run).counts } }, { flush: false });
-    for (const w of run.warnings) await writeConnectionLog(tx, ref, { level: 'warn', kind: 'sync_mapping', message: w, data: { runId: run.id, ruleId: rule.id } }, { flush: false });
+    for (const w of run.warnings) await writeConnectionLog(tx, ref, { level: 'warn', kind: 'sync_warning', message: w, data: { runId: run.id, ruleId: rule.id } }, { flush: false });
     await tx.flush();
 
     const snapshot = syncRunView(run);

@@ -52,7 +52,7 @@ export function splitMapping(rule: Pick<ISyncRule, 'direction' | 'mapping'>) {
   return { inbound: [...new Set(inbound)], twoWay, outbound: rule.mapping.filter(flowsOut) };
 }
 
-export function callWithShortWaits(session: ProviderSession, maxWaitSeconds: number, logger: Logger) {
+export function callWithShortWaits(session: ProviderSession, maxWaitSeconds: number, logger: Logger, onWait: (seconds: number, message: string) => void = () => {}) {
   return async function call<T>(fn: (ctx: ConnectorContext) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -61,6 +61,7 @@ export function callWithShortWaits(session: ProviderSession, maxWaitSeconds: num
         const wait = err instanceof AppError && err.code === 'rate_limited' ? (err.retryAfterSeconds ?? 60) : null;
         if (wait === null || wait > maxWaitSeconds || attempt >= 3) throw err;
         logger.info({ waitSeconds: wait }, 'rate limited; waiting inside the run');
+        onWait(wait, (err as Error).message);
         await sleep(Math.max(0.1, wait) * 1000);
       }
     }

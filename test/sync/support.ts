@@ -80,3 +80,18 @@ export const tasksOf = (e: FeedEnv) =>
 
 export const linksOf = (e: FeedEnv, ruleId: string) =>
   sql<{ local_id: string; remote_id: string | null; snapshot: any }>(e.app.dbUrl, 'select local_id, remote_id, snapshot from sync_links where rule_id = $1', [ruleId]);
+
+/** Another connection to the same fake feed (a fresh status for tests that error or pause one). */
+export async function newConnection(e: FeedEnv, displayName: string): Promise<string> {
+  const res = await e.app.fetch('/api/v1/connections', { method: 'POST', json: { provider: 'feedfake', displayName, credentials: { apiKey: 'feed-key' } } });
+  const body = (await res.json()) as any;
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body.connection.id;
+}
+
+export const connectionRow = async (e: FeedEnv, id: string) =>
+  (await sql<{ status: string; status_reason: string | null; paused_by: string | null; paused_until: Date | null; consecutive_failures: number }>(
+    e.app.dbUrl,
+    'select status, status_reason, paused_by, paused_until, consecutive_failures from connections where id = $1',
+    [id],
+  ))[0]!;
