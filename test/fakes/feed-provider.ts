@@ -25,6 +25,8 @@ export type FeedServer = {
   failNext(n: number, f: Failure, match?: (method: string, path: string) => boolean): void;
   /** Feed pages wait this long before answering (to keep a step busy). */
   pageDelayMs: number;
+  /** The most feed pages ever served at the same time (a sync must never overlap itself). */
+  readonly maxConcurrentPages: number;
   /** `since` cursors older than this answer 410 (expired). */
   expireBefore: string | null;
   /** Changes an item the way a user of the service would (bumps updated_at). */
@@ -53,7 +55,7 @@ export async function startFeedServer(): Promise<FeedServer> {
   const requests: FeedServer['requests'] = [];
   const failures: Array<{ n: number; f: Failure; match: (m: string, p: string) => boolean }> = [];
   let seq = 0;
-  const state = { pageDelayMs: 0, expireBefore: null as string | null };
+  const state = { pageDelayMs: 0, expireBefore: null as string | null, inFlight: 0, maxInFlight: 0 };
   const add = (fields: Partial<FeedItem>): FeedItem => {
     const item: FeedItem = { id: `it_${++seq}`, title: 'Untitled', description: null, status: 'open', dueDate: null, external_id: null, ...fields, updated_at: tick() };
     items.set(item.id, item);
@@ -85,7 +87,10 @@ export async function startFeedServer(): Promise<FeedServer> {
       const offset = Number(url.searchParams.get('offset') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 50);
       const all = [...items.values()].filter((i) => !since || i.updated_at >= since).sort((a, b) => a.updated_at.localeCompare(b.updated_at) || a.id.localeCompare(b.id));
+      state.inFlight++;
+      state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
       if (state.pageDelayMs) await sleep(state.pageDelayMs);
+      state.inFlight--;
       const page = all.slice(offset, offset + limit);
       return send(200, { items: page, next_offset: offset + limit < all.length ? offset + limit : null });
     }
@@ -110,6 +115,9 @@ export async function startFeedServer(): Promise<FeedServer> {
     items,
     requests,
     failNext: (n, f, match = () => true) => void failures.push({ n, f, match }),
+    get maxConcurrentPages() {
+      return state.maxInFlight;
+    },
     get pageDelayMs() {
       return state.pageDelayMs;
     },
