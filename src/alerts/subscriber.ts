@@ -76,15 +76,14 @@ export async function handleAlertEvent(event: RecordedEvent, em: EntityManager):
     return;
   }
   let subs: IAlertSubscription[] | undefined;
-  const subscriptions = async () =>
-    (subs ??= connectionId
-      ? await em.find(AlertSubscription, {
-          workspace: event.workspaceId,
-          active: true,
-          platform: { $in: [...CHAT_PLATFORMS] },
-          $or: [{ connection: null }, { connection: connectionId }],
-        })
-      : []);
+  const subscriptionsOf = async (id: string) =>
+    await em.find(AlertSubscription, {
+      workspace: event.workspaceId,
+      active: true,
+      platform: { $in: [...CHAT_PLATFORMS] },
+      $or: [{ connection: null }, { connection: id }],
+    });
+  const subscriptions = async () => (subs ??= connectionId ? await subscriptionsOf(connectionId) : []);
   for (const renderer of alertRenderers) {
     if (!renderer.types.includes(event.type)) continue;
     const match = renderer.match(event);
@@ -94,6 +93,13 @@ export async function handleAlertEvent(event: RecordedEvent, em: EntityManager):
       // Started from the terminal: the CLI showed the outcome itself; there is no channel to post in.
       if (!isBotPlatform(t.platform)) continue;
       await queuePost(em, { renderer: renderer.name, eventId: event.id, target: { platform: t.platform, teamId: t.teamId, channelId: t.channelId } });
+      continue;
+    }
+    if ('notifies' in match) {
+      const kind = match.notifies;
+      for (const sub of onePerChannel((await subscriptionsOf(match.connectionId)).filter((s) => s.kinds.includes(kind)))) {
+        await queuePost(em, { renderer: renderer.name, eventId: event.id, target: targetOf(sub), subscriptionId: sub.id });
+      }
       continue;
     }
     if (!connectionId) continue;

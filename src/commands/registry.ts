@@ -15,6 +15,7 @@ import reconnect, { reconnectForm } from './handlers/reconnect.ts';
 import resume from './handlers/resume.ts';
 import role from './handlers/role.ts';
 import status from './handlers/status.ts';
+import sync from './handlers/sync.ts';
 import test from './handlers/test.ts';
 import whoami from './handlers/whoami.ts';
 import type { Command, FormHandler } from './types.ts';
@@ -31,6 +32,7 @@ export const commands: readonly Command[] = [
   pause,
   resume,
   disconnect,
+  sync,
   log,
   alerts,
   role,

@@ -14,7 +14,7 @@ export type SyncRunPhase = (typeof SYNC_RUN_PHASES)[number];
 export type RecordError = { side: 'local' | 'remote'; recordId: string | null; message: string };
 export type ConflictDetail = { localId: string; remoteId: string; field: string; localValue: unknown; remoteValue: unknown; winner: 'local' | 'remote'; localAt: string; remoteAt: string };
 /** Where a run started from chat reports its progress (edited in place). */
-export type RunReporter = { platform: string; channelId: string; messageRef?: string | null; teamId?: string | null };
+export type RunReporter = { platform: string; teamId: string; channelId: string; messageRef?: string | null; lastAt?: string | null };
 
 /**
  * One run of a rule: a chain of short jobs (pull pages, sweep, push batches) with its counts,

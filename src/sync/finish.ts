@@ -12,25 +12,14 @@ import { Connection } from '../entities/connection.ts';
 import { SyncRule } from '../entities/sync-rule.ts';
 import { SyncRun } from '../entities/sync-run.ts';
 import { AppError } from '../errors.ts';
+import { COMPLETED_CONFLICTS_MAX } from '../events/catalog/sync.ts';
 import { recordEvent } from '../events/record.ts';
 import { scrubText } from '../logger.ts';
 import type { SyncJob } from './job-context.ts';
 import { linkedCount } from './links.ts';
 import { reportRunProgress } from './progress.ts';
-import { syncRunView } from './runs.ts';
+import { summaryText, syncRunView } from './runs.ts';
 import { pollSeconds, scheduleRule } from './schedule.ts';
-
-const OBJECT_LABEL = { tasks: 'tasks', contacts: 'contacts', calendar_events: 'calendar events' } as const;
-
-export function summaryText(job: Pick<SyncJob, 'run' | 'provider'>): string {
-  const r = job.run;
-  const parts = [`${r.pulled} pulled`, `${r.pushed} pushed`];
-  if (r.merged) parts.push(`${r.merged} merged`);
-  if (r.linked) parts.push(`${r.linked} linked`);
-  if (r.deleted) parts.push(`${r.deleted} deleted`);
-  parts.push(`${r.conflicts} conflict${r.conflicts === 1 ? '' : 's'}`, `${r.errors} error${r.errors === 1 ? '' : 's'}`);
-  return `${job.provider.definition.displayName} ${OBJECT_LABEL[r.localObject as keyof typeof OBJECT_LABEL] ?? r.localObject}: ${parts.join(', ')}`;
-}
 
 async function addTotals(job: SyncJob, tx: SyncJob['em'], ok: boolean): Promise<void> {
   const r = job.run;
@@ -80,22 +69,26 @@ export async function finishRun(job: SyncJob, error?: unknown): Promise<void> {
 
     const ref = { workspaceId: rule.workspace, connectionId: connection.id };
     const seconds = ((now.getTime() - (run.startedAt ?? now).getTime()) / 1000).toFixed(1);
-    const summary = `Sync ${ok ? 'finished' : 'failed'} — ${summaryText(job)} (${seconds} s)${message ? `: ${message}` : ''}`;
+    const summary = `Sync ${ok ? 'finished' : 'failed'} — ${summaryText(run)} (${seconds} s)${message ? `: ${message}` : ''}`;
     await writeConnectionLog(tx, ref, { level: ok ? (run.errors || run.conflicts ? 'warn' : 'info') : 'error', kind: 'sync', message: summary, data: { runId: run.id, ruleId: rule.id, ...syncRunView(run).counts } }, { flush: false });
     for (const w of run.warnings) await writeConnectionLog(tx, ref, { level: 'warn', kind: 'sync_warning', message: w, data: { runId: run.id, ruleId: rule.id } }, { flush: false });
     await tx.flush();
 
     const snapshot = syncRunView(run);
-    await recordEvent(tx, { workspaceId: rule.workspace, type: 'sync_completed', entityId: run.id, snapshot, data: { initialImport } });
-    for (const c of run.conflictDetails) {
-      await recordEvent(tx, {
-        workspaceId: rule.workspace,
-        type: 'sync_conflict',
-        entityId: run.id,
-        snapshot,
-        data: { object: rule.localObject, localId: c.localId, remoteId: c.remoteId, field: c.field, localValue: c.localValue, remoteValue: c.remoteValue, winner: c.winner, localChangedAt: c.localAt, remoteChangedAt: c.remoteAt },
-      });
-    }
+    const conflicts = run.conflictDetails.map((c) => ({
+      object: rule.localObject,
+      localId: c.localId,
+      remoteId: c.remoteId,
+      field: c.field,
+      localValue: c.localValue,
+      remoteValue: c.remoteValue,
+      winner: c.winner,
+      localChangedAt: c.localAt,
+      remoteChangedAt: c.remoteAt,
+    }));
+    for (const data of conflicts) await recordEvent(tx, { workspaceId: rule.workspace, type: 'sync_conflict', entityId: run.id, snapshot, data });
+    // Last, with the conflicts listed: the alert pipeline posts one message per run from it.
+    await recordEvent(tx, { workspaceId: rule.workspace, type: 'sync_completed', entityId: run.id, snapshot, data: { initialImport, conflicts: conflicts.slice(0, COMPLETED_CONFLICTS_MAX) } });
     await addTotals(job, tx, ok);
     const stillRuns = rule.enabled && !authFailed && !rateLimited && failures < rt.config.SYNC_MAX_FAILED_RUNS;
     if (stillRuns) {

@@ -28,6 +28,8 @@ describe('event catalog', () => {
       'contact_added',
       'contact_deleted',
       'contact_updated',
+      'sync_completed',
+      'sync_conflict',
       'task_added',
       'task_deleted',
       'task_status_changed',

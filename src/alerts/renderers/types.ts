@@ -8,11 +8,14 @@ import type { ConnectionSnapshot, EventType, RecordedEvent } from '../../events/
  * - `opens`: a new state worth one alert in each channel subscribed to `kind` (skipped while the
  *   channel was already alerted about that state — one alert per state change);
  * - `recovers`: closes the connection's open alert states, with a follow-up in each alert's thread;
- * - `toChatContext`: posted back to the chat channel that started something (OAuth outcome).
+ * - `toChatContext`: posted back to the chat channel that started something (OAuth outcome);
+ * - `notifies`: one message in each channel subscribed to `kind` for that connection, every time
+ *   (no state: each sync run with conflicts is news).
  */
 export type AlertMatch =
   | { opens: Exclude<AlertState, 'ok'>; kind: AlertKind }
   | { recovers: true }
+  | { notifies: AlertKind; connectionId: string }
   | { toChatContext: { platform: string; teamId: string; channelId: string; userId?: string } };
 
 export type AlertInput<T extends EventType = EventType> = {

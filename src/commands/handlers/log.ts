@@ -1,27 +1,43 @@
 import { ConnectionLog } from '../../entities/connection-log.ts';
+import { listSyncRuns, summaryText } from '../../sync/runs.ts';
 import { logLine } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
-import { bold, ephemeral, plain } from '../view.ts';
+import { bold, ephemeral, plain, type Block } from '../view.ts';
 
 const LINES = 15;
+const RUNS = 5;
+
+const RUN_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', running: '🔄', queued: '⏳' };
 
 const log: Command = {
   name: 'log',
   usage: 'log <connection>',
   examples: ['log hubspot', 'log "Linear Eng"'],
-  summary: 'Shows a connection’s recent log: tests, status changes, syncs',
+  summary: 'Shows a connection’s recent log (tests, status changes, syncs) and its recent sync runs',
   permission: 'connections.logs.read',
   async run(ctx, line) {
     const c = await resolveConnection(ctx, line.args.join(' ') || undefined, { includeDisconnected: true });
-    const rows = await ctx.rt.em().find(ConnectionLog, { connection: c.id, workspace: ctx.workspace.id }, { orderBy: { id: 'desc' }, limit: LINES });
-    if (!rows.length) return ephemeral(`${bold(plain(c.displayName))} has no log entries yet.`);
+    const em = ctx.rt.em();
+    const rows = await em.find(ConnectionLog, { connection: c.id, workspace: ctx.workspace.id }, { orderBy: { id: 'desc' }, limit: LINES });
+    const runs = (await listSyncRuns(em, ctx.workspace.id, c.id, { limit: RUNS })).slice(0, RUNS);
+    if (!rows.length && !runs.length) return ephemeral(`${bold(plain(c.displayName))} has no log entries yet.`);
     const lines = rows.reverse().map(logLine);
     const title = `Log of ${plain(c.displayName)} (last ${rows.length})`;
-    return ephemeral(`${title}\n${lines.join('\n')}`, [
-      { type: 'header', text: title },
-      { type: 'section', text: lines.join('\n') },
-    ]);
+    const blocks: Block[] = [{ type: 'header', text: title }];
+    if (lines.length) blocks.push({ type: 'section', text: lines.join('\n') });
+    let text = `${title}\n${lines.join('\n')}`;
+    if (runs.length) {
+      const runLines = runs.map((r) => {
+        const when = (r.startedAt ?? r.createdAt).toISOString().slice(0, 16).replace('T', ' ');
+        const took = r.startedAt && r.finishedAt ? ` (${((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)} s)` : '';
+        const err = r.status === 'failed' && r.errorMessage ? ` — ${plain(r.errorMessage.slice(0, 200))}` : '';
+        return `${when} ${RUN_ICON[r.status] ?? '·'} ${summaryText(r)}${took}${err}`;
+      });
+      blocks.push({ type: 'context', text: `Recent syncs:\n${runLines.join('\n')}` });
+      text += `\nRecent syncs:\n${runLines.join('\n')}`;
+    }
+    return ephemeral(text, blocks);
   },
 };
 

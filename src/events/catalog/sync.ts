@@ -56,6 +56,34 @@ export const exampleSyncRun = {
   finishedAt: '2026-11-29T10:00:04.210Z',
 } satisfies z.input<typeof syncRunSnapshot>;
 
+/** One field written on both sides within the grace window. */
+const conflict = z.object({
+  object: z.enum(LOCAL_OBJECTS),
+  localId: z.uuid().describe('The local record'),
+  remoteId: z.string().describe("The provider's record id"),
+  field: z.string().describe('The local field, e.g. `title`'),
+  localValue: z.unknown().describe('The value written here'),
+  remoteValue: z.unknown().describe('The value written at the provider'),
+  winner: z.enum(['local', 'remote']),
+  localChangedAt: isoTime(),
+  remoteChangedAt: isoTime(),
+});
+
+const exampleConflict = {
+  object: 'tasks',
+  localId: '3f6c2a1e-8b4d-4c7e-9f12-5a6b7c8d9e0f',
+  remoteId: 'T-1042',
+  field: 'title',
+  localValue: 'Draft the Q1 plan',
+  remoteValue: 'Draft the Q1 launch plan',
+  winner: 'remote',
+  localChangedAt: '2026-11-29T09:58:10.000Z',
+  remoteChangedAt: '2026-11-29T09:59:40.000Z',
+} satisfies z.input<typeof conflict>;
+
+/** A run lists at most this many of its conflicts in `sync_completed` (each also has its own `sync_conflict`). */
+export const COMPLETED_CONFLICTS_MAX = 20;
+
 const syncEvent = eventFamily('sync_run', syncRunSnapshot);
 
 export const syncEvents = byType([
@@ -63,38 +91,17 @@ export const syncEvents = byType([
     version: 1,
     description:
       'A sync run finished (successfully or not; see `status` and `error`). A rule\'s first full import records this one event with its counts instead of one event per imported record; later runs also emit per-record events (`task_added`, `contact_updated`, …).',
-    data: z.object({ initialImport: z.boolean().describe('This run was the rule\'s first full import') }),
-    example: { entityId: exampleSyncRun.id, snapshot: exampleSyncRun, data: { initialImport: false } },
+    data: z.object({
+      initialImport: z.boolean().describe('This run was the rule\'s first full import'),
+      conflicts: z.array(conflict).max(COMPLETED_CONFLICTS_MAX).default([]).describe(`The run's conflicts (the first ${COMPLETED_CONFLICTS_MAX}; counts.conflicts has them all)`),
+    }),
+    example: { entityId: exampleSyncRun.id, snapshot: exampleSyncRun, data: { initialImport: false, conflicts: [exampleConflict] } },
   }),
   syncEvent('sync_conflict', {
     version: 1,
     description:
       'One field was changed on both sides within the 5-minute grace window; the later write won (last write wins) and the other value was overwritten. Recorded at the end of the run, all of a run\'s conflicts together.',
-    data: z.object({
-      object: z.enum(LOCAL_OBJECTS),
-      localId: z.uuid().describe('The local record'),
-      remoteId: z.string().describe('The provider\'s record id'),
-      field: z.string().describe('The local field, e.g. `title`'),
-      localValue: z.unknown().describe('The value written here'),
-      remoteValue: z.unknown().describe('The value written at the provider'),
-      winner: z.enum(['local', 'remote']),
-      localChangedAt: isoTime(),
-      remoteChangedAt: isoTime(),
-    }),
-    example: {
-      entityId: exampleSyncRun.id,
-      snapshot: exampleSyncRun,
-      data: {
-        object: 'tasks',
-        localId: '3f6c2a1e-8b4d-4c7e-9f12-5a6b7c8d9e0f',
-        remoteId: 'T-1042',
-        field: 'title',
-        localValue: 'Draft the Q1 plan',
-        remoteValue: 'Draft the Q1 launch plan',
-        winner: 'remote',
-        localChangedAt: '2026-11-29T09:58:10.000Z',
-        remoteChangedAt: '2026-11-29T09:59:40.000Z',
-      },
-    },
+    data: conflict,
+    example: { entityId: exampleSyncRun.id, snapshot: exampleSyncRun, data: exampleConflict },
   }),
 ]);
