@@ -132,7 +132,7 @@ describe('rules: create, read, change, delete', () => {
     res = await app.fetch(`${rulesOf(asanaId)}/${rule.id}`, { method: 'PATCH', json: { enabled: true } });
     expect((await json(res)).rule.nextRunAt).toEqual(expect.any(String));
     expect(await jobsOf(rule.id)).toHaveLength(1);
-    const audits = await sql(app.dbUrl, "select details from audit_logs where action = 'sync_rule.update' and target_id = $1 order by id", [rule.id]);
+    const audits = await sql<{ details: { changedFields: string[] } }>(app.dbUrl, "select details from audit_logs where action = 'sync_rule.update' and target_id = $1 order by id", [rule.id]);
     expect(audits.map((a) => a.details.changedFields)).toEqual([['deletePolicy'], ['mapping'], ['enabled'], ['enabled']]);
   });
 
