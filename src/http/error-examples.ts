@@ -156,6 +156,10 @@ function transitionExample(route: AnyRoute): AppError {
       return new AppError('invalid_transition', `${name} is not paused (it is connected), so there is nothing to resume.`, { details: details('connected') });
     case 'updateMember':
       return new AppError('invalid_transition', `${EX.memberName} is the only Owner; make someone else Owner first.`);
+    case 'runSyncRule':
+      return new AppError('invalid_transition', `${name} is paused. Resume it first (\`resume ${name}\`, or POST /api/v1/connections/${EX.connectionId}/resume), then run the rule.`, {
+        details: { connectionId: EX.connectionId, status: 'paused', operation: 'sync' },
+      });
     case 'startOAuthConnection':
       return new AppError('invalid_transition', `${name} is disconnected. Connect it again with \`connect linear\`.`);
     default:

@@ -87,10 +87,12 @@ export function renderGeneratedSection(provider: Provider): string {
 
   out.push('## Objects and scopes', '');
   if (d.objects.length) {
-    out.push('| Object | Direction | Scopes requested for it |', '| --- | --- | --- |');
+    out.push('| Object | Direction | Syncs with | Scopes requested for it |', '| --- | --- | --- | --- |');
     for (const ob of d.objects) {
       const dir = ob.direction === 'both' ? 'two-way' : ob.direction === 'in' ? `from ${d.displayName}` : `to ${d.displayName}`;
-      out.push(`| ${ob.name} | ${dir} | ${ob.scopes.length ? ob.scopes.map(code).join(', ') : '(none beyond the credentials)'} |`);
+      const adapter = provider.adapters.find((a) => a.remoteObject === ob.name);
+      const syncs = adapter ? `Patchbay ${adapter.localObject.replace('_', ' ')}` : 'not synced yet';
+      out.push(`| ${ob.name} | ${dir} | ${syncs} | ${ob.scopes.length ? ob.scopes.map(code).join(', ') : '(none beyond the credentials)'} |`);
     }
   } else {
     out.push('No objects yet.');

@@ -16,6 +16,7 @@ import { linear } from './linear/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
 import type { Provider } from './types.ts';
+import type { LocalObject } from '../sync/types.ts';
 
 const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, trello, twilio];
 
@@ -89,7 +90,8 @@ export type ProviderCatalogEntry = {
   configured: boolean;
   /** Whether PROVIDER_<SLUG>_CLIENT_ID/_CLIENT_SECRET are set; null for providers without OAuth. (A workspace's own app is the caller's to add.) */
   oauthConfigured: boolean | null;
-  objects: Array<{ name: string; direction: 'in' | 'out' | 'both'; scopes: string[] }>;
+  /** `sync`: a rule can sync it (the provider has an adapter for it), paired with `localObject`. */
+  objects: Array<{ name: string; direction: 'in' | 'out' | 'both'; scopes: string[]; sync: boolean; localObject: LocalObject | null }>;
   /** Scopes an OAuth connection requests (default + every object's). */
   scopes: string[];
   credentialFields: Array<{ name: string; label: string; secret: boolean; pattern?: string; help?: string; optional?: boolean }>;
@@ -112,7 +114,10 @@ export function providerCatalogEntry(provider: Provider, config: RawConfig): Pro
     authDescription: authModes(provider).join('; '),
     configured: d.auth.credentials !== undefined || oauthConfigured === true,
     oauthConfigured,
-    objects: d.objects.map((o) => ({ name: o.name, direction: o.direction, scopes: [...o.scopes] })),
+    objects: d.objects.map((o) => {
+      const adapter = provider.adapters.find((a) => a.remoteObject === o.name);
+      return { name: o.name, direction: o.direction, scopes: [...o.scopes], sync: adapter !== undefined, localObject: adapter?.localObject ?? null };
+    }),
     scopes: d.auth.oauth2 ? requestedScopes(d) : [],
     credentialFields: (d.auth.credentials?.fields ?? []).map((f) => ({ ...f })),
     revokes: provider.connector.revoke !== undefined,

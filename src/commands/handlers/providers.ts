@@ -37,7 +37,8 @@ const providers: Command = {
       const oauthApp = d.auth.oauth2 ? await oauthConfigured(ctx.rt, ctx.rt.em(), ctx.workspace.id, p) : null;
       const note = d.auth.oauth2 && !oauthApp ? (d.auth.credentials ? ' (OAuth app not configured: API key only)' : ' (OAuth app not configured yet)') : '';
       const n = count.get(d.slug);
-      const line0 = `${bold(d.displayName)} ${code(d.slug)} — ${label(d.category)} · ${modes.join(' or ')}${note}${n ? ` · ${n} connected` : ''}`;
+      const syncs = p.adapters.map((a) => a.remoteObject);
+      const line0 = `${bold(d.displayName)} ${code(d.slug)} — ${label(d.category)} · ${modes.join(' or ')}${note}${syncs.length ? ` · syncs ${syncs.join(', ')}` : ''}${n ? ` · ${n} connected` : ''}`;
       lines.push(line0);
       const usable = Boolean(d.auth.credentials || oauthApp);
       blocks.push({

@@ -9,9 +9,10 @@ import contacts from './contacts/index.ts';
 import events from './events/index.ts';
 import members from './members/index.ts';
 import providers from './providers/index.ts';
+import syncRules from './sync-rules/index.ts';
 import tasks from './tasks/index.ts';
 import timeEntries from './time-entries/index.ts';
 import tokens from './tokens/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, ...timeEntries, chatLinkCode, personalLinkCode];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...syncRules, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, ...timeEntries, chatLinkCode, personalLinkCode];

@@ -1,5 +1,6 @@
 import { oauthConfigured } from '../../../connections/oauth-apps.ts';
 import { CATEGORIES } from '../../../providers/types.ts';
+import { LOCAL_OBJECTS } from '../../../sync/types.ts';
 import { getProvider, listProviders, providerCatalogEntry } from '../../../providers/registry.ts';
 import { defineRoute } from '../../route.ts';
 import { z } from '../../schemas.ts';
@@ -15,7 +16,15 @@ const providerSchema = z
     configured: z.boolean().openapi({ description: 'Whether a connection can be made now (credential fields, or an OAuth app for this workspace)' }),
     oauthConfigured: z.boolean().nullable(),
     oauthApp: z.enum(['workspace', 'instance']).nullable().openapi({ description: "Which OAuth app is used: the workspace's own, or the instance's PROVIDER_<SLUG>_* app" }),
-    objects: z.array(z.object({ name: z.string(), direction: z.enum(['in', 'out', 'both']), scopes: z.array(z.string()) })),
+    objects: z.array(
+      z.object({
+        name: z.string(),
+        direction: z.enum(['in', 'out', 'both']),
+        scopes: z.array(z.string()),
+        sync: z.boolean().openapi({ description: 'Whether sync rules can sync this object (the provider has an adapter for it); objects without one are listed but nothing syncs them yet' }),
+        localObject: z.enum(LOCAL_OBJECTS).nullable().openapi({ description: "Patchbay's object it syncs with; null when it does not sync" }),
+      }),
+    ),
     scopes: z.array(z.string()),
     credentialFields: z.array(
       z.object({ name: z.string(), label: z.string(), secret: z.boolean(), pattern: z.string().optional(), help: z.string().optional(), optional: z.boolean().optional() }),
