@@ -26,7 +26,7 @@ beforeAll(async () => {
   app = await startSandboxApp();
   ({ key, account: { id: accountId } } = await newAccount(app, 'Adapter Co'));
   const res = await app.fetch('/api/v1/connections', { method: 'POST', json: { provider: 'sandbox', credentials: { apiKey: key } } });
-  const body = await res.json();
+  const body = (await res.json()) as { connection: { id: string } };
   expect(res.status, JSON.stringify(body)).toBe(201);
   connectionId = body.connection.id;
   const [row] = await sql<{ workspace_id: string }>(app.dbUrl, 'select workspace_id from connections where id = $1', [connectionId]);
