@@ -108,6 +108,19 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', message: `${parsed} (use true, or host names and IPs/CIDRs separated by commas)` });
         return z.NEVER;
       }),
+    /** Serve the Sandbox (a fake SaaS for trying sync offline) under /sandbox/api. Default: on, except in production. */
+    SANDBOX_ENABLED: z.preprocess(
+      emptyAsUndefined,
+      z
+        .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+        .optional()
+        .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1' || v === 'yes')),
+    ),
+    /** The Sandbox API's base URL as this process and its workers reach it (default: this process's own address). */
+    SANDBOX_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
+    /** Sandbox API requests per key per window (0: no limit), to try rate limiting. */
+    SANDBOX_RATE_LIMIT: int(0, 0, 1_000_000),
+    SANDBOX_RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
     // --- Slack app (bots/slack). Enabled when SLACK_SIGNING_SECRET and a token or OAuth app are set.
     SLACK_SIGNING_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8).optional()),
     SLACK_BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^xox[bp]-/, { error: 'must be a bot token (xoxb-…)' }).optional()),
@@ -134,7 +147,19 @@ export const configSchema = z
   .transform((c) => ({
     ...c,
     PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    SANDBOX_ENABLED: c.SANDBOX_ENABLED ?? c.NODE_ENV !== 'production',
+    SANDBOX_URL: (c.SANDBOX_URL ?? ownSandboxUrl(c.HOST, c.PORT)).replace(/\/+$/, ''),
   }));
+
+/**
+ * The Sandbox API at this process's own address: loopback when listening on every interface (or
+ * on loopback), else the address it listens on. Not PUBLIC_URL, which workers may not reach.
+ */
+export function ownSandboxUrl(host: string, port: number): string {
+  const wildcard = ['0.0.0.0', '::', '[::]', 'localhost'].includes(host) || host.startsWith('127.') || host === '::1';
+  const h = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}/sandbox/api`;
+}
 
 export type Config = z.infer<typeof configSchema> & {
   /** Every variable as given, for namespaced lookups (PROVIDER_<SLUG>_*) that a schema cannot list up front. */

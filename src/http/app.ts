@@ -11,6 +11,7 @@ import { currentContext, newCorrelationId, runWithContext } from '../context.ts'
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { VERSION } from '../version.ts';
+import { mountSandbox } from '../sandbox/index.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { buildOpenApi } from './openapi.ts';
 import type { AnyRoute, AuthContext } from './route.ts';
@@ -173,6 +174,9 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
   });
   for (const route of routes) mountRoute(api, rt, route);
   app.use('/api/v1', api);
+
+  // The Sandbox (a fake third-party SaaS for trying sync offline) when SANDBOX_ENABLED.
+  mountSandbox(app, rt);
 
   // Unknown routes answer in the one error shape.
   app.use((req: Request, res: Response, _next: NextFunction) => {

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import { alertSubscriber } from '../alerts/subscriber.ts';
 import { attachBot, type ChatBot } from '../chat/bots.ts';
-import type { Config } from '../config/index.ts';
+import { ownSandboxUrl, type Config } from '../config/index.ts';
 import { openDatabase } from '../db/database.ts';
 import { createApp, type AppOptions } from '../http/app.ts';
 import { startWorkers, type WorkerOptions, type Workers } from '../jobs/runner.ts';
@@ -71,6 +71,10 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
       });
       const addr = server.address();
       if (addr && typeof addr === 'object' && config.PORT === 0) url = `http://127.0.0.1:${addr.port}`;
+      // An ephemeral port (tests): the Sandbox's default address is only known now.
+      if (addr && typeof addr === 'object' && config.PORT === 0 && !config.raw.SANDBOX_URL) {
+        rt.config = { ...config, SANDBOX_URL: ownSandboxUrl(config.HOST, addr.port) };
+      }
       // Chat commands arrive here: cache who their users are, dropped on any change (any process).
       stopCache = await rt.chatCache.listen(db.url, logger);
       for (const b of bots) await b.start();

@@ -31,7 +31,9 @@ function envTable(provider: Provider): string[] {
     rows.push([providerEnvVar(slug, 'CLIENT_ID'), 'OAuth app client id (the instance-wide app; a workspace can configure its own).']);
     rows.push([providerEnvVar(slug, 'CLIENT_SECRET'), 'OAuth app client secret.']);
   }
-  rows.push([providerEnvVar(slug, URL_ENV_SUFFIXES.apiBaseUrl), `Overrides the API base URL (default ${code(provider.definition.apiBaseUrl)}).`]);
+  const setting = provider.definition.apiBaseUrlSetting;
+  const apiDefault = setting ? `${code(setting)}, whose default is ${code(provider.definition.apiBaseUrl)} with this process's port` : code(provider.definition.apiBaseUrl);
+  rows.push([providerEnvVar(slug, URL_ENV_SUFFIXES.apiBaseUrl), `Overrides the API base URL (default ${apiDefault}).`]);
   if (oauth) {
     rows.push([providerEnvVar(slug, URL_ENV_SUFFIXES.authorizeUrl), `Overrides the authorize URL (default ${code(oauth.authorizeUrl)}).`]);
     rows.push([providerEnvVar(slug, URL_ENV_SUFFIXES.tokenUrl), `Overrides the token URL (default ${code(oauth.tokenUrl)}).`]);
@@ -51,7 +53,7 @@ export function renderGeneratedSection(provider: Provider): string {
   out.push(`| Slug | ${code(d.slug)} |`);
   out.push(`| Category | ${d.category.replace(/_/g, ' ')} |`);
   out.push(`| Auth | ${authModes(provider).join('; ')} |`);
-  out.push(`| API base URL | ${code(d.apiBaseUrl)} |`);
+  out.push(`| API base URL | ${d.apiBaseUrlSetting ? `${code(d.apiBaseUrlSetting)} (default ${code(d.apiBaseUrl)} with this process's port)` : code(d.apiBaseUrl)} |`);
   out.push(`| Provider documentation | ${d.docsUrl} |`);
   out.push('');
 

@@ -13,12 +13,13 @@ import { googleCalendar } from './google-calendar/index.ts';
 import { hubspot } from './hubspot/index.ts';
 import { jira } from './jira/index.ts';
 import { linear } from './linear/index.ts';
+import { sandbox } from './sandbox/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, trello, twilio];
+const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, sandbox, trello, twilio];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {

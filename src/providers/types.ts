@@ -75,6 +75,12 @@ export const providerDefinitionSchema = z.object({
     .object({ oauth2: oauth2SpecSchema.optional(), credentials: credentialsSpecSchema.optional() })
     .refine((a) => a.oauth2 || a.credentials, { error: 'a provider needs oauth2 or credentials auth' }),
   apiBaseUrl: z.url(),
+  /**
+   * An operator setting (a configuration key) that supplies the API base URL in place of
+   * `apiBaseUrl` — the built-in Sandbox, served at an address only the configuration knows. Trusted
+   * like `PROVIDER_<SLUG>_BASE_URL` (which still wins over it).
+   */
+  apiBaseUrlSetting: z.enum(['SANDBOX_URL']).optional(),
   /** Per-connection URL overrides a connection may carry (self-managed installations); none when absent. */
   urlOverrides: urlOverridesSpecSchema.optional(),
   /** An API base URL taken from the token response (Salesforce `instance_url`), limited to declared hosts. */

@@ -47,6 +47,18 @@ describe('architecture: each rule catches a planted violation', () => {
     const planted = [{ path: 'src/providers/asana/connector.ts', text: "import type { NeutralReply } from '../../commands/view.ts';\nexport { x } from '../../http/app.ts';\n" }];
     expect(checkImports(planted).map((v) => v.detail)).toEqual(['imports ../../commands/view.ts', 'imports ../../http/app.ts']);
   });
+  it('the core (a provider, the sync engine) importing the Sandbox instead of calling it over HTTP', () => {
+    const planted = [
+      { path: 'src/providers/sandbox/adapters/feed.ts', text: "import { listRecords } from '../../../sandbox/store.ts';\n" },
+      { path: 'src/sync/pull.ts', text: "import { seedSandbox } from '../sandbox/seed.ts';\n" },
+      { path: 'src/http/app.ts', text: "import { mountSandbox } from '../sandbox/index.ts';\n" },
+      { path: 'src/main/cli/sandbox.ts', text: "import { seedSandbox } from '../../sandbox/seed.ts';\n" },
+    ];
+    expect(checkImports(planted).map((v) => `${v.file}: ${v.detail}`)).toEqual([
+      'src/providers/sandbox/adapters/feed.ts: imports ../../../sandbox/store.ts',
+      'src/sync/pull.ts: imports ../sandbox/seed.ts',
+    ]);
+  });
   it('an entity importing HTTP, and the event module importing its consumer', () => {
     const planted = [
       { path: 'src/entities/connection.ts', text: "import { validate } from '../http/validate.ts';\n" },

@@ -6,6 +6,7 @@
  * - `src/` is the platform-neutral core; only the composition root (`src/main/`) may know the
  *   chat platforms' code (`bots/`) and their SDKs.
  * - `src/providers/` talks to third parties and knows nothing of chat, alerts or HTTP routes.
+ * - `src/sandbox/` is a fake third party: only the HTTP app (mounting it) and `src/main/` import it.
  * - `src/entities/` is the schema: no HTTP, no bots.
  * - `src/events/` publishes; it imports none of its consumers (alerts, webhooks).
  * - No file in `src/` or `bots/` passes MAX_LINES; no module-level mutable state (it lives on
@@ -35,6 +36,11 @@ const IMPORT_RULES: ImportRule[] = [
     rule: 'providers know nothing of chat, alerts or HTTP',
     from: under('src/providers'),
     forbid: (t) => ['src/commands', 'src/chat', 'src/alerts', 'src/http', 'bots'].some((d) => under(d)(t)),
+  },
+  {
+    rule: 'only the composition root imports the Sandbox (a fake third party)',
+    from: (f) => under('src')(f) && !under('src/sandbox')(f) && !under('src/main')(f) && f !== 'src/http/app.ts',
+    forbid: under('src/sandbox'),
   },
   {
     rule: 'entities import no HTTP and no bots',

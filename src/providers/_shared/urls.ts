@@ -2,7 +2,8 @@
  * Per-instance provider configuration from the environment (`PROVIDER_<SLUG>_*`, read through
  * `config.raw` — nothing outside src/config reads process.env) and per-connection overrides.
  *
- * Precedence for each URL: per-connection override > `PROVIDER_<SLUG>_…` > the definition.
+ * Precedence for each URL: per-connection override > `PROVIDER_<SLUG>_…` > the setting the
+ * definition names (`apiBaseUrlSetting`, e.g. SANDBOX_URL) > the definition.
  */
 import type { Config } from '../../config/index.ts';
 import { AppError } from '../../errors.ts';
@@ -14,7 +15,7 @@ export type ProviderUrlOverrides = Partial<Record<UrlKey, string>>;
 export type OAuthClient = { clientId: string; clientSecret: string };
 
 /** The raw environment (and, when known, what the egress policy needs); this narrow shape keeps tests simple. */
-export type RawConfig = Pick<Config, 'raw'> & Partial<Pick<Config, 'NODE_ENV' | 'EGRESS_ALLOW_PRIVATE'>>;
+export type RawConfig = Pick<Config, 'raw'> & Partial<Pick<Config, 'NODE_ENV' | 'EGRESS_ALLOW_PRIVATE' | 'SANDBOX_URL'>>;
 
 export const URL_ENV_SUFFIXES = {
   apiBaseUrl: 'BASE_URL',
@@ -68,7 +69,7 @@ function checkedUrl(value: string, source: string): string {
 export function resolveProviderUrls(provider: Provider, config: RawConfig, overrides: ProviderUrlOverrides = {}): ProviderUrls {
   const def = provider.definition;
   const defaults: Omit<ProviderUrls, 'userChosen'> = {
-    apiBaseUrl: def.apiBaseUrl,
+    apiBaseUrl: (def.apiBaseUrlSetting && config[def.apiBaseUrlSetting]) || def.apiBaseUrl,
     authorizeUrl: def.auth.oauth2?.authorizeUrl,
     tokenUrl: def.auth.oauth2?.tokenUrl,
     revokeUrl: def.auth.oauth2?.revokeUrl,

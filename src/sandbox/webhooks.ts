@@ -1,0 +1,111 @@
+/**
+ * Signed change webhooks (scheme in ./README.md): subscriptions per account, and delivery of
+ * `{ type, id, account_id, occurred_at }` to each subscribed URL after the change committed —
+ * through the egress guard (the URL is the API user's choice), with a few retries, never holding
+ * up or failing the API request that made the change.
+ */
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.ts';
+import { egressPolicy, guardedFetch, type EgressPolicy } from '../net/egress.ts';
+import type { Config } from '../config/index.ts';
+import { newId } from './objects.ts';
+import { SandboxError, type Db } from './store.ts';
+
+export type ChangeEvent = { type: string; id: string; account_id: string; occurred_at: string };
+
+export type Subscription = { id: string; url: string; created_at: string };
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. */
+export function signatureHeader(secret: string, body: string, t = Math.floor(Date.now() / 1000)): string {
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
+
+function checkUrl(url: unknown): string {
+  let u: URL;
+  try {
+    u = new URL(String(url));
+  } catch {
+    throw new SandboxError(400, 'invalid_request', 'url must be an absolute http(s) URL.');
+  }
+  if (typeof url !== 'string' || !['http:', 'https:'].includes(u.protocol) || u.username || u.password || url.length > 2000) {
+    throw new SandboxError(400, 'invalid_request', 'url must be an absolute http(s) URL without credentials.');
+  }
+  return u.toString();
+}
+
+/** A subscription; the secret (`sbxwh_…`) is answered here only. */
+export async function subscribe(db: Db, accountId: string, url: unknown): Promise<Subscription & { secret: string }> {
+  const id = newId('whk');
+  const secret = `sbxwh_${randomBytes(24).toString('base64url')}`;
+  const { rows } = await db.query<{ created_at: Date }>('insert into sandbox.webhooks (id, account_id, url, secret) values ($1, $2, $3, $4) returning created_at', [
+    id,
+    accountId,
+    checkUrl(url),
+    secret,
+  ]);
+  return { id, url: checkUrl(url), secret, created_at: rows[0]!.created_at.toISOString() };
+}
+
+export async function listSubscriptions(db: Db, accountId: string): Promise<Subscription[]> {
+  const { rows } = await db.query<{ id: string; url: string; created_at: Date }>('select id, url, created_at from sandbox.webhooks where account_id = $1 order by created_at, id', [accountId]);
+  return rows.map((r) => ({ id: r.id, url: r.url, created_at: r.created_at.toISOString() }));
+}
+
+export async function unsubscribe(db: Db, accountId: string, id: string): Promise<void> {
+  const { rowCount } = await db.query('delete from sandbox.webhooks where account_id = $1 and id = $2', [accountId, id]);
+  if (!rowCount) throw new SandboxError(404, 'not_found', `No webhook '${id}'.`);
+}
+
+export type DeliveryDeps = {
+  db: Db;
+  config: Pick<Config, 'NODE_ENV' | 'EGRESS_ALLOW_PRIVATE'>;
+  logger: Logger;
+  /** Test seams. */
+  egress?: EgressPolicy;
+  retryDelaysMs?: number[];
+};
+
+const RETRY_DELAYS_MS = [500, 2_000];
+
+/**
+ * Sends each event to each of the account's subscriptions; resolves when every delivery has
+ * succeeded or used its retries. Never rejects: failures are logged (without the secret).
+ */
+export async function deliverChanges(deps: DeliveryDeps, accountId: string, events: ChangeEvent[]): Promise<void> {
+  if (!events.length) return;
+  let subs: Array<{ id: string; url: string; secret: string }>;
+  try {
+    subs = (await deps.db.query<{ id: string; url: string; secret: string }>('select id, url, secret from sandbox.webhooks where account_id = $1', [accountId])).rows;
+  } catch (err) {
+    deps.logger.warn({ err: String(err) }, 'sandbox webhooks: could not load subscriptions');
+    return;
+  }
+  const send = guardedFetch(deps.egress ?? egressPolicy(deps.config));
+  const delays = deps.retryDelaysMs ?? RETRY_DELAYS_MS;
+  await Promise.all(
+    subs.flatMap((sub) =>
+      events.map(async (event) => {
+        const body = JSON.stringify(event);
+        const delivery = randomUUID();
+        for (let attempt = 0; attempt <= delays.length; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, delays[attempt - 1]));
+          try {
+            const res = await send(sub.url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'sandbox-signature': signatureHeader(sub.secret, body), 'sandbox-delivery': delivery },
+              body,
+              redirect: 'manual',
+              signal: AbortSignal.timeout(5_000),
+            });
+            await res.body?.cancel().catch(() => undefined);
+            if (res.ok) return;
+            deps.logger.info({ webhook: sub.id, delivery, status: res.status, attempt }, 'sandbox webhook: receiver refused');
+          } catch (err) {
+            deps.logger.info({ webhook: sub.id, delivery, attempt, err: (err as Error).message }, 'sandbox webhook: delivery failed');
+          }
+        }
+        deps.logger.warn({ webhook: sub.id, delivery, type: event.type }, 'sandbox webhook: gave up after retries');
+      }),
+    ),
+  );
+}
