@@ -12,15 +12,21 @@ afterAll(async () => {
 });
 
 describe('provider catalog and workspace OAuth apps', () => {
-  it('lists the eight providers with auth modes, configuration state, scopes and revoke behaviour', async () => {
+  it('lists the providers (the first eight and the built-in Sandbox) with auth modes, configuration state, scopes, revoke behaviour and what syncs', async () => {
     const { data } = await app.json('/api/v1/providers', { token: (await memberWithToken(app, 'member')).token });
-    expect(data.map((p: { slug: string }) => p.slug).sort()).toEqual(['asana', 'github', 'google-calendar', 'hubspot', 'jira', 'linear', 'trello', 'twilio']);
+    expect(data.map((p: { slug: string }) => p.slug).sort()).toEqual(['asana', 'github', 'google-calendar', 'hubspot', 'jira', 'linear', 'sandbox', 'trello', 'twilio']);
     const bySlug = Object.fromEntries(data.map((p: { slug: string }) => [p.slug, p]));
     expect(bySlug.linear).toMatchObject({ authModes: ['oauth2', 'api_key'], oauthConfigured: true, oauthApp: 'instance', configured: true });
     expect(bySlug.github).toMatchObject({ authModes: ['oauth2'], oauthConfigured: false, oauthApp: null, configured: false });
     expect(bySlug.twilio).toMatchObject({ authModes: ['basic'], oauthConfigured: null, configured: true, revokes: false });
     expect(bySlug.twilio.revokeNote).toMatch(/Auth Token/);
     expect(bySlug.twilio.credentialFields.map((f: { name: string }) => f.name)).toEqual(['accountSid', 'authToken']);
+    // Only objects with an adapter sync; today that is the Sandbox's.
+    expect(bySlug.sandbox.objects).toEqual([
+      expect.objectContaining({ name: 'tasks', sync: true, localObject: 'tasks' }),
+      expect.objectContaining({ name: 'contacts', sync: true, localObject: 'contacts' }),
+    ]);
+    expect(bySlug.github.objects.every((o: { sync: boolean }) => o.sync === false)).toBe(true);
     const pm = await app.json('/api/v1/providers?category=project_management');
     expect(pm.data.every((p: { category: string }) => p.category === 'project_management')).toBe(true);
     expect((await app.fetch('/api/v1/providers?category=nonsense')).status).toBe(400);
