@@ -31,7 +31,12 @@ function issuesOf(part: 'snapshot' | 'data', error: z.ZodError) {
  * outlive a rolled-back change.
  */
 export async function recordEvent<T extends EventType>(em: EntityManager, input: EventInput<T>): Promise<RecordedEvent<T>> {
-  if (!em.isInTransaction()) throw new AppError('internal_error', 'recordEvent must run inside em.transactional');
+  const [event] = await recordEvents(em, [input]);
+  return event as RecordedEvent<T>;
+}
+
+/** Parses one input by its catalog entry; `event_invalid` (nothing written) when it does not match. */
+function parseInput(input: EventInput<EventType>) {
   const def: EventTypeDefinition | undefined = Object.hasOwn(eventCatalog, input.type) ? eventCatalog[input.type] : undefined;
   if (!def) throw new AppError('event_invalid', `Unknown event type '${String(input.type)}': declare it in src/events/catalog/.`, { details: { type: input.type } });
   const snapshot = def.snapshot.safeParse(input.snapshot);
@@ -42,24 +47,38 @@ export async function recordEvent<T extends EventType>(em: EntityManager, input:
       details: { type: def.type, issues: details },
     });
   }
+  return { def, snapshot: snapshot.data as Record<string, unknown>, data: data.data as Record<string, unknown> };
+}
+
+/**
+ * Several events of one transaction at once (a sync page's per-record events): every input is
+ * parsed before anything is written, then all rows go in one flush and one dispatcher job is
+ * queued — the same outcome as recording them one by one, at a fraction of the round trips.
+ */
+export async function recordEvents(em: EntityManager, inputs: ReadonlyArray<EventInput<EventType>>): Promise<RecordedEvent[]> {
+  if (!em.isInTransaction()) throw new AppError('internal_error', 'recordEvent must run inside em.transactional');
+  if (!inputs.length) return [];
+  const parsed = inputs.map(parseInput);
   const [row] = await em.execute<Array<{ txid: string }>>('select txid_current()::text as txid');
   const txid = row!.txid;
   const actor = currentContext()?.actor;
-  const event = em.create(DomainEvent, {
-    workspace: input.workspaceId,
-    type: def.type,
-    version: def.version,
-    entityType: def.entityType,
-    entityId: input.entityId,
-    snapshot: snapshot.data as Record<string, unknown>,
-    data: data.data as Record<string, unknown>,
-    traceId: correlationId(),
-    actorMemberId: actor?.memberId ?? null,
-    via: actor?.via ?? 'system',
-    txid,
-  });
+  const events = parsed.map(({ def, snapshot, data }, i) =>
+    em.create(DomainEvent, {
+      workspace: inputs[i]!.workspaceId,
+      type: def.type,
+      version: def.version,
+      entityType: def.entityType,
+      entityId: inputs[i]!.entityId,
+      snapshot,
+      data,
+      traceId: correlationId(),
+      actorMemberId: actor?.memberId ?? null,
+      via: actor?.via ?? 'system',
+      txid,
+    }),
+  );
   await em.flush();
   await enqueue(em, 'dispatch_events', { txid }, { jobKey: `dispatch_events:${txid}`, jobKeyMode: 'preserve_run_at' });
-  // Parsed above: this is the declared shape of T.
-  return toRecordedEvent(event) as RecordedEvent<T>;
+  // Parsed above: each is the declared shape of its type.
+  return events.map((e) => toRecordedEvent(e));
 }

@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventType } from '../events/catalog/index.ts';
-import { recordEvent } from '../events/record.ts';
+import { recordEvents, type EventInput } from '../events/record.ts';
 import { same } from './conflicts.ts';
 import type { LocalRecord } from './local-store.ts';
 import { LOCAL_FIELDS, type LocalObject } from './types.ts';
@@ -18,20 +18,23 @@ export type RecordChange =
 
 export async function recordSyncEvents(tx: EntityManager, object: LocalObject, workspaceId: string, origin: { connectionId: string; syncRuleId: string }, changes: RecordChange[]): Promise<void> {
   const prefix = PREFIX[object];
+  const inputs: Array<EventInput<EventType>> = [];
   // Typed per family in the catalog; here the family is chosen at run time, so one cast at this edge.
-  const record = (type: string, entityId: string, snapshot: unknown, data: unknown) =>
-    recordEvent(tx, { workspaceId, type: type as EventType, entityId, snapshot: snapshot as never, data: data as never });
+  const add = (type: string, entityId: string, snapshot: unknown, data: unknown) =>
+    inputs.push({ workspaceId, type: type as EventType, entityId, snapshot: snapshot as never, data: data as never });
   for (const c of changes) {
-    if (c.kind === 'added') await record(`${prefix}_added`, c.after.id, c.after.view, { origin });
-    else if (c.kind === 'deleted') await record(`${prefix}_deleted`, c.after.id, c.after.view, { origin });
+    if (c.kind === 'added') add(`${prefix}_added`, c.after.id, c.after.view, { origin });
+    else if (c.kind === 'deleted') add(`${prefix}_deleted`, c.after.id, c.after.view, { origin });
     else {
       const changed = LOCAL_FIELDS[object].filter((f) => !same(c.before.view[f], c.after.view[f]));
       if (!changed.length) continue;
       const previous = Object.fromEntries(changed.map((f) => [f, c.before.view[f]]));
-      await record(`${prefix}_updated`, c.after.id, c.after.view, { changedFields: changed, previous, origin });
+      add(`${prefix}_updated`, c.after.id, c.after.view, { changedFields: changed, previous, origin });
       if (object === 'tasks' && changed.includes('status' as never)) {
-        await record('task_status_changed', c.after.id, c.after.view, { previousStatus: c.before.view.status, status: c.after.view.status, origin });
+        add('task_status_changed', c.after.id, c.after.view, { previousStatus: c.before.view.status, status: c.after.view.status, origin });
       }
     }
   }
+  // A page's events go in one batch: one flush, one dispatcher job.
+  await recordEvents(tx, inputs);
 }

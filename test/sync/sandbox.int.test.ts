@@ -82,7 +82,7 @@ describe('syncing with the Sandbox', () => {
     ]);
     expect(e.first).toMatchObject({ status: 'succeeded', mode: 'full', counts: { pulled: 3, linked: 3, errors: 0 } });
     const remote = (await sbx(e.key, '/tasks')).data as Array<{ id: string; name: string }>;
-    const [a, b, c] = ['Write the spec [1h30m]', 'Review [75m]', 'Plain task'].map((n) => remote.find((r) => r.name === n)!);
+    const [a, b, c] = ['Write the spec [1h30m]', 'Review [75m]', 'Plain task'].map((n) => remote.find((r) => r.name === n)!) as [{ id: string; name: string }, { id: string; name: string }, { id: string; name: string }];
     expect(await localByRemote(e, a.id)).toMatchObject({ title: 'Write the spec', scheduled_minutes: 90, description: 'First & second', status: 'open' });
     expect(await localByRemote(e, b.id)).toMatchObject({ title: 'Review', scheduled_minutes: 75, status: 'done' });
     expect(await localByRemote(e, c.id)).toMatchObject({ title: 'Plain task', scheduled_minutes: null });
