@@ -27,10 +27,11 @@ const syncConflicts = defineRenderer({
     const total = run.counts.conflicts;
     const head = `⚠️ ${total} sync conflict${total === 1 ? '' : 's'} in ${bold(subject)}: the same field changed here and in ${provider} at about the same time. The later change won:`;
     const lines = event.data.conflicts.map((c) => {
-      // Record names and values come from people and the provider: shown literally.
+      // Record names and values come from people and the provider: shown literally. The field is
+      // Patchbay's own field name.
       const record = `${OBJECT_NOUN[c.object] ?? 'Record'} ${c.name ? shown(c.name) : plain(c.localId)} (${provider} id ${plain(c.remoteId)})`;
       const won = c.winner === 'local' ? `Patchbay’s value won (${shown(c.localValue)})` : `${provider}’s value won (${shown(c.remoteValue)})`;
-      return `• ${record}, field ${bold(plain(c.field))}: Patchbay had ${shown(c.localValue)}, ${provider} had ${shown(c.remoteValue)} → ${won}`;
+      return `• ${record}, field ${bold(c.field)}: Patchbay had ${shown(c.localValue)}, ${provider} had ${shown(c.remoteValue)} → ${won}`;
     });
     const more = total > lines.length ? `\n…and ${total - lines.length} more: see the run in the log.` : '';
     const text = `${head}\n${lines.join('\n')}${more}`;

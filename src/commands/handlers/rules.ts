@@ -48,7 +48,8 @@ function lastRunText(run: ISyncRun | null): string {
   if (run.status === 'queued') return '⏳ A run is queued.';
   if (run.status === 'running') return `🔄 Syncing now: ${run.pulled} pulled, ${run.pushed} pushed so far.`;
   const counts = summaryText(run).replace(/^[^:]*: /, '');
-  const when = formatWhen(run.finishedAt ?? run.createdAt);
+  // The database's clock can be a little ahead of this process's: a run never ends in the future.
+  const when = formatWhen(new Date(Math.min((run.finishedAt ?? run.createdAt).getTime(), Date.now())));
   if (run.status === 'failed') return `❌ Last run ${when} failed: ${plain((run.errorMessage ?? 'unknown error').slice(0, 200))}`;
   return `${run.errors || run.conflicts ? '⚠️' : '✅'} Last run ${when}: ${counts}.`;
 }
