@@ -14,6 +14,7 @@ import providers from './handlers/providers.ts';
 import reconnect, { reconnectForm } from './handlers/reconnect.ts';
 import resume from './handlers/resume.ts';
 import role from './handlers/role.ts';
+import rules from './handlers/rules.ts';
 import status from './handlers/status.ts';
 import sync from './handlers/sync.ts';
 import test from './handlers/test.ts';
@@ -33,6 +34,7 @@ export const commands: readonly Command[] = [
   resume,
   disconnect,
   sync,
+  rules,
   log,
   alerts,
   role,

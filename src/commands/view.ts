@@ -142,7 +142,13 @@ export const bold = (s: string) =>
  * runs on either side of the span, so renderers, which read markup run by run, match it whole
  * with this first (group 1: the inside). A `**` inside a span cannot end it.
  */
-export const BOLD_AROUND_PLAIN = /\*\*((?:\*(?!\*)|[^*\uE000\uE001]|\uE000[^\uE000\uE001]*\uE001)*?\uE000[^\uE000\uE001]*\uE001(?:\*(?!\*)|[^*\uE000\uE001]|\uE000[^\uE000\uE001]*\uE001)*?)\*\*/g;
+export const BOLD_AROUND_PLAIN = new RegExp(
+  // Only at an opening `**`: everything before it holds its `**` in pairs (spans skipped), so the
+  // closing `**` of an earlier bold (`**A** … <span> … **B <span>**`) never opens a match.
+  String.raw`(?<=^(?:\uE000[^\uE000\uE001]*\uE001|[^*\uE000\uE001]|\*(?!\*)|\*\*(?:\uE000[^\uE000\uE001]*\uE001|[^*\uE000\uE001]|\*(?!\*))*?\*\*)*)` +
+    String.raw`\*\*((?:\*(?!\*)|[^*\uE000\uE001]|\uE000[^\uE000\uE001]*\uE001)*?\uE000[^\uE000\uE001]*\uE001(?:\*(?!\*)|[^*\uE000\uE001]|\uE000[^\uE000\uE001]*\uE001)*?)\*\*`,
+  'g',
+);
 export const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 export const mention = (userId: string) => `<@${userId}>`;
 

@@ -12,7 +12,8 @@ export const SYNC_RUN_PHASES = ['pull', 'sweep', 'push', 'done'] as const;
 export type SyncRunPhase = (typeof SYNC_RUN_PHASES)[number];
 
 export type RecordError = { side: 'local' | 'remote'; recordId: string | null; message: string };
-export type ConflictDetail = { localId: string; remoteId: string; field: string; localValue: unknown; remoteValue: unknown; winner: 'local' | 'remote'; localAt: string; remoteAt: string };
+/** `name`: the record's title or name after the run, so people can tell which record it was. */
+export type ConflictDetail = { localId: string; remoteId: string; name?: string | null; field: string; localValue: unknown; remoteValue: unknown; winner: 'local' | 'remote'; localAt: string; remoteAt: string };
 /** Where a run started from chat reports its progress (edited in place). */
 export type RunReporter = { platform: string; teamId: string; channelId: string; messageRef?: string | null; lastAt?: string | null };
 

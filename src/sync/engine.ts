@@ -55,7 +55,7 @@ export async function runSyncJob(rt: Runtime, payload: { ruleId: string; runId?:
     if (run) {
       const why = connection.status === 'connected' ? 'the rule is disabled' : `the connection is ${connection.status}${connection.statusReason ? ` (${connection.statusReason})` : ''}`;
       await em.nativeUpdate(SyncRun, { id: run.id }, { status: 'failed', finishedAt: new Date(), errorCode: 'invalid_transition', errorMessage: `Not run: ${why}.` });
-      await reportRunProgress(rt, { ...run, status: 'failed', errorMessage: `Not run: ${why}.` });
+      await reportRunProgress(rt, { ...run, status: 'failed', errorMessage: `Not run: ${why}.` }).catch((e) => tctx.logger.warn({ err: e }, 'could not report the run to chat'));
     }
     await em.nativeUpdate(SyncRule, { id: rule.id }, { nextRunAt: null });
     return;
@@ -116,6 +116,8 @@ async function step(rt: Runtime, tctx: TaskContext, run: ISyncRun, rule: SyncJob
   }
   run.jobs += 1;
   await em.nativeUpdate(SyncRun, { id: run.id }, { status: run.status, startedAt: run.startedAt, mode: run.mode, phase: run.phase, jobs: run.jobs });
+  // A run started from chat shows "Syncing…" at once, however short it turns out (edited in place after).
+  if (first) await reportRunProgress(rt, run).catch((e) => logger.warn({ err: e }, 'could not report progress to chat'));
 
   const job: SyncJob = {
     rt,

@@ -79,6 +79,7 @@ export async function finishRun(job: SyncJob, error?: unknown): Promise<void> {
       object: rule.localObject,
       localId: c.localId,
       remoteId: c.remoteId,
+      name: c.name ?? null,
       field: c.field,
       localValue: c.localValue,
       remoteValue: c.remoteValue,

@@ -20,13 +20,14 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function progressReply(run: Pick<ISyncRun, 'status' | 'pulled' | 'pushed' | 'errorMessage' | 'connection' | 'localObject' | 'providerSlug' | 'conflicts' | 'errors' | 'merged' | 'linked' | 'deleted' | 'startedAt' | 'finishedAt'>): NeutralReply {
   const subject = runSubject(run);
   if (run.status === 'queued' || run.status === 'running') {
-    const text = `🔄 Syncing ${bold(subject)}… ${n(run.pulled)} pulled, ${n(run.pushed)} pushed`;
+    const counts = run.pulled || run.pushed ? ` ${n(run.pulled)} pulled, ${n(run.pushed)} pushed` : '';
+    const text = `🔄 Syncing ${bold(subject)}…${counts}`;
     return inChannel(text);
   }
   const seconds = run.startedAt && run.finishedAt ? ` in ${((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1)} s` : '';
   const ok = run.status === 'succeeded';
   const text = ok
-    ? `✅ Synced ${summaryText(run as ISyncRun)}${seconds}.`
+    ? `${run.conflicts || run.errors ? '⚠️' : '✅'} Synced ${summaryText(run as ISyncRun)}${seconds}.`
     : `❌ Sync of ${bold(subject)} failed${seconds}: ${plain(run.errorMessage ?? 'unknown error')}`;
   return inChannel(text, [{ type: 'section', text }, { type: 'actions', buttons: [commandButton('Log', 'log', [run.connection])] }]);
 }

@@ -138,8 +138,10 @@ async function applyPage(tx: EntityManager, job: SyncJob, records: RemoteRecord[
       graceMs: job.graceMs,
     });
     if (d.merged) counts.merged++;
+    const after = { ...localNow, ...d.applyRemote };
+    const name = typeof after.title === 'string' ? after.title : typeof after.name === 'string' ? after.name : null;
     for (const c of d.conflicts) {
-      counts.conflicts.push({ localId: local.id, remoteId: rec.id, ...c, localAt: local.updatedAt.toISOString(), remoteAt: new Date(rec.updatedAt).toISOString() });
+      counts.conflicts.push({ localId: local.id, remoteId: rec.id, name, ...c, localAt: local.updatedAt.toISOString(), remoteAt: new Date(rec.updatedAt).toISOString() });
     }
     if (Object.keys(d.applyRemote).length) {
       before.set(local.id, local);

@@ -194,6 +194,12 @@ describe('text from outside is text', () => {
     expect(toPlain(`Reconnect ${bold(plain('**Ops**'))}`)).toBe('Reconnect **Ops**');
   });
 
+  it('pairs bolds left to right: an earlier bold’s closing ** never opens one around a later plain() span', () => {
+    const text = `⚠️ 1 conflict in ${bold('Sandbox tasks')}:\n• Task ${plain('Venue')}, field ${bold('title')}: ${plain('a')} → ${bold(plain('b'))}`;
+    expect(toMrkdwn(text)).toBe('⚠️ 1 conflict in *Sandbox tasks*:\n• Task Venue, field *title*: a → *b*');
+    expect(toPlain(text)).toBe('⚠️ 1 conflict in Sandbox tasks:\n• Task Venue, field title: a → b');
+  });
+
   it('keeps plain() spans literal in plain_text fields too', () => {
     expect(toPlain(`**Bold** ${plain('**not bold** [x](https://evil.example)')}`)).toBe('Bold **not bold** [x](https://evil.example)');
   });

@@ -1,4 +1,5 @@
 import { bold, commandButton, inChannel, plain } from '../../commands/view.ts';
+import { getProvider, hasProvider } from '../../providers/registry.ts';
 import { runSubject } from '../../sync/runs.ts';
 import { defineRenderer } from './types.ts';
 
@@ -8,9 +9,12 @@ function shown(v: unknown): string {
   return plain(s.length > 80 ? `${s.slice(0, 80)}…` : s);
 }
 
+const OBJECT_NOUN: Record<string, string> = { tasks: 'Task', contacts: 'Contact', calendar_events: 'Event' };
+
 /**
- * A sync run wrote the same field on both sides within the grace window: one message per run
- * (its conflicts batched), each with the record, the field, both values and which one won.
+ * A sync run found the same field changed on both sides within the grace window: one message per
+ * run (its conflicts batched), each naming the record, the field, both values and which one won
+ * (the later change; the value it left everywhere), with a Log button.
  */
 const syncConflicts = defineRenderer({
   name: 'sync_conflicts',
@@ -19,12 +23,17 @@ const syncConflicts = defineRenderer({
   render({ event }) {
     const run = event.snapshot;
     const subject = runSubject({ providerSlug: run.provider, localObject: run.object });
+    const provider = hasProvider(run.provider) ? getProvider(run.provider).definition.displayName : run.provider;
     const total = run.counts.conflicts;
-    const head = `⚠️ ${total} sync conflict${total === 1 ? '' : 's'} in ${bold(subject)} — the later write won:`;
-    const lines = event.data.conflicts.map(
-      (c) => `• ${c.object.replace('_', ' ').replace(/s$/, '')} ${plain(c.localId)} (remote ${plain(c.remoteId)}), ${plain(c.field)}: here ${shown(c.localValue)} · remote ${shown(c.remoteValue)} → ${c.winner === 'local' ? 'kept the value here' : 'took the remote value'}`,
-    );
-    const more = total > lines.length ? `\n…and ${total - lines.length} more (see the run in the log).` : '';
+    const head = `⚠️ ${total} sync conflict${total === 1 ? '' : 's'} in ${bold(subject)}: the same field changed here and in ${provider} at about the same time. The later change won:`;
+    const lines = event.data.conflicts.map((c) => {
+      // Record names and values come from people and the provider: shown literally. The field is
+      // Patchbay's own field name.
+      const record = `${OBJECT_NOUN[c.object] ?? 'Record'} ${c.name ? shown(c.name) : plain(c.localId)} (${provider} id ${plain(c.remoteId)})`;
+      const won = c.winner === 'local' ? `Patchbay’s value won (${shown(c.localValue)})` : `${provider}’s value won (${shown(c.remoteValue)})`;
+      return `• ${record}, field ${bold(c.field)}: Patchbay had ${shown(c.localValue)}, ${provider} had ${shown(c.remoteValue)} → ${won}`;
+    });
+    const more = total > lines.length ? `\n…and ${total - lines.length} more: see the run in the log.` : '';
     const text = `${head}\n${lines.join('\n')}${more}`;
     return inChannel(text, [
       { type: 'section', text },

@@ -1,0 +1,111 @@
+/**
+ * Sync and rules through the terminal client, spawned as users run it (`npm run chat -- …`),
+ * against the real Sandbox served by a running Patchbay whose workers run the sync jobs.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../../src/sandbox/store.ts';
+import { json, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../helpers/app.ts';
+import { eventually, sql } from '../helpers/sql.ts';
+import { sbx } from '../sandbox/support.ts';
+
+let app: TestApp;
+let key: string;
+let ruleId: string;
+
+function npmChat(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '-s', 'chat', '--', ...args], {
+      cwd: process.cwd(),
+      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: app.dbUrl, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, LOG_LEVEL: 'info' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+const rule = async () => (await sql<{ enabled: boolean }>(app.dbUrl, 'select enabled from sync_rules where id = $1', [ruleId]))[0];
+
+beforeAll(async () => {
+  app = await startTestApp({ workers: true, env: { SANDBOX_ENABLED: 'true' } });
+  ({ key } = await createAccount(app.pb.rt.db.pool, 'Terminal Co'));
+  const conn = await app.fetch('/api/v1/connections', { method: 'POST', json: { provider: 'sandbox', credentials: { apiKey: key } } });
+  expect(conn.status).toBe(201);
+  const connectionId = (await json(conn)).connection.id;
+  const created = await app.fetch(`/api/v1/connections/${connectionId}/rules`, { method: 'POST', json: { remoteObject: 'tasks' } });
+  expect(created.status).toBe(201);
+  ruleId = (await json(created)).rule.id;
+  // The new rule's scheduled first run (nothing to import yet) ends before the tests sync by hand.
+  await eventually(async () => (await sql(app.dbUrl, `select 1 from sync_runs where status = 'succeeded'`)).length > 0, 20_000);
+}, 60_000);
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('npm run chat: sync and rules', () => {
+  it('an admin runs sync sandbox: it says it started, waits for the run and prints the summary with a Log button', async () => {
+    for (const name of ['Plan the offsite', 'Send the invites', 'Book the rooms']) expect((await sbx(app, key, '/tasks', { method: 'POST', json: { name } })).status).toBe(201);
+    const out = await npmChat(['sync', 'sandbox']);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('🔄 Started syncing Patchbay Sandbox tasks.');
+    expect(out.stdout).toMatch(/✅ Synced Patchbay Sandbox tasks: 3 pulled, 0 pushed, 3 linked, 0 conflicts, 0 errors in \d+\.\d s\./);
+    expect(out.stdout).toContain('[Log: npm run chat -- log sandbox]');
+    expect(await sql(app.dbUrl, `select title from tasks order by title`)).toEqual([{ title: 'Book the rooms' }, { title: 'Plan the offsite' }, { title: 'Send the invites' }]);
+    const [audit] = await sql<{ via: string }>(app.dbUrl, `select via from audit_logs where action = 'sync_rule.run'`);
+    expect(audit!.via).toBe('cli');
+  });
+
+  it('rules sandbox lists the rule with its last run and buttons as commands', async () => {
+    const out = await npmChat(['rules', 'sandbox']);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('== Sync rules of Patchbay Sandbox (1) ==');
+    expect(out.stdout).toContain('1. tasks ⇄ Patchbay Sandbox tasks · both ways · every 5 min · ▶️ enabled');
+    expect(out.stdout).toMatch(/✅ Last run .*: 3 pulled, 0 pushed, 3 linked, 0 conflicts, 0 errors\. Next run /);
+    expect(out.stdout).toContain(`[Run: npm run chat -- sync sandbox ${ruleId}]`);
+    expect(out.stdout).toContain(`[Pause: npm run chat -- rules sandbox pause ${ruleId}]`);
+    expect(out.stdout).toContain('Name a rule by its number: `npm run chat -- rules sandbox pause 1`');
+  });
+
+  it('rules sandbox pause 1 disables the rule; sync then says it is paused; resume 1 enables it again', async () => {
+    const paused = await npmChat(['rules', 'sandbox', 'pause', '1']);
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.stdout).toContain('⏸ You paused sync rule 1 (tasks ⇄ Patchbay Sandbox tasks) of Patchbay Sandbox');
+    expect(await rule()).toEqual({ enabled: false });
+    const [audit] = await sql<{ via: string; details: any }>(app.dbUrl, `select via, details from audit_logs where action = 'sync_rule.update'`);
+    expect(audit).toMatchObject({ via: 'cli', details: { changedFields: ['enabled'] } });
+
+    const sync = await npmChat(['sync', 'sandbox', '1']);
+    expect(sync.code).toBe(1);
+    expect(sync.stdout).toContain('Sync rule 1 (tasks ⇄ Patchbay Sandbox tasks) is paused, so nothing ran. Resume it first: `npm run chat -- rules sandbox resume 1`.');
+
+    const unknown = await npmChat(['rules', 'sandbox', 'pause', '7']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain('Patchbay Sandbox has no rule 7. Its rules: 1. tasks ⇄ tasks.');
+
+    const resumed = await npmChat(['rules', 'sandbox', 'resume', '1']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('▶️ You resumed sync rule 1');
+    expect(await rule()).toEqual({ enabled: true });
+  });
+
+  it('rules sandbox delete 1 asks y/N: no keeps the rule, yes deletes it', async () => {
+    const declined = await npmChat(['rules', 'sandbox', 'delete', '1'], 'n\n');
+    expect(declined.code).toBe(1);
+    expect(declined.stdout).toContain('Records already synced stay in Patchbay and in Patchbay Sandbox');
+    expect(declined.stdout).toContain('Cancelled: nothing was changed.');
+    expect(await rule()).toBeDefined();
+
+    const deleted = await npmChat(['rules', 'sandbox', 'delete', '1', '--yes']);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toContain('🗑 You deleted sync rule 1 (tasks ⇄ Patchbay Sandbox tasks) of Patchbay Sandbox.');
+    expect(await rule()).toBeUndefined();
+    const none = await npmChat(['rules', 'sandbox']);
+    expect(none.stdout).toContain('Patchbay Sandbox has no sync rules yet.');
+  });
+});
