@@ -65,7 +65,8 @@ export async function runSyncJob(rt: Runtime, payload: { ruleId: string; runId?:
   if (!lock) {
     // Another step of this connection still runs (e.g. past its job lease): try again shortly.
     tctx.logger.info({ ruleId: rule.id }, 'another sync step of this connection is running; re-queued');
-    await enqueue(em, 'sync_run', { ruleId: rule.id, ...(run ? { runId: run.id } : {}) }, { queueName: syncQueueName(connection.id), jobKey: ruleJobKey(rule.id), runAt: new Date(Date.now() + 5000) });
+    // preserve_run_at: a successor the running step already queued keeps its own (earlier) time.
+    await enqueue(em, 'sync_run', { ruleId: rule.id, ...(run ? { runId: run.id } : {}) }, { queueName: syncQueueName(connection.id), jobKey: ruleJobKey(rule.id), jobKeyMode: 'preserve_run_at', runAt: new Date(Date.now() + 5000) });
     return;
   }
   try {
