@@ -29,9 +29,19 @@ const toLink = (r: Row): Link => ({
 const COLS = '"local_id", "remote_id", "intent_key", "snapshot", "remote_updated_at", "remote_deleted_at"';
 const pgArray = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
+/**
+ * The links of these remote ids: one probe of the (rule_id, remote_id) index per id, whatever the
+ * table's statistics say. A plain `remote_id = any(…)` is planned from them, and while a first pull
+ * fills the table they are stale (a rule "has 36 links" at 20,000): the planner then read every
+ * link of the rule through the primary key for every page — a full pull grew quadratic. (`limit 1`
+ * — there is at most one — keeps the lateral subquery from being flattened into a hash join.)
+ */
 export async function linksByRemote(tx: EntityManager, ruleId: string, remoteIds: string[]): Promise<Map<string, Link>> {
   if (!remoteIds.length) return new Map();
-  const rows = await tx.execute<Row[]>(`select ${COLS} from "sync_links" where "rule_id" = ? and "remote_id" = any(?::text[])`, [ruleId, pgArray(remoteIds)]);
+  const rows = await tx.execute<Row[]>(
+    `select l.* from unnest(?::text[]) as r("rid") cross join lateral (select ${COLS} from "sync_links" where "rule_id" = ? and "remote_id" = r."rid" limit 1) l`,
+    [pgArray(remoteIds), ruleId],
+  );
   return new Map(rows.map((r) => [r.remote_id!, toLink(r)]));
 }
 
@@ -58,10 +68,13 @@ export async function upsertLinks(tx: EntityManager, ruleId: string, rows: LinkW
   );
 }
 
-/** A full pull saw these remote records (mark-and-sweep). */
-export async function markSeen(tx: EntityManager, ruleId: string, remoteIds: string[], runId: string): Promise<void> {
-  if (!remoteIds.length) return;
-  await tx.execute(`update "sync_links" set "seen_run_id" = ? where "rule_id" = ? and "remote_id" = any(?::text[])`, [runId, ruleId, pgArray(remoteIds)]);
+/**
+ * A full pull saw these links' remote records (mark-and-sweep). By local id, the primary key, like
+ * every other write here: a lookup by remote id is planned from statistics a first pull outruns.
+ */
+export async function markSeen(tx: EntityManager, ruleId: string, localIds: string[], runId: string): Promise<void> {
+  if (!localIds.length) return;
+  await tx.execute(`update "sync_links" set "seen_run_id" = ? where "rule_id" = ? and "local_id" = any(?::uuid[])`, [runId, ruleId, pgArray(localIds)]);
 }
 
 /** The remote side of these links is gone: they stay (so the record is not pushed again) but are marked. */

@@ -83,7 +83,8 @@ async function applyPage(tx: EntityManager, job: SyncJob, records: RemoteRecord[
   for (const r of records) latest.set(r.id, r);
   const links = await linksByRemote(tx, rule.id, [...latest.keys()]);
   const locals = await loadLocal(tx, object, ws, [...links.values()].map((l) => l.localId));
-  if (run.mode === 'full') await markSeen(tx, rule.id, [...latest.keys()], run.id);
+  // The links of the page's records are exactly those of its remote ids.
+  if (run.mode === 'full') await markSeen(tx, rule.id, [...links.values()].map((l) => l.localId), run.id);
 
   const inserts: Array<{ id: string; values: Record<string, unknown> }> = [];
   const updates: Array<{ id: string; values: Record<string, unknown> }> = [];

@@ -68,7 +68,7 @@ describe('Sandbox provider', () => {
     const first = full.pages[0]!.records[0]!;
     expect(first).toEqual({ id: ids[0], updatedAt: expect.any(String), fields: expect.objectContaining({ name: 'Pull 0 [30m]', status: 'todo', tags: ['x'], due_on: null }) });
     const cursor = full.cursor as SandboxCursor;
-    expect(cursor).toEqual({ since: full.pages[2]!.records[0]!.updatedAt, next: null });
+    expect(cursor).toEqual({ since: full.pages[2]!.records[0]!.updatedAt, next: null, readAt: expect.any(String) });
 
     // Nothing changed: only the overlap window comes back (the engine drops what it already has).
     const idle = await pullAll(cursor, 100);
@@ -76,6 +76,13 @@ describe('Sandbox provider', () => {
 
     // Move the feed an hour into the past (as if pulled long ago), then change one and delete another.
     await sql(app.dbUrl, `update sandbox.tasks set updated_at = updated_at - interval '1 hour' where account_id = $1`, [accountId]);
+    // Changes made long before the last read are not re-read: the overlap is counted back from when
+    // the Sandbox answered (readAt), not from the newest record — a bulk import is read once.
+    const longAgo = new Date(Date.parse(cursor.since!) - 3_600_000).toISOString();
+    const quiet = (await pullAll({ since: longAgo, next: null, readAt: new Date().toISOString() }, 100)).pages.flatMap((p) => p.records);
+    expect(quiet.map((r) => r.id)).toContain(ids[4]);
+    expect(quiet.map((r) => r.id)).not.toContain(ids[0]);
+    expect(quiet.every((r) => Date.parse(r.updatedAt) >= Date.parse(longAgo))).toBe(true);
     const since = new Date(Date.now() - 60_000).toISOString();
     await sbx(app, key, `/tasks/${ids[1]}`, { method: 'PATCH', json: { name: 'Changed' } });
     await sbx(app, key, `/tasks/${ids[2]}`, { method: 'DELETE' });

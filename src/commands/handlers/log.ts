@@ -1,4 +1,6 @@
 import { ConnectionLog } from '../../entities/connection-log.ts';
+import type { ISyncRun } from '../../entities/sync-run.ts';
+import { getProvider, hasProvider } from '../../providers/registry.ts';
 import { listSyncRuns, summaryText } from '../../sync/runs.ts';
 import { logLine } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
@@ -7,6 +9,20 @@ import { bold, ephemeral, plain, type Block } from '../view.ts';
 
 const LINES = 15;
 const RUNS = 5;
+/** Conflicts shown under a run (the API's sync run has them all). */
+const CONFLICTS = 3;
+
+const shown = (v: unknown) => (v == null ? 'empty' : `"${plain(String(typeof v === 'object' ? JSON.stringify(v) : v).slice(0, 60))}"`);
+
+/** `conflict on title (tsk_1): Patchbay "A", Patchbay Sandbox "B" → kept Patchbay's`, one line per conflict, then how many more. */
+function conflictLines(r: ISyncRun): string[] {
+  const remote = hasProvider(r.providerSlug) ? getProvider(r.providerSlug).definition.displayName : r.providerSlug;
+  const lines = r.conflictDetails.slice(0, CONFLICTS).map(
+    (c) => `    ⚔️ conflict on ${plain(c.field)} (${plain(c.remoteId)}): Patchbay ${shown(c.localValue)}, ${remote} ${shown(c.remoteValue)} → kept ${c.winner === 'local' ? 'Patchbay' : remote}'s`,
+  );
+  if (r.conflicts > lines.length) lines.push(`    … and ${r.conflicts - lines.length} more (GET /api/v1/connections/${r.connection}/sync-runs/${r.id})`);
+  return lines;
+}
 
 const RUN_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', running: '🔄', queued: '⏳' };
 
@@ -32,7 +48,7 @@ const log: Command = {
         const when = (r.startedAt ?? r.createdAt).toISOString().slice(0, 16).replace('T', ' ');
         const took = r.startedAt && r.finishedAt ? ` (${((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)} s)` : '';
         const err = r.status === 'failed' && r.errorMessage ? ` — ${plain(r.errorMessage.slice(0, 200))}` : '';
-        return `${when} ${RUN_ICON[r.status] ?? '·'} ${summaryText(r)}${took}${err}`;
+        return [`${when} ${RUN_ICON[r.status] ?? '·'} ${summaryText(r)}${took}${err}`, ...conflictLines(r)].join('\n');
       });
       blocks.push({ type: 'context', text: `Recent syncs:\n${runLines.join('\n')}` });
       text += `\nRecent syncs:\n${runLines.join('\n')}`;

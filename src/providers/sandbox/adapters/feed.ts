@@ -17,12 +17,30 @@ export const MAX_LIMIT = 500;
 
 /**
  * - `next`: the Sandbox's own cursor, while a pull is paging through the feed (exact, no overlap);
- * - `since`: the newest `updated_at` seen once the feed was drained; the next pull asks for
- *   `updated_since = since − OVERLAP_MS`.
+ * - `since`: the newest `updated_at` seen once the feed was drained;
+ * - `readAt`: when the Sandbox answered the last page (its `Date` header). A change still
+ *   uncommitted then has an `updated_at` after `readAt − OVERLAP_MS`, so the next pull asks for
+ *   `updated_since = min(since, readAt − OVERLAP_MS)` — not `since − OVERLAP_MS`, which re-read
+ *   a whole bulk import made within 5 s (100,000 seeded tasks) on every later poll.
+ *   Without `readAt` (cursors stored before it), `since − OVERLAP_MS`.
  */
-export type SandboxCursor = { since: string | null; next: string | null };
+export type SandboxCursor = { since: string | null; next: string | null; readAt?: string | null };
 
-export const cursorSchema = z.object({ since: z.iso.datetime().nullable(), next: z.string().min(1).nullable() });
+export const cursorSchema = z.object({ since: z.iso.datetime().nullable(), next: z.string().min(1).nullable(), readAt: z.iso.datetime().nullable().optional() });
+
+/** The next pull's `updated_since` for a drained feed. */
+export function resumeFrom(cur: SandboxCursor): string | null {
+  if (!cur.since) return null;
+  const since = Date.parse(cur.since);
+  const from = cur.readAt ? Math.min(since, Date.parse(cur.readAt) - OVERLAP_MS) : since - OVERLAP_MS;
+  return new Date(from).toISOString();
+}
+
+/** The answer's `Date` header (whole seconds, rounded down: never later than the Sandbox's clock). */
+function answeredAt(headers: Headers): string | null {
+  const at = Date.parse(headers.get('date') ?? '');
+  return Number.isNaN(at) ? null : new Date(at).toISOString();
+}
 
 const recordSchema = z.object({ id: z.string(), updated_at: z.string(), deleted: z.boolean().optional() }).loose();
 const pageSchema = z.object({ data: z.array(recordSchema), next_cursor: z.string().nullable() });
@@ -69,7 +87,7 @@ export function sandboxAdapter(spec: Spec): ObjectAdapter {
       const cur = readCursor(req.cursor);
       const query: Record<string, string | number> = { limit: Math.max(1, Math.min(MAX_LIMIT, req.pageSize)) };
       if (cur.next) query.cursor = cur.next;
-      else if (cur.since) query.updated_since = new Date(Date.parse(cur.since) - OVERLAP_MS).toISOString();
+      else if (cur.since) query.updated_since = resumeFrom(cur)!;
       if (spec.scope && req.scope[spec.scope.key]) query[spec.scope.key] = req.scope[spec.scope.key]!;
       const res = await ctx.http.request({ url: spec.path, query, allowStatuses: [400] });
       if (res.status === 400) {
@@ -80,7 +98,7 @@ export function sandboxAdapter(spec: Spec): ObjectAdapter {
       const page = parseProviderResponse(ctx.provider, pageSchema, res.body, what('GET'));
       const records = page.data.map(toRemote);
       const newest = records.reduce<string | null>((acc, r) => later(acc, r.updatedAt), cur.since);
-      return { records, cursor: { since: newest, next: page.next_cursor } satisfies SandboxCursor, hasMore: page.next_cursor !== null };
+      return { records, cursor: { since: newest, next: page.next_cursor, readAt: answeredAt(res.headers) } satisfies SandboxCursor, hasMore: page.next_cursor !== null };
     },
 
     async get(ctx, id) {
