@@ -21,7 +21,7 @@ import { finishRun } from './finish.ts';
 import { callWithShortWaits, splitMapping, type SyncJob } from './job-context.ts';
 import { markRemoteDeleted, unseenLinks } from './links.ts';
 import { reportRunProgress } from './progress.ts';
-import { applyRemoteDeletionPolicy, addCounts, pullPage } from './pull.ts';
+import { applyRemoteDeletionPolicy, addCounts, pullPage, type Fetched } from './pull.ts';
 import { pushBatch, reconcileIntents } from './push.ts';
 import { recordSyncEvents } from './record-events.ts';
 import { ruleJobKey, syncQueueName } from './schedule.ts';
@@ -144,9 +144,13 @@ async function step(rt: Runtime, tctx: TaskContext, run: ISyncRun, rule: SyncJob
     // Creates left unfinished by a stopped process are settled before the pull could see their records.
     if (first && rule.direction !== 'in') await reconcileIntents(job);
     const deadline = Date.now() + STEP_BUDGET_MS;
+    let prefetched: Promise<Fetched> | undefined;
     for (let steps = 0; steps < rt.config.SYNC_STEPS_PER_JOB && Date.now() < deadline && run.phase !== 'done'; steps++) {
       if (run.phase === 'pull') {
-        const { done } = await pullPage(job);
+        // The last page of this job fetches nothing ahead: the next job starts from the stored cursor.
+        const last = steps + 1 >= rt.config.SYNC_STEPS_PER_JOB;
+        const { done, next } = await pullPage(job, prefetched, !last);
+        prefetched = next;
         if (done) await setPhase(job, run.mode === 'full' && !adapter.reportsDeletes ? 'sweep' : rule.direction === 'in' ? 'done' : 'push');
       } else if (run.phase === 'sweep') {
         if (await sweepBatch(job)) await setPhase(job, rule.direction === 'in' ? 'done' : 'push');

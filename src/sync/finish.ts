@@ -50,10 +50,17 @@ export async function finishRun(job: SyncJob, error?: unknown): Promise<void> {
   // A long rate limit pauses the connection (alerted once) and is not the rule's failure.
   const rateLimited = err?.code === 'rate_limited';
   const authFailed = err?.code === 'provider_auth_failed';
-  const failures = ok || rateLimited ? 0 : rule.consecutiveFailures + 1;
+  const failures = ok ? 0 : rateLimited ? rule.consecutiveFailures : rule.consecutiveFailures + 1;
   const initialImport = ok && run.mode === 'full' && !rule.initialImportAt;
   const now = new Date();
 
+  // The connection's new status first: whoever sees the run finished sees why it stopped.
+  const actor = systemActor(rule.workspace, 'sync');
+  if (rateLimited) {
+    await pauseForRateLimit(rt, actor, connection.id, err.retryAfterSeconds ?? 60, err.message).catch((e) => job.logger.warn({ err: e }, 'could not pause for the rate limit'));
+  } else if (!ok && !authFailed && failures >= rt.config.SYNC_MAX_FAILED_RUNS) {
+    await markErrored(rt, actor, connection.id, `${failures} sync runs in a row failed; the last: ${message}`);
+  }
   await job.em.transactional(async (tx) => {
     run.status = ok ? 'succeeded' : 'failed';
     run.phase = ok ? 'done' : run.phase;
@@ -91,20 +98,13 @@ export async function finishRun(job: SyncJob, error?: unknown): Promise<void> {
     // Last, with the conflicts listed: the alert pipeline posts one message per run from it.
     await recordEvent(tx, { workspaceId: rule.workspace, type: 'sync_completed', entityId: run.id, snapshot, data: { initialImport, conflicts: conflicts.slice(0, COMPLETED_CONFLICTS_MAX) } });
     await addTotals(job, tx, ok);
-    const stillRuns = rule.enabled && !authFailed && !rateLimited && failures < rt.config.SYNC_MAX_FAILED_RUNS;
+    const stillRuns = rule.enabled && !authFailed && failures < rt.config.SYNC_MAX_FAILED_RUNS;
     if (stillRuns) {
-      const delay = ok ? pollSeconds(rule) : retryDelaySeconds(job, failures);
+      // After a long rate limit: once the pause's own job has resumed the connection; the run picks up at the committed cursor.
+      const delay = rateLimited ? (err.retryAfterSeconds ?? 60) + 5 : ok ? pollSeconds(rule) : retryDelaySeconds(job, failures);
       await scheduleRule(tx, rule, new Date(now.getTime() + delay * 1000));
     }
   });
 
-  const actor = systemActor(rule.workspace, 'sync');
-  if (rateLimited) {
-    await pauseForRateLimit(rt, actor, connection.id, err.retryAfterSeconds ?? 60, err.message).catch((e) => job.logger.warn({ err: e }, 'could not pause for the rate limit'));
-    // The pause's own job resumes the connection; the run after it picks up at the committed cursor.
-    await scheduleRule(job.em, rule, new Date(Date.now() + ((err.retryAfterSeconds ?? 60) + 5) * 1000));
-  } else if (!ok && !authFailed && failures >= rt.config.SYNC_MAX_FAILED_RUNS) {
-    await markErrored(rt, actor, connection.id, `${failures} sync runs in a row failed; the last: ${message}`);
-  }
   await reportRunProgress(rt, run).catch((e) => job.logger.warn({ err: e }, 'could not report the run to chat'));
 }

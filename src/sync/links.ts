@@ -51,20 +51,34 @@ export async function linksByLocal(tx: EntityManager, ruleId: string, localIds: 
   return new Map(rows.map((r) => [r.local_id, toLink(r)]));
 }
 
-export type LinkWrite = { localId: string; remoteId: string; snapshot: LinkSnapshot; remoteUpdatedAt: string | null };
+export type LinkWrite = {
+  localId: string;
+  remoteId: string;
+  snapshot: LinkSnapshot;
+  remoteUpdatedAt: string | null;
+  /**
+   * The local record has changes the provider does not have yet: the link keeps its old
+   * `updated_at`, so the push's first scan (which skips records not written since their link)
+   * still finds it.
+   */
+  localAhead?: boolean;
+};
 
 /** Creates or completes links (one statement); `seenRunId` marks them seen by a full pull. */
 export async function upsertLinks(tx: EntityManager, ruleId: string, rows: LinkWrite[], seenRunId: string | null): Promise<void> {
   if (!rows.length) return;
   await tx.execute(
     `insert into "sync_links" ("rule_id", "local_id", "remote_id", "intent_key", "snapshot", "remote_updated_at", "seen_run_id", "created_at", "updated_at")
-     select ?, r."local_id", r."remote_id", null, r."snapshot", r."remote_updated_at", ?::uuid, now(), now()
-       from jsonb_to_recordset(?::jsonb) as r("local_id" uuid, "remote_id" text, "snapshot" jsonb, "remote_updated_at" timestamptz)
+     select ?, r."local_id", r."remote_id", null, r."snapshot", r."remote_updated_at", ?::uuid, now(),
+            case when r."local_ahead" then '-infinity'::timestamptz else now() end
+       from jsonb_to_recordset(?::jsonb) as r("local_id" uuid, "remote_id" text, "snapshot" jsonb, "remote_updated_at" timestamptz, "local_ahead" boolean)
      on conflict ("rule_id", "local_id") do update set
        "remote_id" = excluded."remote_id", "intent_key" = null, "snapshot" = excluded."snapshot",
        "remote_updated_at" = excluded."remote_updated_at", "seen_run_id" = coalesce(excluded."seen_run_id", "sync_links"."seen_run_id"),
-       "remote_deleted_at" = null, "updated_at" = now()`,
-    [ruleId, seenRunId, JSON.stringify(rows.map((r) => ({ local_id: r.localId, remote_id: r.remoteId, snapshot: r.snapshot, remote_updated_at: r.remoteUpdatedAt })))],
+       "remote_deleted_at" = null,
+       -- -infinity marks a row whose local record is ahead: keep the link's old time (see LinkWrite).
+       "updated_at" = case when excluded."updated_at" = '-infinity' then "sync_links"."updated_at" else now() end`,
+    [ruleId, seenRunId, JSON.stringify(rows.map((r) => ({ local_id: r.localId, remote_id: r.remoteId, snapshot: r.snapshot, remote_updated_at: r.remoteUpdatedAt, local_ahead: r.localAhead ?? false })))],
   );
 }
 

@@ -103,11 +103,20 @@ export async function loadLocal(tx: EntityManager, object: LocalObject, workspac
   return new Map(rows.map((r) => [r.id as string, toRecord(object, r)]));
 }
 
-/** A page of the workspace's records by id (the push's first full scan), deleted ones included. */
-export async function scanLocal(tx: EntityManager, object: LocalObject, workspaceId: string, after: string | null, limit: number): Promise<LocalRecord[]> {
+/**
+ * The push's first full scan, a page at a time by id: the workspace's records (deleted ones
+ * included) that the rule has not synced since they last changed — no link yet, or written after
+ * their link was (a pull writes a record and its link in one transaction, with the same `now()`).
+ * A first pull of 100,000 records thus leaves nothing for this scan to look at one by one.
+ */
+export async function scanUnsynced(tx: EntityManager, object: LocalObject, workspaceId: string, ruleId: string, after: string | null, limit: number): Promise<LocalRecord[]> {
   const rows = await tx.execute<Array<Record<string, unknown>>>(
-    `select ${selectList(object)} from "${tableOf(object)}" where "workspace_id" = ? and (?::uuid is null or "id" > ?::uuid) order by "id" limit ?`,
-    [workspaceId, after, after, limit],
+    `select ${selectList(object, 't')} from "${tableOf(object)}" t
+       left join "sync_links" l on l."rule_id" = ? and l."local_id" = t."id"
+      where t."workspace_id" = ? and (?::uuid is null or t."id" > ?::uuid)
+        and (l."local_id" is null or l."remote_id" is null or (l."remote_deleted_at" is null and t."updated_at" > l."updated_at"))
+      order by t."id" limit ?`,
+    [ruleId, workspaceId, after, after, limit],
   );
   return rows.map((r) => toRecord(object, r));
 }
@@ -163,18 +172,18 @@ function jsonRows(object: LocalObject, rows: Array<{ id: string; values: Record<
   );
 }
 
-/** Inserts new records (one statement); returns them as the API shows them. */
-export async function insertLocal(tx: EntityManager, object: LocalObject, workspaceId: string, rows: Array<{ id: string; values: Record<string, unknown> }>): Promise<LocalRecord[]> {
+/** Inserts new records (one statement); returns them as the API shows them (unless `returning` is false). */
+export async function insertLocal(tx: EntityManager, object: LocalObject, workspaceId: string, rows: Array<{ id: string; values: Record<string, unknown> }>, returning = true): Promise<LocalRecord[]> {
   if (!rows.length) return [];
   const cols = TABLES[object].columns.map((c) => `"${c.column}"`).join(', ');
   const inserted = await tx.execute<Array<Record<string, unknown>>>(
     `insert into "${tableOf(object)}" ("id", "workspace_id", ${cols}, "created_at", "updated_at")
      select r."id", ?, ${TABLES[object].columns.map((c) => `r."${c.column}"`).join(', ')}, now(), now()
        from jsonb_to_recordset(?::jsonb) as r(${recordset(object)})
-     returning ${selectList(object)}`,
+     ${returning ? `returning ${selectList(object)}` : ''}`,
     [workspaceId, jsonRows(object, rows)],
   );
-  return inserted.map((r) => toRecord(object, r));
+  return returning ? inserted.map((r) => toRecord(object, r)) : [];
 }
 
 /** Writes records' full field values (one statement) where they differ; returns the rows it changed. */

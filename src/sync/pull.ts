@@ -14,7 +14,7 @@ import { linksByRemote, markRemoteDeleted, markSeen, upsertLinks, type LinkWrite
 import { applyRemoteDeletes, fieldsOf, insertLocal, loadLocal, updateLocal, validateValues, withDefaults, type LocalRecord } from './local-store.ts';
 import { mapIn } from './mapping.ts';
 import { recordSyncEvents, type RecordChange } from './record-events.ts';
-import type { RemoteRecord } from './types.ts';
+import type { PullPage, RemoteRecord } from './types.ts';
 
 export type PageCounts = { pulled: number; merged: number; linked: number; deleted: number; conflicts: ConflictDetail[]; errors: RecordError[]; warnings: string[] };
 
@@ -28,19 +28,34 @@ export async function restartFullPull(job: SyncJob, reason: string): Promise<voi
   job.logger.warn({ reason }, 'sync cursor expired; full resync');
 }
 
-/** Pulls and applies one page; `done` when the feed is drained. */
-export async function pullPage(job: SyncJob): Promise<{ done: boolean }> {
+/** A page fetched ahead, or why it could not be. Never rejects (so an unused prefetch cannot go unhandled). */
+export type Fetched = { ok: true; page: PullPage; from: unknown } | { ok: false; err: unknown; from: unknown };
+
+export function fetchPage(job: SyncJob, cursor: unknown): Promise<Fetched> {
   const pageSize = job.rt.config.SYNC_PAGE_SIZE;
-  let page;
-  try {
-    page = await job.call((ctx) => job.adapter.listChanged(ctx, { cursor: job.rule.pullCursor ?? null, scope: job.rule.scope, pageSize }));
-  } catch (err) {
+  return job
+    .call((ctx) => job.adapter.listChanged(ctx, { cursor: cursor ?? null, scope: job.rule.scope, pageSize }))
+    .then((page): Fetched => ({ ok: true, page, from: cursor }), (err: unknown): Fetched => ({ ok: false, err, from: cursor }));
+}
+
+/**
+ * Pulls and applies one page; `done` when the feed is drained. While this page's transaction
+ * runs, the next page is already being fetched (`next`, from this page's cursor): the network
+ * wait overlaps the database work. Nothing about the next page is stored until its own commit,
+ * so a crash still resumes at the last committed cursor.
+ */
+export async function pullPage(job: SyncJob, prefetched?: Promise<Fetched>, fetchAhead = true): Promise<{ done: boolean; next?: Promise<Fetched> }> {
+  const f = await (prefetched ?? fetchPage(job, job.rule.pullCursor));
+  if (!f.ok) {
+    const err = f.err;
     if (err instanceof AppError && err.code === 'sync_cursor_expired' && job.rule.pullCursor != null) {
       await restartFullPull(job, err.message);
       return { done: false };
     }
     throw err;
   }
+  const page = f.page;
+  const next = page.hasMore && fetchAhead ? fetchPage(job, page.cursor) : undefined;
   await job.em.transactional(async (tx) => {
     // The change log records that these writes came from this connection's pull.
     await tx.execute(`select set_config('patchbay.sync_connection', ?, true)`, [job.connection.id]);
@@ -49,7 +64,7 @@ export async function pullPage(job: SyncJob): Promise<{ done: boolean }> {
     job.rule.pullCursor = page.cursor;
     await addCounts(tx, job, counts, 1);
   });
-  return { done: !page.hasMore };
+  return { done: !page.hasMore, ...(next ? { next } : {}) };
 }
 
 /** Adds a step's counts to the run (in the step's transaction) and to the in-memory copy. */
@@ -124,7 +139,7 @@ async function applyPage(tx: EntityManager, job: SyncJob, records: RemoteRecord[
     const snapshot = { v: remoteNow, m: mapped.meta };
     if (local.deleted) {
       // Deleted here: the push deletes it at the provider; only the link moves on.
-      linkWrites.push({ localId: local.id, remoteId: rec.id, snapshot: { v: link.snapshot.v, m: mapped.meta }, remoteUpdatedAt: rec.updatedAt });
+      linkWrites.push({ localId: local.id, remoteId: rec.id, snapshot: { v: link.snapshot.v, m: mapped.meta }, remoteUpdatedAt: rec.updatedAt, localAhead: true });
       continue;
     }
     const localNow = fieldsOf(object, local.view);
@@ -148,11 +163,12 @@ async function applyPage(tx: EntityManager, job: SyncJob, records: RemoteRecord[
       before.set(local.id, local);
       updates.push({ id: local.id, values: { ...localNow, ...d.applyRemote } });
     }
-    linkWrites.push({ localId: local.id, remoteId: rec.id, snapshot, remoteUpdatedAt: rec.updatedAt });
+    linkWrites.push({ localId: local.id, remoteId: rec.id, snapshot, remoteUpdatedAt: rec.updatedAt, localAhead: d.keptLocal.length > 0 });
   }
 
   const changes: RecordChange[] = [];
-  for (const after of await insertLocal(tx, object, ws, inserts)) changes.push({ kind: 'added', after });
+  // A quiet first import emits no per-record events: nothing needs the inserted rows back.
+  for (const after of await insertLocal(tx, object, ws, inserts, !job.quiet)) changes.push({ kind: 'added', after });
   for (const after of await updateLocal(tx, object, ws, updates)) changes.push({ kind: 'updated', before: before.get(after.id)!, after });
   await upsertLinks(tx, rule.id, linkWrites, run.mode === 'full' ? run.id : null);
   const removed = await applyRemoteDeletionPolicy(tx, job, deletes);

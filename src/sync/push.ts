@@ -13,7 +13,7 @@ import { currentXmin, readChanges } from './change-log.ts';
 import { same } from './conflicts.ts';
 import type { SyncJob } from './job-context.ts';
 import { linksByLocal, markRemoteDeleted, pendingIntents, upsertLinks, writeIntent, type Link } from './links.ts';
-import { fieldsOf, loadLocal, scanLocal, type LocalRecord } from './local-store.ts';
+import { fieldsOf, loadLocal, scanUnsynced, type LocalRecord } from './local-store.ts';
 import { mapIn, mapOut } from './mapping.ts';
 import { addCounts } from './pull.ts';
 import type { RecordError } from '../entities/sync-run.ts';
@@ -34,7 +34,7 @@ export async function pushBatch(job: SyncJob): Promise<{ done: boolean }> {
   let next: PushCursor;
   let done: boolean;
   if (cursor.kind === 'scan') {
-    records = await scanLocal(job.em, rule.localObject, rule.workspace, cursor.after, limit);
+    records = await scanUnsynced(job.em, rule.localObject, rule.workspace, rule.id, cursor.after, limit);
     done = false;
     next = records.length < limit ? { kind: 'log', xid: cursor.bound, seq: '0' } : { ...cursor, after: records.at(-1)!.id };
   } else {
