@@ -174,7 +174,8 @@ try {
     `engine:   full pull (graphile-worker jobs, ${full.row.jobs} jobs, ${full.row.pages} pages)           ${s(full.pullMs).padStart(9)}   ${n(engineRate).padStart(7)} records/s`,
     `          whole first run (pull + push's first scan of ${n(RECORDS)} local records)   ${s(full.totalMs).padStart(9)}`,
     `          → ${n(Number(counts!.tasks))} local tasks, ${n(Number(counts!.links))} links, ${full.row.errors} record errors; RSS +${((rssBefore && peakRss - rssBefore) / 2 ** 20).toFixed(0)} MB during the run`,
-    `incremental run after ${CHANGES} remote changes (${inc.row.pulled} pulled, ${inc.row.pushed} pushed, ${inc.row.jobs} job${inc.row.jobs === 1 ? '' : 's'})   ${s(inc.totalMs).padStart(9)}`,
+    `incremental run after ${CHANGES} remote changes (${inc.row.pulled} pulled, ${inc.row.pushed} pushed, ${inc.row.jobs} job${inc.row.jobs === 1 ? '' : 's'})   ${s(inc.totalMs).padStart(9)}` +
+      (inc.row.started_at && inc.row.finished_at ? `   (running ${s(inc.row.finished_at.getTime() - inc.row.started_at.getTime())})` : ''),
     '',
     `ratio engine / baseline      ${ratio.toFixed(2).padStart(7)}     target ≥ ${TARGET_RATIO}    ${ok(pass.ratio)}`,
     `incremental / full run       ${(fraction * 100).toFixed(2).padStart(6)} %    target ≤ ${TARGET_INCREMENTAL * 100} %    ${ok(pass.inc)}`,

@@ -48,4 +48,9 @@ export async function enqueue<T extends TaskName>(
       opts.jobKeyMode ?? 'replace',
     ],
   );
+  // add_job wakes the workers only when it inserts: a keyed job that replaced a queued one (a
+  // scheduled sync asked to run now) would wait for the next poll. Due now: nudge them (at commit).
+  if (opts.jobKey && (!opts.runAt || opts.runAt.getTime() <= Date.now())) {
+    await em.execute(`select pg_notify('jobs:insert', '{"count":1}')`);
+  }
 }
