@@ -20,10 +20,12 @@ export async function currentXmin(em: EntityManager): Promise<string> {
 export async function readChanges(em: EntityManager, workspaceId: string, object: LocalObject, after: { xid: string; seq: string }, limit: number): Promise<ChangeRow[]> {
   const rows = await em.execute<Array<{ seq: string; xid: string; record_id: string; origin_connection_id: string | null }>>(
     `select "seq"::text as "seq", "xid"::text as "xid", "record_id", "origin_connection_id" from "work_changes"
-      where "workspace_id" = ? and "object" = ? and ("xid", "seq") > (?::xid8, ?::bigint)
+      where "workspace_id" = ? and "object" = ?
+        -- The plain range on xid lets the index seek to the position; the row comparison alone scanned it all.
+        and "xid" >= ?::xid8 and ("xid" > ?::xid8 or "seq" > ?::bigint)
         and "xid" < pg_snapshot_xmin(pg_current_snapshot())
       order by "xid", "seq" limit ?`,
-    [workspaceId, object, after.xid, after.seq, limit],
+    [workspaceId, object, after.xid, after.xid, after.seq, limit],
   );
   return rows.map((r) => ({ seq: r.seq, xid: r.xid, recordId: r.record_id, originConnectionId: r.origin_connection_id }));
 }
