@@ -195,9 +195,11 @@ export async function updateLocal(tx: EntityManager, object: LocalObject, worksp
   const updated = await tx.execute<Array<Record<string, unknown>>>(
     `update "${t.table}" t set ${set}, "updated_at" = now()
        from jsonb_to_recordset(?::jsonb) as r(${recordset(object)})
-      where t."id" = r."id" and t."workspace_id" = ? and t."deleted_at" is null and (${changed})
+      where t."id" = r."id" and t."id" = any(?::uuid[]) and t."workspace_id" = ? and t."deleted_at" is null and (${changed})
      returning ${selectList(object, 't')}`,
-    [jsonRows(object, rows), workspaceId],
+    // The id list lets the planner probe the primary key; joined on the recordset alone, a table
+    // without fresh statistics was scanned once per row (seconds for 100 rows among 100,000).
+    [jsonRows(object, rows), `{${rows.map((r) => r.id).join(',')}}`, workspaceId],
   );
   return updated.map((r) => toRecord(object, r));
 }
