@@ -80,3 +80,18 @@ describe('failures', () => {
     expect(e.feed.requests.length).toBe(before);
   });
 });
+
+describe('/metrics', () => {
+  it('counts runs by provider and outcome, records by direction, and conflicts — from Postgres, whatever process ran them', async () => {
+    const totals = await sql<{ metric: string; value: string }>(e.app.dbUrl, `select metric, value::text from sync_totals where provider_slug = 'feedfake'`);
+    const byMetric = Object.fromEntries(totals.map((t) => [t.metric, Number(t.value)]));
+    // The runs of the tests above: some succeeded, some failed.
+    expect(byMetric.runs_succeeded).toBeGreaterThan(0);
+    expect(byMetric.runs_failed).toBeGreaterThanOrEqual(7);
+    const text = await (await e.app.fetch('/metrics', { token: null })).text();
+    expect(text).toContain(`patchbay_sync_runs_total{provider="feedfake",outcome="succeeded"} ${byMetric.runs_succeeded}`);
+    expect(text).toContain(`patchbay_sync_runs_total{provider="feedfake",outcome="failed"} ${byMetric.runs_failed}`);
+    expect(text).toContain(`patchbay_sync_records_total{provider="feedfake",direction="pulled"} ${byMetric.records_pulled}`);
+    expect(text).toMatch(/# TYPE patchbay_sync_conflicts_total counter/);
+  });
+});
