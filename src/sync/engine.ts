@@ -100,7 +100,16 @@ async function step(rt: Runtime, tctx: TaskContext, run: ISyncRun, rule: SyncJob
   const provider = getProvider(connection.providerSlug);
   const adapter = provider.adapters.find((a) => a.remoteObject === rule.remoteObject && a.localObject === rule.localObject);
   const logger = tctx.logger.child({ runId: run.id, ruleId: rule.id, connectionId: connection.id });
-  const session = await openSession(rt, rule.workspace, connection);
+  let session: Awaited<ReturnType<typeof openSession>>;
+  try {
+    session = await openSession(rt, rule.workspace, connection);
+  } catch (err) {
+    // No session, no run (e.g. credentials that no key decrypts): the run fails and says why.
+    const message = err instanceof AppError ? err.message : 'The connection could not be opened; see the server log.';
+    logger.error({ err }, 'sync run could not open a provider session');
+    await em.nativeUpdate(SyncRun, { id: run.id }, { status: 'failed', startedAt: run.startedAt ?? new Date(), finishedAt: new Date(), errorCode: err instanceof AppError ? err.code : 'internal_error', errorMessage: message });
+    return;
+  }
   const split = splitMapping(rule);
   const first = run.status === 'queued';
   if (first) {

@@ -19,7 +19,8 @@ import type { SyncJob } from './job-context.ts';
 import { linkedCount } from './links.ts';
 import { reportRunProgress } from './progress.ts';
 import { summaryText, syncRunView } from './runs.ts';
-import { pollSeconds, scheduleRule } from './schedule.ts';
+import { enqueue } from '../jobs/enqueue.ts';
+import { pollSeconds, ruleJobKey, scheduleRule, syncQueueName } from './schedule.ts';
 
 async function addTotals(job: SyncJob, tx: SyncJob['em'], ok: boolean): Promise<void> {
   const r = job.run;
@@ -99,7 +100,11 @@ export async function finishRun(job: SyncJob, error?: unknown): Promise<void> {
     await recordEvent(tx, { workspaceId: rule.workspace, type: 'sync_completed', entityId: run.id, snapshot, data: { initialImport, conflicts: conflicts.slice(0, COMPLETED_CONFLICTS_MAX) } });
     await addTotals(job, tx, ok);
     const stillRuns = rule.enabled && !authFailed && failures < rt.config.SYNC_MAX_FAILED_RUNS;
-    if (stillRuns) {
+    // A run asked for while this one was starting waits for its job: give it the rule's job now.
+    const waiting = await tx.findOne(SyncRun, { rule: rule.id, status: 'queued', id: { $ne: run.id } }, { orderBy: { createdAt: 'asc' } });
+    if (waiting) {
+      await enqueue(tx, 'sync_run', { ruleId: rule.id, runId: waiting.id }, { queueName: syncQueueName(connection.id), jobKey: ruleJobKey(rule.id) });
+    } else if (stillRuns) {
       // After a long rate limit: once the pause's own job has resumed the connection; the run picks up at the committed cursor.
       const delay = rateLimited ? (err.retryAfterSeconds ?? 60) + 5 : ok ? pollSeconds(rule) : retryDelaySeconds(job, failures);
       await scheduleRule(tx, rule, new Date(now.getTime() + delay * 1000));

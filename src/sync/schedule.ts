@@ -3,7 +3,7 @@
  * connection (one job at a time per connection); a rule's queued job has a key, so asking twice
  * queues one run. A run is a chain of short jobs (src/sync/engine.ts), each queueing the next.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { correlationId } from '../context.ts';
 import { Connection } from '../entities/connection.ts';
 import { SyncRule, type ISyncRule } from '../entities/sync-rule.ts';
@@ -25,6 +25,24 @@ export async function scheduleRule(em: EntityManager, rule: Pick<ISyncRule, 'id'
   await em.nativeUpdate(SyncRule, { id: rule.id }, { nextRunAt: runAt });
 }
 
+/**
+ * Runs that are queued or running while no live job of the rule is left to carry them (their
+ * worker died and the job failed for good: it keeps its key, with no attempts left) are marked failed, so they block neither `sync` nor the
+ * schedule. While a run is alive some job always holds the rule's key: the step running, its
+ * successor, or the next scheduled run.
+ */
+export async function settleAbandonedRuns(em: EntityManager, ruleId: string): Promise<number> {
+  const rows = await em.execute<Array<{ id: string }>>(
+    `update "sync_runs" set "status" = 'failed', "finished_at" = now(), "error_code" = 'internal_error',
+            "error_message" = 'The run stopped without finishing: its worker stopped and no job was left to continue it. The next run picks up where it stopped.'
+      where "rule_id" = ? and "status" in ('queued', 'running')
+        and not exists (select 1 from graphile_worker._private_jobs j where j."key" = ? and j."attempts" < j."max_attempts")
+      returning "id"`,
+    [ruleId, ruleJobKey(ruleId)],
+  );
+  return rows.length;
+}
+
 /** Drops the rule's queued run (a disabled or deleted rule). A job already running finishes its step and stops. */
 export async function unscheduleRule(em: EntityManager, ruleId: string): Promise<void> {
   await em.execute('select graphile_worker.remove_job(?)', [ruleJobKey(ruleId)]);
@@ -44,8 +62,10 @@ export type RunRequest = {
  */
 export async function requestRun(em: EntityManager, workspaceId: string, ruleId: string, req: RunRequest): Promise<{ run: ISyncRun; alreadyRunning: boolean }> {
   return await em.transactional(async (tx) => {
-    const rule = await tx.findOne(SyncRule, { id: ruleId, workspace: workspaceId });
+    // Locked: two requests at once must not both see "no run" and start two.
+    const rule = await tx.findOne(SyncRule, { id: ruleId, workspace: workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!rule) throw notFound('Sync rule', ruleId);
+    await settleAbandonedRuns(tx, rule.id);
     const active = await tx.findOne(SyncRun, { rule: rule.id, status: { $in: ['queued', 'running'] } }, { orderBy: { createdAt: 'desc' } });
     if (active) {
       if (req.reporter && !active.reporter) active.reporter = req.reporter;
