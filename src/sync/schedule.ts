@@ -3,7 +3,7 @@
  * connection (one job at a time per connection); a rule's queued job has a key, so asking twice
  * queues one run. A run is a chain of short jobs (src/sync/engine.ts), each queueing the next.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { correlationId } from '../context.ts';
 import { Connection } from '../entities/connection.ts';
 import { SyncRule, type ISyncRule } from '../entities/sync-rule.ts';
@@ -44,7 +44,9 @@ export type RunRequest = {
  */
 export async function requestRun(em: EntityManager, workspaceId: string, ruleId: string, req: RunRequest): Promise<{ run: ISyncRun; alreadyRunning: boolean }> {
   return await em.transactional(async (tx) => {
-    const rule = await tx.findOne(SyncRule, { id: ruleId, workspace: workspaceId });
+    // The rule's row lock serializes requests for it: without it, requests that arrive together all
+    // see no active run and each insert one (one job survives the job key; the other runs stay queued forever).
+    const rule = await tx.findOne(SyncRule, { id: ruleId, workspace: workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!rule) throw notFound('Sync rule', ruleId);
     const active = await tx.findOne(SyncRun, { rule: rule.id, status: { $in: ['queued', 'running'] } }, { orderBy: { createdAt: 'desc' } });
     if (active) {
