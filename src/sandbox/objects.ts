@@ -9,11 +9,14 @@ export const TASK_STATUSES = ['todo', 'in_progress', 'done'] as const;
 
 const text = (max: number) => z.string().max(max).nullable().optional();
 
+/** PostgreSQL has no year 0 (`0000-01-01` would be a 500). */
+const day = z.iso.date().refine((d) => !d.startsWith('0000'), { error: 'must be a date from the year 0001' });
+
 const taskFields = {
   name: z.string().trim().min(1).max(500),
   notes: z.string().max(100_000).nullable().optional(),
   status: z.enum(TASK_STATUSES),
-  due_on: z.iso.date().nullable().optional(),
+  due_on: day.nullable().optional(),
   assignee_email: z.email().max(255).nullable().optional(),
   tags: z.array(z.string().min(1).max(100)).max(50),
   project: text(100),

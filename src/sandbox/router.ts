@@ -6,7 +6,9 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config/index.ts';
+import { inputIssues, textProblem } from '../http/input-safety.ts';
 import type { Logger } from '../logger.ts';
+import { egressPolicy } from '../net/egress.ts';
 import { objectSpec, type ObjectSpec } from './objects.ts';
 import { accountForKey, createRecord, deleteRecord, getRecord, listRecords, SandboxError, updateRecord, type Db } from './store.ts';
 import { deliverChanges, listSubscriptions, subscribe, unsubscribe, type ChangeEvent, type DeliveryDeps } from './webhooks.ts';
@@ -21,12 +23,26 @@ export type SandboxDeps = {
 
 type Caller = { accountId: string; accountName: string };
 
+/**
+ * An instant PostgreSQL can hold, as UTC ISO text: zod admits offsets like `+23:59` and the year
+ * 0000, which `timestamptz` refuses (a 500 if they reached the query).
+ */
+const instant = z.iso.datetime({ offset: true }).transform((v, ctx) => {
+  const ms = Date.parse(v);
+  const iso = Number.isNaN(ms) ? '' : new Date(ms).toISOString();
+  if (/^(?!0000)\d{4}-/.test(iso)) return iso;
+  ctx.addIssue({ code: 'custom', message: 'must be a date-time between the years 0001 and 9999' });
+  return z.NEVER;
+});
+
 const listQuery = z.object({
-  updated_since: z.iso.datetime({ offset: true }).optional(),
+  updated_since: instant.optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   project: z.string().max(100).optional(),
 });
+
+const webhookBody = z.strictObject({ url: z.string().max(2000) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
@@ -51,16 +67,27 @@ function rateLimiter(limit: number, windowSeconds: number) {
   };
 }
 
+/**
+ * Other errors the body parser or router marks as the client's (an unsupported charset or
+ * Content-Encoding, a body that does not inflate): their status, in the Sandbox's shape.
+ */
+function clientError(err: unknown): SandboxError | null {
+  const e = err as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof e?.status !== 'number' || e.status < 400 || e.status > 499 || e.expose !== true) return null;
+  const code = e.status === 415 ? 'unsupported_media_type' : 'invalid_request';
+  return new SandboxError(e.status, code, `The request could not be read: ${String(e.message)}.`);
+}
+
 export function sandboxRouter(deps: SandboxDeps): Router {
   const router = express.Router();
   const overLimit = rateLimiter(deps.config.SANDBOX_RATE_LIMIT, deps.config.SANDBOX_RATE_LIMIT_WINDOW_SECONDS);
   const delivery: DeliveryDeps = { db: deps.db, config: deps.config, logger: deps.logger, ...deps.delivery };
+  // The same policy refuses an internal subscription URL up front and every delivery after.
+  const egress = delivery.egress ?? egressPolicy(deps.config);
   const notify = (caller: Caller, events: ChangeEvent[]) => {
     // After commit, off the request's path: a slow or failing receiver never affects the answer.
     setImmediate(() => void deliverChanges(delivery, caller.accountId, events));
   };
-
-  router.use(express.json({ limit: '1mb' }));
 
   router.use((req: Request, res: Response, next: NextFunction) => {
     const m = /^Bearer\s+(sbx_\S+)$/i.exec(req.get('authorization') ?? '');
@@ -78,6 +105,27 @@ export function sandboxRouter(deps: SandboxDeps): Router {
     }, next);
   });
 
+  // Bodies are read only for a known key, within its rate limit.
+  router.use(express.json({ limit: '1mb' }));
+
+  // PostgreSQL cannot store a NUL or an unpaired surrogate, and a path that does not decode makes the
+  // router throw: all are the client's mistake (400), checked before any route reads them.
+  router.use((req: Request, _res: Response, next: NextFunction) => {
+    for (const segment of req.path.split('/')) {
+      let text: string;
+      try {
+        text = decodeURIComponent(segment);
+      } catch {
+        return next(new SandboxError(400, 'invalid_request', 'The path is not valid percent-encoded UTF-8.'));
+      }
+      const problem = textProblem(text);
+      if (problem) return next(new SandboxError(400, 'invalid_request', `The path ${problem.message}.`));
+    }
+    const issues = [...inputIssues(req.query, 'query'), ...inputIssues(req.body, 'body')].map((i) => ({ path: i.path, message: i.message }));
+    if (issues.length) return next(new SandboxError(400, 'invalid_request', 'The request is invalid.', issues));
+    next();
+  });
+
   const caller = (res: Response) => res.locals.caller as Caller;
 
   router.get('/me', (_req, res) => {
@@ -85,7 +133,8 @@ export function sandboxRouter(deps: SandboxDeps): Router {
   });
 
   router.post('/webhooks', async (req, res) => {
-    res.status(201).json(await subscribe(deps.db, caller(res).accountId, (req.body as { url?: unknown } | undefined)?.url));
+    const { url } = parse(webhookBody, req.body ?? {});
+    res.status(201).json(await subscribe(deps.db, caller(res).accountId, url, egress));
   });
   router.get('/webhooks', async (_req, res) => {
     res.json({ data: await listSubscriptions(deps.db, caller(res).accountId) });
@@ -161,7 +210,7 @@ export function sandboxRouter(deps: SandboxDeps): Router {
           ? new SandboxError(400, 'invalid_json', 'The body is not valid JSON.')
           : e?.type === 'entity.too.large'
             ? new SandboxError(413, 'too_large', 'The body is over 1 MB.')
-            : null;
+            : clientError(err);
     if (!known) deps.logger.error({ err }, 'sandbox: unexpected error');
     const out = known ?? new SandboxError(500, 'internal_error', 'Something went wrong in the sandbox.');
     res.status(out.status).json({ error: { code: out.code, message: out.message, ...(out.details ? { issues: out.details } : {}) } });

@@ -86,9 +86,14 @@ export function encodeCursor(updatedAt: Date, id: string): string {
   return Buffer.from(`${updatedAt.toISOString()}|${id}`).toString('base64url');
 }
 
+const CURSOR_AT = /^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** Only what encodeCursor writes: a forged position would otherwise reach `timestamptz` (a 500). */
 export function decodeCursor(cursor: string): { updatedAt: string; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[a-z]{3}_[0-9a-f]+$/.test(id)) {
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [at, id] = parts;
+  const exact = (t: string) => !Number.isNaN(Date.parse(t)) && new Date(t).toISOString() === t;
+  if (parts.length !== 2 || !at || !id || !CURSOR_AT.test(at) || !exact(at) || !/^[a-z]{3}_[0-9a-f]{1,64}$/.test(id)) {
     throw new SandboxError(400, 'invalid_cursor', 'The cursor is not one this API gave out; start again without it.');
   }
   return { updatedAt: at, id };

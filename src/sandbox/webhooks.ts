@@ -6,7 +6,7 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.ts';
-import { egressPolicy, guardedFetch, type EgressPolicy } from '../net/egress.ts';
+import { checkEgressTarget, EGRESS_REFUSED_TEXT, EgressRefusedError, egressPolicy, guardedFetch, type EgressPolicy } from '../net/egress.ts';
 import type { Config } from '../config/index.ts';
 import { newId } from './objects.ts';
 import { SandboxError, type Db } from './store.ts';
@@ -33,17 +33,29 @@ function checkUrl(url: unknown): string {
   return u.toString();
 }
 
-/** A subscription; the secret (`sbxwh_…`) is answered here only. */
-export async function subscribe(db: Db, accountId: string, url: unknown): Promise<Subscription & { secret: string }> {
+/**
+ * A subscription; the secret (`sbxwh_…`) is answered here only. The URL must pass the egress
+ * policy now (a loopback, private or metadata target is a 400 unless the operator admitted it), and
+ * every delivery checks it again (DNS may answer differently later).
+ */
+export async function subscribe(db: Db, accountId: string, url: unknown, egress: EgressPolicy): Promise<Subscription & { secret: string }> {
+  const target = checkUrl(url);
+  try {
+    await checkEgressTarget(new URL(target), egress);
+  } catch (err) {
+    // The one refusal text for every reason, so the check cannot map internal hosts.
+    if (err instanceof EgressRefusedError) throw new SandboxError(400, 'invalid_request', `url is refused: ${EGRESS_REFUSED_TEXT}.`);
+    throw err;
+  }
   const id = newId('whk');
   const secret = `sbxwh_${randomBytes(24).toString('base64url')}`;
   const { rows } = await db.query<{ created_at: Date }>('insert into sandbox.webhooks (id, account_id, url, secret) values ($1, $2, $3, $4) returning created_at', [
     id,
     accountId,
-    checkUrl(url),
+    target,
     secret,
   ]);
-  return { id, url: checkUrl(url), secret, created_at: rows[0]!.created_at.toISOString() };
+  return { id, url: target, secret, created_at: rows[0]!.created_at.toISOString() };
 }
 
 export async function listSubscriptions(db: Db, accountId: string): Promise<Subscription[]> {

@@ -62,7 +62,8 @@ export type RunRequest = {
  */
 export async function requestRun(em: EntityManager, workspaceId: string, ruleId: string, req: RunRequest): Promise<{ run: ISyncRun; alreadyRunning: boolean }> {
   return await em.transactional(async (tx) => {
-    // Locked: two requests at once must not both see "no run" and start two.
+    // The rule's row lock serializes requests for it: without it, requests that arrive together all
+    // see no active run and each insert one (one job survives the job key; the other runs stay queued forever).
     const rule = await tx.findOne(SyncRule, { id: ruleId, workspace: workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!rule) throw notFound('Sync rule', ruleId);
     await settleAbandonedRuns(tx, rule.id);

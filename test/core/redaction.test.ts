@@ -13,6 +13,16 @@ describe('log redaction', () => {
     }
   });
 
+  it('masks Sandbox API keys and webhook secrets (base64url, so with - and _) wherever they appear', () => {
+    const key = 'sbx_Zm9v-YmFy_YmF6LXF1eC1xdXV4LWNvcmdl';
+    const secret = 'sbxwh_zJV3um2nbfcWCGbu_hyDr-q8O3EJuMoM';
+    const text = scrubText(`Sandbox said: key ${key} is throttled; subscription signed with ${secret}.`);
+    expect(text).not.toContain(key.slice(4));
+    expect(text).not.toContain(secret.slice(6));
+    expect(text).toContain('sbx_[REDACTED]');
+    expect(text).toContain('sbxwh_[REDACTED]');
+  });
+
   it('redacts secret keys wherever they sit in a logged object, and secrets in messages and errors', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) });
