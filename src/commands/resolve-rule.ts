@@ -4,6 +4,7 @@
  */
 import { SyncRule, type ISyncRule } from '../entities/sync-rule.ts';
 import { AppError } from '../errors.ts';
+import { getProvider } from '../providers/registry.ts';
 import type { ConnectionView } from '../connections/view.ts';
 import type { CommandContext } from './types.ts';
 import { plain } from './view.ts';
@@ -22,10 +23,13 @@ export function ruleLabel(r: Pick<ISyncRule, 'localObject' | 'remoteObject' | 'd
 export async function resolveRules(ctx: CommandContext, c: ConnectionView, name: string | undefined): Promise<ISyncRule[]> {
   const rules = await rulesOf(ctx, c.id);
   if (!rules.length) {
-    throw new AppError(
-      'validation_failed',
-      `${plain(c.displayName)} has no sync rules yet. An Admin adds one with POST /api/v1/connections/${c.id}/rules (see the README's sync walkthrough).`,
-    );
+    // Not a usage mistake (no usage lines after it): say what could sync and how to add a rule.
+    const provider = getProvider(c.provider);
+    const objects = provider.adapters.map((a) => a.remoteObject);
+    const how = objects.length
+      ? `${plain(provider.definition.displayName)} can sync ${objects.join(', ')}: an Admin adds a rule with POST /api/v1/connections/${c.id}/rules and a body like {"remoteObject":"${objects[0]}"}, then try again.`
+      : `${plain(provider.definition.displayName)} has no objects that sync yet.`;
+    throw new AppError('not_found', `${plain(c.displayName)} has no sync rules yet. ${how}`, { details: { connectionId: c.id } });
   }
   if (!name) return rules;
   const needle = name.trim().toLowerCase();

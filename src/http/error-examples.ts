@@ -9,6 +9,7 @@ import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 import { oauthNotConfiguredError } from '../providers/_shared/urls.ts';
 import { getProvider } from '../providers/registry.ts';
 import { EX } from './examples.ts';
+import { RULE_ID } from './routes/sync-rules/schemas.ts';
 import type { AnyRoute } from './route.ts';
 import { issuesOf, validationError, type Location } from './validate.ts';
 
@@ -73,6 +74,13 @@ function exampleError(route: AnyRoute, code: ErrorCode): AppError {
     case 'not_found':
       return notFoundExample(route);
     case 'conflict':
+      if (route.operationId === 'createSyncRule') {
+        return new AppError(
+          code,
+          `${EX.displayName} already has a rule for tasks (rule 1, id ${RULE_ID}); two would copy every record twice. Change that rule instead (PATCH /api/v1/connections/${EX.connectionId}/rules/${RULE_ID}), or delete it first.`,
+          { details: { connectionId: EX.connectionId, existingRuleId: RULE_ID, remoteObject: 'tasks' } },
+        );
+      }
       return new AppError(code, `A connection named '${EX.displayName}' already exists. Choose another display name.`, { details: { field: 'displayName' } });
     case 'invalid_transition':
       return transitionExample(route);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DELETE_POLICIES, SYNC_FREQUENCIES } from '../entities/sync-rule.ts';
 import { LOCAL_OBJECTS, mappingEntrySchema, SYNC_DIRECTIONS } from './types.ts';
 
-/** HourStack refreshes every 30 s: polling faster buys nothing and spends the provider's rate limit. */
+/** Polling faster than every 30 s buys little and spends the provider's rate limit. */
 export const MIN_INTERVAL_SECONDS = 30;
 export const MAX_INTERVAL_SECONDS = 86_400;
 
@@ -17,7 +17,7 @@ const fields = {
   intervalSeconds: z
     .number()
     .int()
-    .min(MIN_INTERVAL_SECONDS, { error: `must be at least ${MIN_INTERVAL_SECONDS} seconds (HourStack refreshes every 30 s)` })
+    .min(MIN_INTERVAL_SECONDS, { error: `must be at least ${MIN_INTERVAL_SECONDS} seconds (from ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS}): polling faster only spends the provider's rate limit` })
     .max(MAX_INTERVAL_SECONDS, { error: `must be at most ${MAX_INTERVAL_SECONDS} seconds (one day)` })
     .describe('Seconds between polls for `interval` rules (30–86400)'),
   deletePolicy: z.enum(DELETE_POLICIES).describe('What a delete at the provider does here: `mark` the record removed remotely, `propagate` the delete, or `ignore` it'),

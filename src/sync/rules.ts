@@ -139,6 +139,27 @@ export async function suggestRuleMapping(rt: Runtime, caller: Caller, connection
   return { remoteObject, localObject: adapter.localObject, remoteFields: adapter.fields.map((f) => ({ ...f })), ...suggestMapping(adapter.localObject, adapter) };
 }
 
+const scopeKey = (scope: SyncScope) => JSON.stringify(Object.entries(scope).filter(([, v]) => v !== undefined && v !== '').sort(([a], [b]) => a.localeCompare(b)));
+
+/**
+ * A second rule on the same provider object and scope would link every record again, so each run
+ * would copy them all a second time on both sides (409 naming the rule to change instead).
+ * Creations on one connection are serialized by a transaction lock so two at once cannot both pass.
+ */
+async function refuseDuplicate(tx: EntityManager, caller: Caller, conn: IConnection, remoteObject: string, scope: SyncScope): Promise<void> {
+  await tx.execute(`select pg_advisory_xact_lock(hashtext('sync_rule.create:' || ?))`, [conn.id]);
+  const rules = await tx.find(SyncRule, { workspace: caller.workspaceId, connection: conn.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  const n = rules.findIndex((r) => r.remoteObject === remoteObject && scopeKey(r.scope) === scopeKey(scope));
+  if (n < 0) return;
+  const same = rules[n]!;
+  throw new AppError(
+    'conflict',
+    `${conn.displayName} already has a rule for ${remoteObject}${Object.keys(scope).length ? ' with this scope' : ''} (rule ${n + 1}, id ${same.id}); two would copy every record twice. ` +
+      `Change that rule instead (PATCH /api/v1/connections/${conn.id}/rules/${same.id}), or delete it first.`,
+    { details: { connectionId: conn.id, existingRuleId: same.id, remoteObject } },
+  );
+}
+
 export async function createRule(rt: Runtime, caller: Caller, connectionId: string, input: CreateRuleInput): Promise<RuleView> {
   await authorize(rt, caller, 'sync_rules.manage', null, connectionId);
   return await rt.em().transactional(async (tx) => {
@@ -157,6 +178,7 @@ export async function createRule(rt: Runtime, caller: Caller, connectionId: stri
         .map(({ confidence: _c, reason: _r, ...entry }) => entry);
     issues.push(...checkMapping(adapter.localObject, adapter, mapping, input.direction));
     if (issues.length) throw invalid(issues);
+    await refuseDuplicate(tx, caller, conn, adapter.remoteObject, input.scope);
     const rule = tx.create(SyncRule, {
       workspace: caller.workspaceId,
       connection: conn.id,

@@ -158,6 +158,19 @@ describe('npm run chat', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('refuses, before the secret, a default display name already taken and an API key pasted one prompt early', async () => {
+    const key = 'lin_api_ThirdKeyTyped000000000';
+    const input = ['connect linear --new', '', key, 'Linear Three', key, 'exit', ''].join('\n');
+    const { code, stdout } = await npmChat([], input);
+    expect(code).toBe(0);
+    const defaultTaken = stdout.indexOf("✗ A connection named 'Linear' (the default) already exists. Type another display name.");
+    const pasted = stdout.indexOf('✗ That looks like the Personal API key, which is asked next (not echoed). Type a display name, or press Enter for the default.');
+    expect(defaultTaken).toBeGreaterThan(-1);
+    expect(pasted).toBeGreaterThan(defaultTaken);
+    expect(stdout).toContain('You connected Linear Three as Grace Hopper.');
+    expect(await sql(app.dbUrl, `select 1 from connections where display_name like 'lin_api_%'`)).toEqual([]);
+  });
+
   it('confirms disconnect with y/N: no (or no answer) changes nothing and exits 1; y and --yes disconnect', async () => {
     const status = async (name: string) => (await sql<{ status: string }>(app.dbUrl, `select status from connections where display_name = $1 order by created_at desc limit 1`, [name]))[0]!.status;
     const no = await npmChat(['disconnect', 'Linear CLI'], 'n\n');

@@ -107,5 +107,11 @@ describe('npm run chat: sync and rules', () => {
     expect(await rule()).toBeUndefined();
     const none = await npmChat(['rules', 'sandbox']);
     expect(none.stdout).toContain('Patchbay Sandbox has no sync rules yet.');
+    // sync with no rule says what to add, as one message: no usage lines (the command was typed right).
+    const nothing = await npmChat(['sync', 'sandbox']);
+    expect(nothing.code).toBe(1);
+    const said = nothing.stdout + nothing.stderr;
+    expect(said).toMatch(/Patchbay Sandbox has no sync rules yet\. Patchbay Sandbox can sync tasks, contacts: an Admin adds a rule with POST \/api\/v1\/connections\/[0-9a-f-]+\/rules and a body like \{"remoteObject":"tasks"\}, then try again\./);
+    expect(said).not.toMatch(/Usage:|\n\s+at /);
   });
 });

@@ -106,4 +106,13 @@ describe('README: Try sync in five minutes', () => {
     expect(last, context).toMatch(/^done$/m);
     expect(last, context).toMatch(/tsk_\S+\s+\S+\s+done\s+Water the plants, not the cactus/);
   });
+
+  it('run a second time on the same data, stops at the connection with its message, not a stack trace', { timeout: 120_000 }, async () => {
+    const [helpers, connect] = walkthroughBlocks(readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+    const r = await bash(['set -eo pipefail', helpers!, connect!].join('\n').replaceAll('localhost:3000', `127.0.0.1:${port}`));
+    const context = `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+    expect(r.code, context).not.toBe(0);
+    expect(r.stderr, context).toContain("A connection named 'Patchbay Sandbox' already exists.");
+    expect(r.stderr, context).not.toMatch(/TypeError|^\s+at /m);
+  });
 });

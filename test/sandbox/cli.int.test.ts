@@ -1,9 +1,10 @@
 /** `npm run sandbox -- …` as a person runs it, against a real database, checked through the Sandbox API. */
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../helpers/app.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import { sql } from '../helpers/sql.ts';
-import { runEntryPoint } from '../skeleton/support.ts';
+import { ROOT, runEntryPoint } from '../skeleton/support.ts';
 import { sbx } from './support.ts';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -104,7 +105,7 @@ describe('npm run sandbox', { timeout: 120_000 }, () => {
     expect(unknown.stderr).toContain('Usage: npm run sandbox -- <command>');
     const missing = await cli(['edit', 'task', 'tsk_00000000000000000000', 'status=done']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("No task 'tsk_00000000000000000000'");
+    expect(missing.stderr).toMatch(/No task 'tsk_00000000000000000000' in sandbox account acc_\w+ \(Demo Co\)\. `npm run sandbox -- list tasks` shows its ids; for another account, add --account <id> or --key <sbx_…>\./);
     const badValue = await cli(['edit', 'task', 'tsk_00000000000000000000', 'status=doing']);
     expect(badValue.code).toBe(1);
     expect(badValue.stderr).toMatch(/status: Invalid option/);
@@ -113,5 +114,18 @@ describe('npm run sandbox', { timeout: 120_000 }, () => {
     const badCount = await cli(['seed', 'lots']);
     expect(badCount.stderr).toContain('The number of records must be a whole number');
     for (const r of [missing, badValue, badField, badCount]) expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('list piped into a reader that stops early (`| head`) ends quietly with status 0, not an EPIPE stack trace', async () => {
+    const child = spawn('bash', ['-c', `"${process.execPath}" src/main/cli/sandbox.ts list tasks --limit 200 | true; exit \${PIPESTATUS[0]}`], {
+      cwd: ROOT,
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS')), DATABASE_URL: db.url, NODE_ENV: 'development', ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|^\s+at /m);
+    expect(code, stderr).toBe(0);
   });
 });

@@ -48,6 +48,8 @@ afterAll(async () => {
 
 const rulesOf = (connId: string) => `/api/v1/connections/${connId}/rules`;
 const taskRule = { remoteObject: 'tasks', scope: { project: '1207894561234567' }, intervalSeconds: 60 };
+/** A connection has one rule per object and scope: tests that each need their own rule use their own project. */
+const projectRule = (project: string) => ({ ...taskRule, scope: { project } });
 const jobsOf = (ruleId: string) =>
   sql<{ queue_name: string; run_at: Date; payload: any }>(
     app.dbUrl,
@@ -115,7 +117,7 @@ describe('rules: create, read, change, delete', () => {
   });
 
   it('changes only the given fields; a new mapping or scope resets the pull cursor; disabling unschedules', async () => {
-    const rule = await createRule();
+    const rule = await createRule(projectRule('118'));
     await sql(app.dbUrl, `update sync_rules set pull_cursor = '{"since":"2026-11-29T00:00:00Z"}' where id = $1`, [rule.id]);
     let res = await app.fetch(`${rulesOf(asanaId)}/${rule.id}`, { method: 'PATCH', json: { deletePolicy: 'ignore' } });
     expect(res.status).toBe(200);
@@ -137,7 +139,7 @@ describe('rules: create, read, change, delete', () => {
   });
 
   it('deletes a rule and its queued run (204), then answers 404', async () => {
-    const rule = await createRule();
+    const rule = await createRule(projectRule('140'));
     expect((await app.fetch(`${rulesOf(asanaId)}/${rule.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(await jobsOf(rule.id)).toEqual([]);
     const res = await app.fetch(`${rulesOf(asanaId)}/${rule.id}`);
@@ -145,9 +147,23 @@ describe('rules: create, read, change, delete', () => {
     expect((await errorBody(res)).message).toBe(`Sync rule '${rule.id}' was not found.`);
     expect(await sql(app.dbUrl, "select 1 from audit_logs where action = 'sync_rule.delete' and target_id = $1", [rule.id])).toHaveLength(1);
     // A rule is found only under its own connection.
-    const other = await createRule();
+    const other = await createRule(projectRule('140'));
     expect((await app.fetch(`${rulesOf(hubspotId)}/${other.id}`)).status).toBe(404);
     expect((await app.fetch(`${rulesOf('6f1c1a43-1111-4111-8111-111111111111')}`)).status).toBe(404);
+  });
+
+  it('refuses a second rule for the same object and scope (409 naming the rule to change), which would copy every record twice', async () => {
+    const first = await createRule(projectRule('dup'));
+    const res = await app.fetch(rulesOf(asanaId), { method: 'POST', json: { ...projectRule('dup'), direction: 'in' } });
+    expect(res.status).toBe(409);
+    const err = await errorBody(res);
+    expect(err).toMatchObject({ code: 'conflict', details: { connectionId: asanaId, existingRuleId: first.id, remoteObject: 'tasks' } });
+    expect(err.message).toMatch(/^Asana \(ops\) already has a rule for tasks with this scope \(rule \d+, id [0-9a-f-]+\); two would copy every record twice\. Change that rule instead \(PATCH \/api\/v1\/connections\/[0-9a-f-]+\/rules\/[0-9a-f-]+\), or delete it first\.$/);
+    expect((await app.json(rulesOf(asanaId))).data.filter((r: any) => r.scope.project === 'dup')).toHaveLength(1);
+    // Another scope is other records: allowed. Once the first rule is deleted, the object can get a rule again.
+    await createRule(projectRule('dup-2'));
+    expect((await app.fetch(`${rulesOf(asanaId)}/${first.id}`, { method: 'DELETE' })).status).toBe(204);
+    await createRule(projectRule('dup'));
   });
 
   it('answers 400 with every issue: interval 10, unknown fields, a missing required scope, an object without adapter', async () => {
@@ -159,6 +175,7 @@ describe('rules: create, read, change, delete', () => {
       return err.details as Array<{ location: string; path: string; message: string }>;
     };
     expect(await bad({ ...taskRule, intervalSeconds: 10 })).toEqual([expect.objectContaining({ location: 'body', path: 'intervalSeconds', message: expect.stringContaining('at least 30 seconds') })]);
+    expect((await bad({ ...taskRule, intervalSeconds: 10 }))[0]!.message).toBe("must be at least 30 seconds (from 30 to 86400): polling faster only spends the provider's rate limit");
     expect(await bad({ ...taskRule, intervalSeconds: 86_401 })).toEqual([expect.objectContaining({ path: 'intervalSeconds' })]);
     const fields = await bad({ ...taskRule, mapping: [{ local: 'titel', remote: 'name', direction: 'both' }, { local: 'dueDate', remote: 'due_date', direction: 'out' }] });
     expect(fields.map((d) => d.path)).toEqual(['mapping.0.local', 'mapping.1.remote', 'mapping']);
@@ -185,7 +202,7 @@ describe('rules: create, read, change, delete', () => {
 
 describe('running a rule', () => {
   it('queues a run (202) with a sync_runs row and a job in the connection queue; a second request answers the same run', async () => {
-    const rule = await createRule();
+    const rule = await createRule(projectRule('188'));
     const res = await app.fetch(`${rulesOf(asanaId)}/${rule.id}/run`, { method: 'POST' });
     expect(res.status).toBe(202);
     const body = await json(res);

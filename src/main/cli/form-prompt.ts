@@ -31,14 +31,21 @@ async function providerOf(rt: Runtime, workspaceId: string, formId: string): Pro
 
 /** What is wrong with one typed value, or null. Secrets are never part of the message. */
 async function problemWith(rt: Runtime, workspaceId: string, provider: Provider | null, field: FormField, value: string): Promise<string | null> {
-  if (!value) return field.optional ? null : `${field.label} is required.`;
   if (field.name === DISPLAY_NAME_FIELD) {
+    // A secret pasted one prompt early would be echoed and saved as the name: say where it goes (never quoting it).
+    const secret = provider?.definition.auth.credentials?.fields.find((f) => f.secret && f.pattern && new RegExp(f.pattern).test(value));
+    if (secret) return `That looks like the ${secret.label}, which is asked next (not echoed). Type a display name, or press Enter for the default.`;
+    // Empty takes the default name: check that one now, not after the secret has been typed.
+    const name = value || field.placeholder;
+    if (!name) return null;
     const rows = await rt.em().execute<Array<{ id: string }>>(
       `select id from connections where workspace_id = ? and lower(display_name) = lower(?) and status <> 'disconnected'`,
-      [workspaceId, value],
+      [workspaceId, name],
     );
-    return rows.length ? `A connection named '${value}' already exists. Choose another display name.` : null;
+    if (!rows.length) return null;
+    return value ? `A connection named '${value}' already exists. Choose another display name.` : `A connection named '${name}' (the default) already exists. Type another display name.`;
   }
+  if (!value) return field.optional ? null : `${field.label} is required.`;
   if (!provider?.definition.auth.credentials?.fields.some((f) => f.name === field.name)) return null;
   try {
     parseCredentialFields(provider, { [field.name]: value });

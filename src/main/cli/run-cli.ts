@@ -4,6 +4,11 @@ import { AppError } from '../../errors.ts';
 import { StartupError } from '../../startup-error.ts';
 
 export async function runCli(main: () => Promise<void>): Promise<void> {
+  // `… | head` closes the pipe early: the rest of the output has no reader, which is no error
+  // (without a listener, Node crashes with an EPIPE stack trace). The command still finishes and cleans up.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') process.stderr.write(`Cannot write the output: ${err.message}\n`);
+  });
   try {
     await main();
   } catch (err) {

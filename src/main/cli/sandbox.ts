@@ -121,8 +121,8 @@ async function main(rt: Runtime, command: string | undefined, args: string[], fl
         [
           `Created sandbox account ${account.id} (${account.name}). Its API key, shown once:`,
           '',
-          'Connect it to Patchbay with `npm run chat -- connect sandbox`, or:',
-          `  curl -X POST -H "Authorization: Bearer $PATCHBAY_TOKEN" -H "content-type: application/json" \\`,
+          'Connect it to Patchbay with `npm run chat -- connect sandbox`, or with an API token in $TOKEN (`npm run token -- --member owner@localhost --name cli` mints one):',
+          `  curl -X POST -H "Authorization: Bearer $TOKEN" -H "content-type: application/json" \\`,
           `    -d '{"provider":"sandbox","credentials":{"apiKey":"<the key>"}}' ${rt.config.PUBLIC_URL}/api/v1/connections`,
           'Add sample data: npm run sandbox -- seed 1000',
           '',
@@ -158,17 +158,24 @@ async function main(rt: Runtime, command: string | undefined, args: string[], fl
       const id = args[1];
       if (!id) throw usage(`Which ${spec.singular}? Give its id (see \`npm run sandbox -- list ${spec.name}\`).`);
       const account = await chooseAccount(rt, flags);
+      const missing = (err: unknown) => {
+        if (!(err instanceof SandboxError) || err.status !== 404) return err;
+        return new AppError(
+          'not_found',
+          `No ${spec.singular} '${id}' in sandbox account ${account.id} (${account.name}). \`npm run sandbox -- list ${spec.name}\` shows its ids; for another account, add --account <id> or --key <sbx_…>.`,
+        );
+      };
       const deliver = (type: string, at: string) =>
         deliverChanges({ db, config: rt.config, logger: rt.logger }, account.id, [{ type: `${spec.singular}.${type}`, id, account_id: account.id, occurred_at: at }]);
       if (flags.delete) {
         if (args.length > 2) throw usage('--delete takes no field=value pairs.');
-        const { changed } = await deleteRecord(db, spec, account.id, id);
+        const { changed } = await deleteRecord(db, spec, account.id, id).catch((e: unknown) => Promise.reject(missing(e)));
         process.stderr.write(changed ? `Deleted ${spec.singular} ${id}.\n` : `${spec.singular} ${id} was already deleted.\n`);
         if (changed) await deliver('deleted', new Date().toISOString());
         return;
       }
       if (args.length < 3) throw usage('Give at least one field=value to change, or --delete.');
-      const { record, changed } = await updateRecord(db, spec, account.id, id, parseAssignments(spec, args.slice(2)));
+      const { record, changed } = await updateRecord(db, spec, account.id, id, parseAssignments(spec, args.slice(2))).catch((e: unknown) => Promise.reject(missing(e)));
       process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
       process.stderr.write(changed ? `Updated ${spec.singular} ${id}.\n` : `Nothing changed: ${spec.singular} ${id} already had those values.\n`);
       if (changed) await deliver('updated', String(record.updated_at));
