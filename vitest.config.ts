@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most tests wait on PostgreSQL, HTTP and child processes rather than the CPU: three forks
+    // keep a 2-CPU machine busy (the default, CPUs − 1, runs one file at a time there).
+    maxWorkers: 3,
     reporters: ['default'],
   },
 });

@@ -144,7 +144,10 @@ export function mapIn(
       case 'enum_map': {
         const local = enumIn(localObject, e, raw);
         values[e.local] = local.value;
-        if (local.unknown) {
+        // A value the provider declares (e.g. `in_progress` among todo | in_progress | done) but the
+        // mapping does not list is read by its meaning, silently; only an undeclared one is news.
+        const declaredValues = adapter.fields.find((f) => f.name === names[0])?.values ?? [];
+        if (local.unknown && !declaredValues.includes(String(raw))) {
           mismatches.push(`field mapping mismatch: ${objectLabel(adapter, opts)} sent ${names[0]} '${String(raw)}', which the mapping of ${e.local} does not list; used '${String(local.value)}'. Add it to the entry's values`);
         }
         break;

@@ -93,13 +93,17 @@ describe('transforms both ways', () => {
     expect(mapOut('tasks', tasksAdapter, [entry], { labels: [] }, null, null)).toEqual({ tags: null });
   });
 
-  it('enum_map: through values both ways; an unknown provider value becomes a sensible default with a mismatch', () => {
+  it('enum_map: through values both ways; a value the mapping does not list becomes a sensible default, reported when the provider does not declare it either', () => {
     const entry: MappingEntry = { local: 'status', remote: 'status', direction: 'both', transform: 'enum_map', values: { open: 'todo', done: 'completed' } };
     expect(mapIn('tasks', tasksAdapter, [entry], { status: 'completed' }, null, sandbox)).toEqual({ values: { status: 'done' }, meta: {}, mismatches: [] });
     expect(mapOut('tasks', tasksAdapter, [entry], { status: 'open' }, null, null)).toEqual({ status: 'todo' });
-    const unknown = mapIn('tasks', tasksAdapter, [entry], { status: 'in_progress' }, null, sandbox);
+    // A value the provider declares but the mapping does not list is read by its meaning, silently.
+    const declared = mapIn('tasks', tasksAdapter, [entry], { status: 'in_progress' }, null, sandbox);
+    expect(declared).toMatchObject({ values: { status: 'open' }, mismatches: [] });
+    // One it does not even declare is news.
+    const unknown = mapIn('tasks', tasksAdapter, [entry], { status: 'blocked' }, null, sandbox);
     expect(unknown.values).toEqual({ status: 'open' });
-    expect(unknown.mismatches).toEqual([expect.stringMatching(/^field mapping mismatch: Sandbox tasks sent status 'in_progress'.*used 'open'/)]);
+    expect(unknown.mismatches).toEqual([expect.stringMatching(/^field mapping mismatch: Sandbox tasks sent status 'blocked'.*used 'open'/)]);
     expect(mapIn('tasks', tasksAdapter, [entry], { status: 'closed' }, null, sandbox).values).toEqual({ status: 'done' });
   });
 
