@@ -29,3 +29,15 @@ export async function readChanges(em: EntityManager, workspaceId: string, object
   );
   return rows.map((r) => ({ seq: r.seq, xid: r.xid, recordId: r.record_id, originConnectionId: r.origin_connection_id }));
 }
+
+/**
+ * Whether committed changes wait above the read bound: some older transaction (in any database of
+ * the cluster: transaction ids are shared) is still open. They are never skipped, only held back.
+ */
+export async function changesHeldBack(em: EntityManager, workspaceId: string, object: LocalObject): Promise<boolean> {
+  const [row] = await em.execute<Array<{ held: boolean }>>(
+    `select exists (select 1 from "work_changes" where "workspace_id" = ? and "object" = ? and "xid" >= pg_snapshot_xmin(pg_current_snapshot())) as "held"`,
+    [workspaceId, object],
+  );
+  return Boolean(row?.held);
+}

@@ -7,9 +7,10 @@
  * the same idempotency key (or the adapter's marker lookup), never created twice.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SyncRule, type PushCursor } from '../entities/sync-rule.ts';
 import { AppError } from '../errors.ts';
-import { currentXmin, readChanges } from './change-log.ts';
+import { changesHeldBack, currentXmin, readChanges } from './change-log.ts';
 import { same } from './conflicts.ts';
 import type { SyncJob } from './job-context.ts';
 import { linksByLocal, markRemoteDeleted, pendingIntents, upsertLinks, writeIntent, type Link } from './links.ts';
@@ -17,6 +18,9 @@ import { fieldsOf, loadLocal, scanUnsynced, type LocalRecord } from './local-sto
 import { mapIn, mapOut } from './mapping.ts';
 import { addCounts } from './pull.ts';
 import type { RecordError } from '../entities/sync-run.ts';
+
+const HOLD_BACK_RETRIES = 15;
+const HOLD_BACK_WAIT_MS = 200;
 
 /** A provider refusal of one record (bad value, gone): the record is skipped and reported, the run goes on. */
 function recordLevel(err: unknown): boolean {
@@ -38,7 +42,13 @@ export async function pushBatch(job: SyncJob): Promise<{ done: boolean }> {
     done = false;
     next = records.length < limit ? { kind: 'log', xid: cursor.bound, seq: '0' } : { ...cursor, after: records.at(-1)!.id };
   } else {
-    const changes = await readChanges(job.em, rule.workspace, rule.localObject, cursor, limit);
+    let changes = await readChanges(job.em, rule.workspace, rule.localObject, cursor, limit);
+    // Committed changes behind a short transaction still open elsewhere: wait a moment for it
+    // rather than leave them to the next run (a long one is left to it: nothing is ever skipped).
+    for (let i = 0; changes.length < limit && i < HOLD_BACK_RETRIES && (await changesHeldBack(job.em, rule.workspace, rule.localObject)); i++) {
+      await sleep(HOLD_BACK_WAIT_MS);
+      changes = await readChanges(job.em, rule.workspace, rule.localObject, cursor, limit);
+    }
     const ids = [...new Set(changes.map((c) => c.recordId))];
     const byId = await loadLocal(job.em, rule.localObject, rule.workspace, ids);
     records = ids.map((id) => byId.get(id)).filter((r): r is LocalRecord => Boolean(r));
