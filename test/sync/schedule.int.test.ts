@@ -10,7 +10,7 @@ vi.mock('../../src/providers/registry.ts', async (orig) => (await import('../fak
 let e: FeedEnv;
 beforeAll(async () => {
   // No workers: the test looks at what is queued, not at runs.
-  e = await startFeedEnv({ WORKER_ENABLED: 'false' });
+  e = await startFeedEnv({}, { workers: false });
 }, 60_000);
 afterAll(async () => e?.close());
 

@@ -17,9 +17,9 @@ export const FEED_MAPPING: MappingEntry[] = [
 
 export type FeedEnv = { app: TestApp; feed: FeedServer; workspaceId: string; connectionId: string; close(): Promise<void> };
 
-export async function startFeedEnv(env: Record<string, string> = {}): Promise<FeedEnv> {
+export async function startFeedEnv(env: Record<string, string> = {}, opts: { workers?: boolean } = {}): Promise<FeedEnv> {
   const feed = await startFeedServer();
-  const app = await startTestApp({ workers: true, env: { PROVIDER_FEEDFAKE_BASE_URL: feed.url, SYNC_PAGE_SIZE: '5', ...env } });
+  const app = await startTestApp({ workers: opts.workers ?? true, env: { PROVIDER_FEEDFAKE_BASE_URL: feed.url, SYNC_PAGE_SIZE: '5', ...env } });
   const res = await app.fetch('/api/v1/connections', { method: 'POST', json: { provider: 'feedfake', displayName: 'Feed', credentials: { apiKey: 'feed-key' } } });
   const body = (await res.json()) as any;
   expect(res.status, JSON.stringify(body)).toBe(201);
