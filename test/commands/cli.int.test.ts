@@ -1,11 +1,11 @@
 /** The terminal client, spawned as users run it: `npm run chat -- …` against a real database. */
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../helpers/app.ts';
+import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { memberWithToken } from '../helpers/members.ts';
+import { npmChat as runChat } from '../helpers/npm-chat.ts';
 import { sql } from '../helpers/sql.ts';
 import { chat, LINEAR_VIEWER } from './support.ts';
 
@@ -15,29 +15,9 @@ let fakeLinear: Server;
 let fakeLinearUrl: string;
 const fakeLinearBodies: string[] = [];
 
-function npmChat(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '-s', 'chat', '--', ...args], {
-      cwd: process.cwd(),
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        DATABASE_URL: app.dbUrl,
-        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-        LOG_LEVEL: 'info',
-        // The child cannot see this process's nock: point Linear at a local fake.
-        PROVIDER_LINEAR_BASE_URL: fakeLinearUrl,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+function npmChat(args: string[], input?: string) {
+  // The child cannot see this process's nock: point Linear at a local fake.
+  return runChat(app.dbUrl, args, input ?? '', { PROVIDER_LINEAR_BASE_URL: fakeLinearUrl });
 }
 
 beforeAll(async () => {

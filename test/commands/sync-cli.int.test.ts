@@ -2,10 +2,10 @@
  * Sync and rules through the terminal client, spawned as users run it (`npm run chat -- …`),
  * against the real Sandbox served by a running Patchbay whose workers run the sync jobs.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/sandbox/store.ts';
-import { json, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../helpers/app.ts';
+import { json, startTestApp, type TestApp } from '../helpers/app.ts';
+import { npmChat as runChat } from '../helpers/npm-chat.ts';
 import { eventually, sql } from '../helpers/sql.ts';
 import { sbx } from '../sandbox/support.ts';
 
@@ -13,22 +13,7 @@ let app: TestApp;
 let key: string;
 let ruleId: string;
 
-function npmChat(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '-s', 'chat', '--', ...args], {
-      cwd: process.cwd(),
-      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: app.dbUrl, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, LOG_LEVEL: 'info' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const npmChat = (args: string[], input = '') => runChat(app.dbUrl, args, input);
 
 const rule = async () => (await sql<{ enabled: boolean }>(app.dbUrl, 'select enabled from sync_rules where id = $1', [ruleId]))[0];
 
