@@ -108,6 +108,8 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', message: `${parsed} (use true, or host names and IPs/CIDRs separated by commas)` });
         return z.NEVER;
       }),
+    /** Alias for webhook targets: `true` admits every internal address for outbound webhooks, like EGRESS_ALLOW_PRIVATE=true (not in production). */
+    WEBHOOKS_ALLOW_PRIVATE_TARGETS: bool(false),
     /** Serve the Sandbox (a fake SaaS for trying sync offline) under /sandbox/api. Default: on, except in production. */
     SANDBOX_ENABLED: z.preprocess(
       emptyAsUndefined,
@@ -132,6 +134,9 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.EGRESS_ALLOW_PRIVATE.all) {
       ctx.addIssue({ code: 'custom', path: ['EGRESS_ALLOW_PRIVATE'], message: 'true admits every internal host and is for development; in production list the hosts or CIDRs to admit' });
+    }
+    if (c.NODE_ENV === 'production' && c.WEBHOOKS_ALLOW_PRIVATE_TARGETS) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOKS_ALLOW_PRIVATE_TARGETS'], message: 'true admits every internal host and is for development; in production list the hosts or CIDRs to admit in EGRESS_ALLOW_PRIVATE' });
     }
     const slackWanted = c.SLACK_BOT_TOKEN || c.SLACK_CLIENT_ID || c.SLACK_CLIENT_SECRET || c.SLACK_APP_TOKEN;
     if (slackWanted && !c.SLACK_SIGNING_SECRET) {

@@ -24,10 +24,12 @@ import { SyncTotal } from './sync-total.ts';
 import { Task } from './task.ts';
 import { TimeEntry } from './time-entry.ts';
 import { WorkChange } from './work-change.ts';
+import { WebhookEndpoint } from './webhook-endpoint.ts';
 import { Workspace } from './workspace.ts';
 
 export { ApiToken, AuditLog, Connection, ConnectionLog, DomainEvent, EventDelivery, Member, OAuthState, ProviderApp, Workspace };
 export { AlertPost, AlertSubscription, ChatChannelPace, ChatIdentity, ChatTeam, InboundReceipt, LinkCode, RateLimitCounter };
 export { CalendarEvent, Contact, Task, TimeEntry };
 export { SyncLink, SyncRule, SyncRun, SyncTotal, WorkChange };
-export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter, Task, Contact, CalendarEvent, TimeEntry, SyncRule, SyncLink, SyncRun, WorkChange, SyncTotal];
+export { WebhookEndpoint };
+export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter, Task, Contact, CalendarEvent, TimeEntry, SyncRule, SyncLink, SyncRun, WorkChange, SyncTotal, WebhookEndpoint];

@@ -116,4 +116,7 @@ export const ENCRYPTED_COLUMNS: Array<{ table: string; column: string; key: stri
   { table: 'provider_apps', column: 'client_secret', key: 'id' },
   { table: 'oauth_states', column: 'code_verifier', key: 'id' },
   { table: 'chat_teams', column: 'secrets', key: 'id' },
+  { table: 'webhook_endpoints', column: 'authorization_value', key: 'id' },
+  { table: 'webhook_endpoints', column: 'secret', key: 'id' },
+  { table: 'webhook_endpoints', column: 'previous_secret', key: 'id' },
 ];
