@@ -1,0 +1,245 @@
+/**
+ * Outbound webhook endpoints as data: create, list, get, change, delete and rotate the signing
+ * secret. Admins and Owners (`webhooks.manage`); every change is audited in its transaction. A
+ * signing secret leaves this module only once, in the answer to create or rotate; authorization
+ * values never do. URLs pass the egress guard at creation and on every change (and, later, at
+ * every delivery: DNS may answer differently then).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/postgresql';
+import { authorizeOrAudit } from '../access/authorize.ts';
+import { writeAudit } from '../audit/audit.ts';
+import type { Config } from '../config/index.ts';
+import type { Caller } from '../connections/actor.ts';
+import { WebhookEndpoint, type IWebhookEndpoint, type WebhookStatus } from '../entities/webhook-endpoint.ts';
+import { AppError, conflict, notFound, uniqueViolationOf } from '../errors.ts';
+import type { EventType } from '../events/catalog/index.ts';
+import { checkEgressTarget, EGRESS_REFUSED_TEXT, EgressRefusedError, egressPolicy, type EgressPolicy } from '../net/egress.ts';
+import type { Runtime } from '../runtime.ts';
+import type { CreateWebhookInput, RotateSecretInput, UpdateWebhookInput } from './input.ts';
+import { generateSecret } from './sign.ts';
+
+/** An endpoint as the API and chat show it: no secret, no authorization value. */
+export type WebhookView = {
+  id: string;
+  name: string;
+  url: string;
+  eventTypes: 'all' | EventType[];
+  authorizationHeader: string | null;
+  hasAuthorization: boolean;
+  status: WebhookStatus;
+  statusReason: string | null;
+  consecutiveFailures: number;
+  /** While a rotation's overlap lasts: when the previous secret stops signing. */
+  previousSecretExpiresAt: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** The answer to create and rotate: the view plus the secret, shown this once. */
+export type WebhookWithSecret = WebhookView & { secret: string };
+
+export function webhookView(w: IWebhookEndpoint, now = new Date()): WebhookView {
+  const overlap = w.previousSecretExpiresAt && w.previousSecretExpiresAt > now ? w.previousSecretExpiresAt : null;
+  return {
+    id: w.id,
+    name: w.name,
+    url: w.url,
+    eventTypes: w.eventTypes ? (w.eventTypes as EventType[]) : 'all',
+    authorizationHeader: w.authorizationHeader ?? null,
+    hasAuthorization: Boolean(w.authorizationHeader),
+    status: w.status,
+    statusReason: w.statusReason ?? null,
+    consecutiveFailures: w.consecutiveFailures,
+    previousSecretExpiresAt: overlap?.toISOString() ?? null,
+    createdBy: w.createdBy ?? null,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+  };
+}
+
+/** The egress policy for webhook targets: the instance's, plus `WEBHOOKS_ALLOW_PRIVATE_TARGETS=true` as an alias of `EGRESS_ALLOW_PRIVATE=true`. */
+export function webhookEgressPolicy(config: Pick<Config, 'NODE_ENV' | 'EGRESS_ALLOW_PRIVATE' | 'WEBHOOKS_ALLOW_PRIVATE_TARGETS'>): EgressPolicy {
+  const policy = egressPolicy(config);
+  if (config.WEBHOOKS_ALLOW_PRIVATE_TARGETS) policy.allowPrivate = { ...policy.allowPrivate, all: true };
+  return policy;
+}
+
+const invalidUrl = () =>
+  new AppError('validation_failed', `Invalid request: body.url is refused: ${EGRESS_REFUSED_TEXT}.`, {
+    details: [{ location: 'body', path: 'url', message: `is refused: ${EGRESS_REFUSED_TEXT}` }],
+  });
+
+/** The URL must pass the egress guard now; every refusal has the one text (the reason goes to the log only). */
+async function checkUrl(rt: Runtime, url: string): Promise<void> {
+  try {
+    await checkEgressTarget(new URL(url), webhookEgressPolicy(rt.config));
+  } catch (err) {
+    if (!(err instanceof EgressRefusedError)) throw err;
+    rt.logger.info({ reason: err.reason }, 'webhook URL refused by the egress guard');
+    throw invalidUrl();
+  }
+}
+
+async function authorize(rt: Runtime, caller: Caller, targetId: string | null, what: string): Promise<void> {
+  await authorizeOrAudit(rt, {
+    workspaceId: caller.workspaceId,
+    role: caller.member.role,
+    action: 'webhooks.manage',
+    targetType: 'webhook',
+    targetId,
+    what,
+  });
+}
+
+async function findEndpoint(em: EntityManager, workspaceId: string, id: string, lock = false): Promise<IWebhookEndpoint> {
+  const w = await em.findOne(WebhookEndpoint, { id, workspace: workspaceId }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+  if (!w) throw notFound('Webhook', id);
+  return w;
+}
+
+const duplicateName = (name: string) =>
+  conflict(`A webhook named '${name}' already exists in this workspace. Choose another name, or change that webhook.`, { name });
+
+/** Runs a write, turning the (workspace, name) unique violation into a 409. */
+async function guardName<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (name !== undefined && uniqueViolationOf(err)) throw duplicateName(name);
+    throw err;
+  }
+}
+
+export async function listWebhooks(rt: Runtime, caller: Caller): Promise<WebhookView[]> {
+  await authorize(rt, caller, null, 'Managing webhooks');
+  const rows = await rt.em().find(WebhookEndpoint, { workspace: caller.workspaceId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  return rows.map((w) => webhookView(w));
+}
+
+export async function getWebhook(rt: Runtime, caller: Caller, id: string): Promise<WebhookView> {
+  await authorize(rt, caller, id, 'Managing webhooks');
+  return webhookView(await findEndpoint(rt.em(), caller.workspaceId, id));
+}
+
+export async function createWebhook(rt: Runtime, caller: Caller, input: CreateWebhookInput): Promise<WebhookWithSecret> {
+  await authorize(rt, caller, null, 'Managing webhooks');
+  await checkUrl(rt, input.url);
+  const secret = generateSecret();
+  return await guardName(input.name, () =>
+    rt.em().transactional(async (tx) => {
+      const w = tx.create(WebhookEndpoint, {
+        workspace: caller.workspaceId,
+        name: input.name,
+        url: input.url,
+        eventTypes: input.eventTypes === 'all' ? null : [...new Set(input.eventTypes)],
+        authorizationHeader: input.authorization?.header ?? null,
+        authorizationValue: input.authorization ? rt.vault.encrypt(input.authorization.value) : null,
+        secret: rt.vault.encrypt(secret),
+        createdBy: caller.member.id,
+      });
+      await tx.flush();
+      await writeAudit(tx, {
+        workspaceId: caller.workspaceId,
+        action: 'webhook.create',
+        targetType: 'webhook',
+        targetId: w.id,
+        outcome: 'success',
+        details: { name: w.name, eventTypes: w.eventTypes ?? 'all', hasAuthorization: Boolean(input.authorization) },
+      });
+      return { ...webhookView(w), secret };
+    }),
+  );
+}
+
+export async function updateWebhook(rt: Runtime, caller: Caller, id: string, patch: UpdateWebhookInput): Promise<WebhookView> {
+  await authorize(rt, caller, id, 'Managing webhooks');
+  if (patch.url !== undefined) await checkUrl(rt, patch.url);
+  return await guardName(patch.name, () =>
+    rt.em().transactional(async (tx) => {
+      const w = await findEndpoint(tx, caller.workspaceId, id, true);
+      const changed: string[] = [];
+      if (patch.name !== undefined && patch.name !== w.name) (w.name = patch.name), changed.push('name');
+      if (patch.url !== undefined && patch.url !== w.url) (w.url = patch.url), changed.push('url');
+      if (patch.eventTypes !== undefined) {
+        const next = patch.eventTypes === 'all' ? null : [...new Set(patch.eventTypes)];
+        if (JSON.stringify(next) !== JSON.stringify(w.eventTypes ?? null)) (w.eventTypes = next), changed.push('eventTypes');
+      }
+      if (patch.authorization !== undefined) {
+        // The value is write-only: any given value counts as a change (it cannot be compared without decrypting).
+        w.authorizationHeader = patch.authorization?.header ?? null;
+        w.authorizationValue = patch.authorization ? rt.vault.encrypt(patch.authorization.value) : null;
+        changed.push('authorization');
+      }
+      if (patch.status !== undefined && patch.status !== w.status) {
+        w.status = patch.status;
+        w.statusReason = patch.status === 'paused' ? `Paused by ${caller.member.displayName}` : null;
+        if (patch.status === 'active') w.consecutiveFailures = 0;
+        changed.push('status');
+      }
+      if (!changed.length) return webhookView(w);
+      await tx.flush();
+      await writeAudit(tx, {
+        workspaceId: caller.workspaceId,
+        action: 'webhook.update',
+        targetType: 'webhook',
+        targetId: w.id,
+        outcome: 'success',
+        details: { name: w.name, changed, ...(changed.includes('status') ? { status: w.status } : {}) },
+      });
+      return webhookView(w);
+    }),
+  );
+}
+
+export async function deleteWebhook(rt: Runtime, caller: Caller, id: string): Promise<void> {
+  await authorize(rt, caller, id, 'Managing webhooks');
+  await rt.em().transactional(async (tx) => {
+    const w = await findEndpoint(tx, caller.workspaceId, id, true);
+    tx.remove(w);
+    await tx.flush();
+    await writeAudit(tx, { workspaceId: caller.workspaceId, action: 'webhook.delete', targetType: 'webhook', targetId: id, outcome: 'success', details: { name: w.name } });
+  });
+}
+
+/**
+ * A new signing secret. The current one keeps signing beside it for `overlapHours` (0 drops it at
+ * once), so receivers can switch without losing a delivery. A previous secret still in its overlap
+ * is dropped: at most two sign at any time.
+ */
+export async function rotateWebhookSecret(rt: Runtime, caller: Caller, id: string, input: RotateSecretInput, now = new Date()): Promise<WebhookWithSecret> {
+  await authorize(rt, caller, id, 'Managing webhooks');
+  const secret = generateSecret();
+  return await rt.em().transactional(async (tx) => {
+    const w = await findEndpoint(tx, caller.workspaceId, id, true);
+    const rows = await tx.execute<Array<{ secret: string }>>('select secret from webhook_endpoints where id = ?', [w.id]);
+    const overlapMs = Math.round(input.overlapHours * 3600_000);
+    w.previousSecret = overlapMs > 0 ? rows[0]!.secret : null;
+    w.previousSecretExpiresAt = overlapMs > 0 ? new Date(now.getTime() + overlapMs) : null;
+    w.secret = rt.vault.encrypt(secret);
+    await tx.flush();
+    await writeAudit(tx, {
+      workspaceId: caller.workspaceId,
+      action: 'webhook.rotate_secret',
+      targetType: 'webhook',
+      targetId: w.id,
+      outcome: 'success',
+      details: { name: w.name, overlapHours: input.overlapHours, previousSecretExpiresAt: w.previousSecretExpiresAt?.toISOString() ?? null },
+    });
+    return { ...webhookView(w, now), secret };
+  });
+}
+
+/** The secrets that sign a delivery now, decrypted: the current one, then the previous one while its overlap lasts. */
+export async function signingSecrets(rt: Runtime, em: EntityManager, endpointId: string, now = new Date()): Promise<string[]> {
+  const rows = await em.execute<Array<{ secret: string; previous_secret: string | null; previous_secret_expires_at: Date | null }>>(
+    'select secret, previous_secret, previous_secret_expires_at from webhook_endpoints where id = ?',
+    [endpointId],
+  );
+  const row = rows[0];
+  if (!row) throw notFound('Webhook', endpointId);
+  const secrets = [rt.vault.decrypt<string>(row.secret)];
+  if (row.previous_secret && row.previous_secret_expires_at && new Date(row.previous_secret_expires_at) > now) secrets.push(rt.vault.decrypt<string>(row.previous_secret));
+  return secrets;
+}
