@@ -13,6 +13,7 @@ import syncRules from './sync-rules/index.ts';
 import tasks from './tasks/index.ts';
 import timeEntries from './time-entries/index.ts';
 import tokens from './tokens/index.ts';
+import webhooks from './webhooks/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...syncRules, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, ...timeEntries, chatLinkCode, personalLinkCode];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...syncRules, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, ...timeEntries, ...webhooks, chatLinkCode, personalLinkCode];
