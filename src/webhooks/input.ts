@@ -27,13 +27,24 @@ export const authorizationInput = z.strictObject({
   value: headerValue.describe('Its value (stored encrypted, never shown again)'),
 });
 
-export const eventTypesInput = z.union([
-  z.literal('all'),
-  z
-    .array(z.enum(EVENT_TYPES as [EventType, ...EventType[]], { error: `must be an event type of the catalog (GET /api/v1/webhooks/event-types)` }))
-    .min(1, { error: 'must name at least one event type, or be "all"' })
-    .max(EVENT_TYPES.length * 2),
-]);
+// Checked after the union (not as an enum inside it), so an unknown type is reported at its own
+// index (`eventTypes.2`) with the catalog's address, instead of as a bare "invalid input".
+const CATALOG = new Set<string>(EVENT_TYPES);
+export const eventTypesInput = z
+  .union([
+    z.literal('all'),
+    z
+      .array(z.string().max(100))
+      .min(1, { error: 'must name at least one event type, or be "all"' })
+      .max(EVENT_TYPES.length * 2),
+  ])
+  .superRefine((v, ctx) => {
+    if (v === 'all') return;
+    v.forEach((t, i) => {
+      if (!CATALOG.has(t)) ctx.addIssue({ code: 'custom', path: [i], message: `'${t}' is not an event type of the catalog (GET /api/v1/webhooks/event-types)` });
+    });
+  })
+  .transform((v) => (v === 'all' ? v : [...new Set(v)] as EventType[]));
 
 export const webhookName = z.string().trim().min(1).max(100);
 export const webhookUrl = z
