@@ -133,7 +133,7 @@ export async function createWebhook(rt: Runtime, caller: Caller, input: CreateWe
         workspace: caller.workspaceId,
         name: input.name,
         url: input.url,
-        eventTypes: input.eventTypes === 'all' ? null : [...new Set(input.eventTypes)],
+        eventTypes: input.eventTypes === 'all' ? null : input.eventTypes,
         authorizationHeader: input.authorization?.header ?? null,
         authorizationValue: input.authorization ? rt.vault.encrypt(input.authorization.value) : null,
         secret: rt.vault.encrypt(secret),
@@ -160,11 +160,20 @@ export async function updateWebhook(rt: Runtime, caller: Caller, id: string, pat
     rt.em().transactional(async (tx) => {
       const w = await findEndpoint(tx, caller.workspaceId, id, true);
       const changed: string[] = [];
-      if (patch.name !== undefined && patch.name !== w.name) (w.name = patch.name), changed.push('name');
-      if (patch.url !== undefined && patch.url !== w.url) (w.url = patch.url), changed.push('url');
+      if (patch.name !== undefined && patch.name !== w.name) {
+        w.name = patch.name;
+        changed.push('name');
+      }
+      if (patch.url !== undefined && patch.url !== w.url) {
+        w.url = patch.url;
+        changed.push('url');
+      }
       if (patch.eventTypes !== undefined) {
-        const next = patch.eventTypes === 'all' ? null : [...new Set(patch.eventTypes)];
-        if (JSON.stringify(next) !== JSON.stringify(w.eventTypes ?? null)) (w.eventTypes = next), changed.push('eventTypes');
+        const next = patch.eventTypes === 'all' ? null : patch.eventTypes;
+        if (JSON.stringify(next) !== JSON.stringify(w.eventTypes ?? null)) {
+          w.eventTypes = next;
+          changed.push('eventTypes');
+        }
       }
       if (patch.authorization !== undefined) {
         // The value is write-only: any given value counts as a change (it cannot be compared without decrypting).

@@ -5,6 +5,9 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintToken } from '../../src/access/api-tokens.ts';
+import { Member } from '../../src/entities/member.ts';
+import { Workspace } from '../../src/entities/workspace.ts';
 import { signingSecrets } from '../../src/webhooks/endpoints.ts';
 import { signDelivery } from '../../src/webhooks/sign.ts';
 import { errorBody, json, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -181,6 +184,20 @@ describe('webhook endpoints API', () => {
     const [refusal] = await sql(app.dbUrl, "select outcome, details from audit_logs where action = 'webhooks.manage' and outcome = 'refused' order by id desc limit 1");
     expect(refusal).toMatchObject({ outcome: 'refused', details: expect.objectContaining({ reason: 'forbidden', role: 'member' }) });
     expect((await create(body(), adminToken)).status).toBe(201);
+  });
+
+  it("keeps workspaces apart: another workspace's owner neither lists nor reaches an endpoint (404)", async () => {
+    const created = await json(await create(body({ name: 'Private' })));
+    const em = app.pb.rt.em();
+    const ws = em.create(Workspace, { name: 'Other', slug: 'other-ws' });
+    const owner = em.create(Member, { workspace: ws.id, displayName: 'Otto', email: 'otto@other.example', role: 'owner' });
+    await em.flush();
+    const { token } = await mintToken(em, { workspaceId: ws.id, memberId: owner.id, name: 'test' });
+    expect(await app.json('/api/v1/webhooks', { token })).toEqual({ data: [] });
+    for (const method of ['GET', 'DELETE'] as const) expect((await app.fetch(`/api/v1/webhooks/${created.id}`, { method, token })).status).toBe(404);
+    // The same name is free in another workspace.
+    expect((await create(body({ name: 'Private' }), token)).status).toBe(201);
+    expect((await app.fetch(`/api/v1/webhooks/${created.id}`)).status).toBe(200);
   });
 
   it('serves the event-type catalog with descriptions, JSON schemas and example payloads', async () => {
