@@ -1,11 +1,12 @@
 /** Calendar events: validation, and create/update/delete each in one transaction with its event. */
 import { randomUUID } from 'node:crypto';
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { CalendarEvent, type ICalendarEvent } from '../entities/calendar-event.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { CALENDAR_EVENT_FIELDS, type CalendarEventField, type CalendarEventSnapshot } from '../events/catalog/calendar-event.ts';
 import { recordEvent } from '../events/record.ts';
+import { workRecords } from './records.ts';
 import { diff, emailSchema, isoDateTime, LIST_ORDER, listWhere, type WorkListOptions, type WorkWriter } from './common.ts';
 
 function isTimeZone(tz: string): boolean {
@@ -51,6 +52,8 @@ export function calendarEventView(e: ICalendarEvent): CalendarEventSnapshot {
   };
 }
 
+const records = workRecords(CalendarEvent, 'Calendar event', calendarEventView, 'calendar_event_deleted');
+
 /** Times as UTC ISO strings, so `+01:00` and `Z` spellings of one instant compare equal. */
 const utc = (s: string | undefined) => (s === undefined ? undefined : new Date(s).toISOString());
 
@@ -59,12 +62,6 @@ function assertEndAfterStart(startAt: string, endAt: string, field: 'startAt' | 
   if (Date.parse(endAt) > Date.parse(startAt)) return;
   const message = field === 'endAt' ? 'must be after startAt' : 'must be before endAt';
   throw new AppError('validation_failed', `Invalid request: body.${field} ${message}.`, { details: [{ location: 'body', path: field, message }] });
-}
-
-async function lockLive(tx: EntityManager, w: WorkWriter, id: string): Promise<ICalendarEvent> {
-  const event = await tx.findOne(CalendarEvent, { id, workspace: w.workspaceId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!event) throw notFound('Calendar event', id);
-  return event;
 }
 
 export async function createCalendarEvent(em: EntityManager, w: WorkWriter, input: CreateCalendarEventInput): Promise<CalendarEventSnapshot> {
@@ -98,7 +95,7 @@ export async function createCalendarEvent(em: EntityManager, w: WorkWriter, inpu
 /** Applies the given fields and emits `calendar_event_updated`; an update that changes nothing emits nothing. */
 export async function updateCalendarEvent(em: EntityManager, w: WorkWriter, id: string, input: UpdateCalendarEventInput): Promise<CalendarEventSnapshot> {
   return await em.transactional(async (tx) => {
-    const event = await lockLive(tx, w, id);
+    const event = await records.lockLive(tx, w, id);
     const before = calendarEventView(event);
     const patch = { ...input, startAt: utc(input.startAt), endAt: utc(input.endAt) };
     const { changed, previous } = diff<CalendarEventSnapshot, CalendarEventField>(before, patch, CALENDAR_EVENT_FIELDS);
@@ -115,23 +112,9 @@ export async function updateCalendarEvent(em: EntityManager, w: WorkWriter, id: 
   });
 }
 
-/** Soft delete: the row stays with `deletedAt` (and a new `updatedAt`) so a sync sees the delete. */
-export async function deleteCalendarEvent(em: EntityManager, w: WorkWriter, id: string): Promise<void> {
-  await em.transactional(async (tx) => {
-    const event = await lockLive(tx, w, id);
-    const now = new Date();
-    event.deletedAt = now;
-    event.updatedAt = now;
-    await tx.flush();
-    await recordEvent(tx, { workspaceId: w.workspaceId, type: 'calendar_event_deleted', entityId: id, snapshot: calendarEventView(event), data: { origin: w.origin ?? null } });
-  });
-}
+export const deleteCalendarEvent = (em: EntityManager, w: WorkWriter, id: string): Promise<void> => records.softDelete(em, w, id);
 
-export async function getCalendarEvent(em: EntityManager, workspaceId: string, id: string): Promise<CalendarEventSnapshot> {
-  const event = await em.findOne(CalendarEvent, { id, workspace: workspaceId, deletedAt: null });
-  if (!event) throw notFound('Calendar event', id);
-  return calendarEventView(event);
-}
+export const getCalendarEvent = (em: EntityManager, workspaceId: string, id: string): Promise<CalendarEventSnapshot> => records.get(em, workspaceId, id);
 
 export async function listCalendarEvents(em: EntityManager, workspaceId: string, o: WorkListOptions): Promise<ICalendarEvent[]> {
   return await em.find(CalendarEvent, listWhere(workspaceId, o), { orderBy: LIST_ORDER, limit: o.limit + 1 });

@@ -1,11 +1,11 @@
 /** Contacts: validation, and create/update/delete each in one transaction with its event. */
 import { randomUUID } from 'node:crypto';
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { Contact, type IContact } from '../entities/contact.ts';
-import { notFound } from '../errors.ts';
 import { CONTACT_FIELDS, type ContactField, type ContactSnapshot } from '../events/catalog/contact.ts';
 import { recordEvent } from '../events/record.ts';
+import { workRecords } from './records.ts';
 import { diff, emailSchema, LIST_ORDER, listWhere, type WorkListOptions, type WorkWriter } from './common.ts';
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
@@ -45,11 +45,7 @@ export function contactView(c: IContact): ContactSnapshot {
   };
 }
 
-async function lockLive(tx: EntityManager, w: WorkWriter, id: string): Promise<IContact> {
-  const contact = await tx.findOne(Contact, { id, workspace: w.workspaceId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!contact) throw notFound('Contact', id);
-  return contact;
-}
+const records = workRecords(Contact, 'Contact', contactView, 'contact_deleted');
 
 export async function createContact(em: EntityManager, w: WorkWriter, input: CreateContactInput): Promise<ContactSnapshot> {
   return await em.transactional(async (tx) => {
@@ -78,7 +74,7 @@ export async function createContact(em: EntityManager, w: WorkWriter, input: Cre
 /** Applies the given fields and emits `contact_updated`; an update that changes nothing emits nothing. */
 export async function updateContact(em: EntityManager, w: WorkWriter, id: string, patch: UpdateContactInput): Promise<ContactSnapshot> {
   return await em.transactional(async (tx) => {
-    const contact = await lockLive(tx, w, id);
+    const contact = await records.lockLive(tx, w, id);
     const before = contactView(contact);
     const { changed, previous } = diff<ContactSnapshot, ContactField>(before, patch, CONTACT_FIELDS);
     if (!changed.length) return before;
@@ -90,23 +86,9 @@ export async function updateContact(em: EntityManager, w: WorkWriter, id: string
   });
 }
 
-/** Soft delete: the row stays with `deletedAt` (and a new `updatedAt`) so a sync sees the delete. */
-export async function deleteContact(em: EntityManager, w: WorkWriter, id: string): Promise<void> {
-  await em.transactional(async (tx) => {
-    const contact = await lockLive(tx, w, id);
-    const now = new Date();
-    contact.deletedAt = now;
-    contact.updatedAt = now;
-    await tx.flush();
-    await recordEvent(tx, { workspaceId: w.workspaceId, type: 'contact_deleted', entityId: id, snapshot: contactView(contact), data: { origin: w.origin ?? null } });
-  });
-}
+export const deleteContact = (em: EntityManager, w: WorkWriter, id: string): Promise<void> => records.softDelete(em, w, id);
 
-export async function getContact(em: EntityManager, workspaceId: string, id: string): Promise<ContactSnapshot> {
-  const contact = await em.findOne(Contact, { id, workspace: workspaceId, deletedAt: null });
-  if (!contact) throw notFound('Contact', id);
-  return contactView(contact);
-}
+export const getContact = (em: EntityManager, workspaceId: string, id: string): Promise<ContactSnapshot> => records.get(em, workspaceId, id);
 
 export async function listContacts(em: EntityManager, workspaceId: string, o: WorkListOptions): Promise<IContact[]> {
   return await em.find(Contact, listWhere(workspaceId, o), { orderBy: LIST_ORDER, limit: o.limit + 1 });

@@ -3,12 +3,12 @@
  * never changes without its event and no event outlives a rolled-back change.
  */
 import { randomUUID } from 'node:crypto';
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { Task, TASK_STATUSES, type ITask } from '../entities/task.ts';
-import { notFound } from '../errors.ts';
 import { TASK_FIELDS, type TaskField, type TaskSnapshot } from '../events/catalog/task.ts';
 import { recordEvent } from '../events/record.ts';
+import { workRecords } from './records.ts';
 import { dayOf, diff, emailSchema, isoDate, labelsSchema, LIST_ORDER, listWhere, minutesSchema, type WorkListOptions, type WorkWriter } from './common.ts';
 
 export const taskFields = {
@@ -54,12 +54,7 @@ export function taskView(t: ITask): TaskSnapshot {
   };
 }
 
-async function lockLive(tx: EntityManager, w: WorkWriter, id: string): Promise<ITask> {
-  // Locked so two concurrent PATCHes cannot both read the old status and both emit a change.
-  const task = await tx.findOne(Task, { id, workspace: w.workspaceId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!task) throw notFound('Task', id);
-  return task;
-}
+const records = workRecords(Task, 'Task', taskView, 'task_deleted');
 
 export async function createTask(em: EntityManager, w: WorkWriter, input: CreateTaskInput): Promise<TaskSnapshot> {
   return await em.transactional(async (tx) => {
@@ -93,7 +88,7 @@ export async function createTask(em: EntityManager, w: WorkWriter, input: Create
  */
 export async function updateTask(em: EntityManager, w: WorkWriter, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {
   return await em.transactional(async (tx) => {
-    const task = await lockLive(tx, w, id);
+    const task = await records.lockLive(tx, w, id);
     const before = taskView(task);
     const { changed, previous } = diff<TaskSnapshot, TaskField>(before, patch, TASK_FIELDS);
     if (!changed.length) return before;
@@ -109,23 +104,9 @@ export async function updateTask(em: EntityManager, w: WorkWriter, id: string, p
   });
 }
 
-/** Soft delete: the row stays with `deletedAt` (and a new `updatedAt`) so a sync sees the delete. */
-export async function deleteTask(em: EntityManager, w: WorkWriter, id: string): Promise<void> {
-  await em.transactional(async (tx) => {
-    const task = await lockLive(tx, w, id);
-    const now = new Date();
-    task.deletedAt = now;
-    task.updatedAt = now;
-    await tx.flush();
-    await recordEvent(tx, { workspaceId: w.workspaceId, type: 'task_deleted', entityId: id, snapshot: taskView(task), data: { origin: w.origin ?? null } });
-  });
-}
+export const deleteTask = (em: EntityManager, w: WorkWriter, id: string): Promise<void> => records.softDelete(em, w, id);
 
-export async function getTask(em: EntityManager, workspaceId: string, id: string): Promise<TaskSnapshot> {
-  const task = await em.findOne(Task, { id, workspace: workspaceId, deletedAt: null });
-  if (!task) throw notFound('Task', id);
-  return taskView(task);
-}
+export const getTask = (em: EntityManager, workspaceId: string, id: string): Promise<TaskSnapshot> => records.get(em, workspaceId, id);
 
 /** A page of tasks, oldest change first; one extra row tells the caller there is a next page. */
 export async function listTasks(em: EntityManager, workspaceId: string, o: WorkListOptions): Promise<ITask[]> {

@@ -3,7 +3,7 @@
  * change is one transaction with its `timetracking_*` event.
  */
 import { randomUUID } from 'node:crypto';
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { Member } from '../entities/member.ts';
 import { Task } from '../entities/task.ts';
@@ -11,6 +11,7 @@ import { TimeEntry, type ITimeEntry } from '../entities/time-entry.ts';
 import { AppError, notFound } from '../errors.ts';
 import { TIME_ENTRY_FIELDS, type TimeEntryField, type TimeEntrySnapshot } from '../events/catalog/time-entry.ts';
 import { recordEvent } from '../events/record.ts';
+import { workRecords } from './records.ts';
 import { diff, emailSchema, isoDateTime, LIST_ORDER, listWhere, minutesSchema, type WorkListOptions, type WorkWriter } from './common.ts';
 
 export const createTimeEntryInput = z.strictObject({
@@ -42,6 +43,8 @@ export function timeEntryView(e: ITimeEntry): TimeEntrySnapshot {
   };
 }
 
+const records = workRecords(TimeEntry, 'Time entry', timeEntryView, 'timetracking_deleted');
+
 const invalid = (path: string, message: string) =>
   new AppError('validation_failed', `Invalid request: body.${path} ${message}.`, { details: [{ location: 'body', path, message }] });
 
@@ -50,12 +53,6 @@ async function checkRefs(tx: EntityManager, workspaceId: string, v: { taskId: st
   if (v.memberId && v.assigneeEmail) throw invalid('assigneeEmail', 'must be null when memberId is set (the time is one person’s)');
   if (!(await tx.count(Task, { id: v.taskId, workspace: workspaceId, deletedAt: null }))) throw notFound('Task', v.taskId);
   if (v.memberId && !(await tx.count(Member, { id: v.memberId, workspace: workspaceId }))) throw invalid('memberId', 'is not a member of this workspace');
-}
-
-async function lockLive(tx: EntityManager, w: WorkWriter, id: string): Promise<ITimeEntry> {
-  const entry = await tx.findOne(TimeEntry, { id, workspace: w.workspaceId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!entry) throw notFound('Time entry', id);
-  return entry;
 }
 
 /** Creates an entry; with neither `memberId` nor `assigneeEmail`, the time is the writing member's own. */
@@ -90,7 +87,7 @@ export async function createTimeEntry(em: EntityManager, w: WorkWriter, input: C
 /** Applies the given fields and emits `timetracking_updated`; an update that changes nothing emits nothing. */
 export async function updateTimeEntry(em: EntityManager, w: WorkWriter, id: string, input: UpdateTimeEntryInput): Promise<TimeEntrySnapshot> {
   return await em.transactional(async (tx) => {
-    const entry = await lockLive(tx, w, id);
+    const entry = await records.lockLive(tx, w, id);
     const before = timeEntryView(entry);
     const patch = { ...input, startAt: input.startAt === undefined ? undefined : new Date(input.startAt).toISOString() };
     const { changed, previous } = diff<TimeEntrySnapshot, TimeEntryField>(before, patch, TIME_ENTRY_FIELDS);
@@ -113,23 +110,9 @@ export async function updateTimeEntry(em: EntityManager, w: WorkWriter, id: stri
   });
 }
 
-/** Soft delete: the row stays with `deletedAt` (and a new `updatedAt`) so a sync sees the delete. */
-export async function deleteTimeEntry(em: EntityManager, w: WorkWriter, id: string): Promise<void> {
-  await em.transactional(async (tx) => {
-    const entry = await lockLive(tx, w, id);
-    const now = new Date();
-    entry.deletedAt = now;
-    entry.updatedAt = now;
-    await tx.flush();
-    await recordEvent(tx, { workspaceId: w.workspaceId, type: 'timetracking_deleted', entityId: id, snapshot: timeEntryView(entry), data: { origin: w.origin ?? null } });
-  });
-}
+export const deleteTimeEntry = (em: EntityManager, w: WorkWriter, id: string): Promise<void> => records.softDelete(em, w, id);
 
-export async function getTimeEntry(em: EntityManager, workspaceId: string, id: string): Promise<TimeEntrySnapshot> {
-  const entry = await em.findOne(TimeEntry, { id, workspace: workspaceId, deletedAt: null });
-  if (!entry) throw notFound('Time entry', id);
-  return timeEntryView(entry);
-}
+export const getTimeEntry = (em: EntityManager, workspaceId: string, id: string): Promise<TimeEntrySnapshot> => records.get(em, workspaceId, id);
 
 export async function listTimeEntries(em: EntityManager, workspaceId: string, o: WorkListOptions & { taskId?: string }): Promise<ITimeEntry[]> {
   const where = listWhere(workspaceId, o);
