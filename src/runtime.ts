@@ -11,6 +11,8 @@ import type { Logger } from './logger.ts';
 import type { Subscriber } from './events/subscribers.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { loadVault, type Vault } from './vault/vault.ts';
+import { systemResolver, type Resolver } from './net/egress.ts';
+import { DeliveryAgents } from './webhooks/send.ts';
 
 export type Runtime = {
   config: Config;
@@ -27,6 +29,11 @@ export type Runtime = {
   chatCache: ChatCache;
   /** Health of the parts /readyz reports on (bots: `rt.bots`). */
   state: { workersRunning: boolean; shuttingDown: boolean };
+  /**
+   * Outbound HTTP to user-chosen hosts: the DNS resolver the egress guard checks with (tests
+   * inject one that answers internal addresses) and the webhook deliveries' keep-alive pools.
+   */
+  net: { resolver: Resolver; deliveryAgents: DeliveryAgents };
   /** A fresh entity manager for one unit of work (request, job, command). */
   em(): EntityManager;
 };
@@ -47,6 +54,7 @@ export function createRuntime(config: Config, logger: Logger, db: Database, part
     bots: [],
     chatCache: createChatCache(),
     state: { workersRunning: false, shuttingDown: false },
+    net: { resolver: systemResolver, deliveryAgents: new DeliveryAgents() },
     em: () => db.orm.em.fork() as EntityManager,
   };
 }

@@ -72,6 +72,10 @@ export const configSchema = z
     ),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     WORKER_CONCURRENCY: int(10, 1, 200),
+    /** Outbound webhook deliveries sent at once: their own worker pool, so slow receivers cannot hold up syncs and alerts. */
+    WEBHOOK_CONCURRENCY: int(10, 1, 200),
+    /** How long one webhook delivery waits for the receiver's answer. */
+    WEBHOOK_TIMEOUT_SECONDS: int(30, 1, 300),
     /** Run graphile-worker inside `npm start`. Set false when workers run as their own service. */
     /** Start even when stored credentials cannot be decrypted; those connections are marked errored. */
     ALLOW_UNDECRYPTABLE_CREDENTIALS: bool(false),

@@ -96,7 +96,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: OpenOpt
     await waitForDatabase(url, config.DATABASE_WAIT_SECONDS, logger);
   }
   const orm = await createOrm(url, logger, config.DATABASE_POOL_SIZE);
-  const pool = createPool(url, Math.max(4, config.WORKER_CONCURRENCY + 2), logger);
+  const pool = createPool(url, Math.max(4, config.WORKER_CONCURRENCY + config.WEBHOOK_CONCURRENCY + 2), logger);
   if (opts.migrate) {
     await applyMigrations(orm, pool, logger).catch(async (err: unknown) => {
       await orm.close(true).catch(() => {});

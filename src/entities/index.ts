@@ -24,6 +24,7 @@ import { SyncTotal } from './sync-total.ts';
 import { Task } from './task.ts';
 import { TimeEntry } from './time-entry.ts';
 import { WorkChange } from './work-change.ts';
+import { WebhookAttempt, WebhookDelivery } from './webhook-delivery.ts';
 import { WebhookEndpoint } from './webhook-endpoint.ts';
 import { Workspace } from './workspace.ts';
 
@@ -31,5 +32,5 @@ export { ApiToken, AuditLog, Connection, ConnectionLog, DomainEvent, EventDelive
 export { AlertPost, AlertSubscription, ChatChannelPace, ChatIdentity, ChatTeam, InboundReceipt, LinkCode, RateLimitCounter };
 export { CalendarEvent, Contact, Task, TimeEntry };
 export { SyncLink, SyncRule, SyncRun, SyncTotal, WorkChange };
-export { WebhookEndpoint };
-export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter, Task, Contact, CalendarEvent, TimeEntry, SyncRule, SyncLink, SyncRun, WorkChange, SyncTotal, WebhookEndpoint];
+export { WebhookAttempt, WebhookDelivery, WebhookEndpoint };
+export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter, Task, Contact, CalendarEvent, TimeEntry, SyncRule, SyncLink, SyncRun, WorkChange, SyncTotal, WebhookEndpoint, WebhookDelivery, WebhookAttempt];

@@ -34,6 +34,17 @@ export const WebhookEndpoint = defineEntity({
     statusReason: p.text().nullable(),
     /** Failed delivery attempts in a row since the last success. */
     consecutiveFailures: p.integer().default(0),
+    /** The last attempt (automatic, manual or test) and its HTTP status (null: no answer). */
+    lastAttemptAt: p.datetime().nullable(),
+    lastStatusCode: p.integer().nullable(),
+    lastSuccessAt: p.datetime().nullable(),
+    /**
+     * Monotonic totals for /metrics. Kept on the endpoint because only its own drain job (one at a
+     * time) writes them: no row shared by every delivery, so endpoints never wait on each other.
+     */
+    deliveredTotal: p.bigint('number').default(0),
+    attemptsTotal: p.bigint('number').default(0),
+    failedAttemptsTotal: p.bigint('number').default(0),
     createdBy: () => p.manyToOne(Member).mapToPk().nullable().deleteRule('set null'),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

@@ -105,6 +105,26 @@ export async function unlockExpiredJobs(rt: Runtime): Promise<number> {
   return jobs.rowCount ?? 0;
 }
 
+/** Tasks that run on the deliveries pool (src/webhooks/). */
+const DELIVERY_TASKS = new Set(['webhook_drain']);
+
+function pick(list: TaskList, keep: (identifier: string) => boolean): TaskList {
+  return Object.fromEntries(Object.entries(list).filter(([id]) => keep(id)));
+}
+
+/**
+ * The pools as one runner for the supervisor: it ends when either ends (the other is stopped
+ * then, so both restart together) and stops both.
+ */
+function combine(runners: Runner[]): Runner {
+  const [first] = runners as [Runner, ...Runner[]];
+  const stopAll = async () => {
+    await Promise.all(runners.map((r) => r.stop().catch((err: unknown) => err)));
+  };
+  const promise = Promise.race(runners.map((r) => r.promise)).finally(() => stopAll());
+  return { ...first, promise, stop: stopAll };
+}
+
 export function buildTaskList(rt: Runtime, extra: TaskDefinition<any>[] = []): TaskList {
   const list: TaskList = {};
   for (const def of [...Object.values(tasks), ...extra] as TaskDefinition<any>[]) list[def.identifier] = wrap(rt, def);
@@ -132,6 +152,16 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
   let current: Runner;
   let wake: (() => void) | undefined;
 
+  /**
+   * Two graphile-worker pools on one database pool: outbound webhook deliveries (which may each
+   * wait 30 s on a slow receiver) get their own concurrency budget, so they can never take every
+   * slot from syncs and alerts, and vice versa. A pool only ever fetches the tasks in its list.
+   */
+  const pools = [
+    { name: 'jobs', taskList: pick(taskList, (id) => !DELIVERY_TASKS.has(id)), concurrency: rt.config.WORKER_CONCURRENCY, cron: parsedCronItems },
+    { name: 'deliveries', taskList: pick(taskList, (id) => DELIVERY_TASKS.has(id)), concurrency: rt.config.WEBHOOK_CONCURRENCY, cron: [] },
+  ];
+
   const startRunner = async (): Promise<{ runner: Runner; workerIds: Set<string> }> => {
     // Passed in rather than read from the runner: the pool is created (and locks jobs as
     // `pool-…`) before run() returns. Both pool and worker ids can hold job locks.
@@ -139,26 +169,36 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
     const events = new EventEmitter() as WorkerEvents;
     events.on('pool:create', ({ workerPool }) => workerIds.add(workerPool.id));
     events.on('worker:create', ({ worker }) => workerIds.add(worker.workerId));
-    const runner = await run({
-      events,
-      pgPool: rt.db.pool,
-      taskList,
-      concurrency: rt.config.WORKER_CONCURRENCY,
-      noHandleSignals: true,
-      pollInterval: 2_000,
-      logger: workerLogger(rt.logger),
-      parsedCronItems,
-      preset: {
-        worker: {
-          useNodeTime: true,
-          completeJobBatchDelay: 0,
-          failJobBatchDelay: 0,
-          gracefulShutdownAbortTimeout: Math.max(1_000, rt.config.SHUTDOWN_TIMEOUT_SECONDS * 1_000 - 2_000),
-        },
-      },
-    });
+    const runners: Runner[] = [];
+    try {
+      for (const pool of pools) {
+        runners.push(
+          await run({
+            events,
+            pgPool: rt.db.pool,
+            taskList: pool.taskList,
+            concurrency: pool.concurrency,
+            noHandleSignals: true,
+            pollInterval: 2_000,
+            logger: workerLogger(rt.logger.child({ pool: pool.name })),
+            parsedCronItems: pool.cron,
+            preset: {
+              worker: {
+                useNodeTime: true,
+                completeJobBatchDelay: 0,
+                failJobBatchDelay: 0,
+                gracefulShutdownAbortTimeout: Math.max(1_000, rt.config.SHUTDOWN_TIMEOUT_SECONDS * 1_000 - 2_000),
+              },
+            },
+          }),
+        );
+      }
+    } catch (err) {
+      await Promise.all(runners.map((r) => r.stop().catch(() => undefined)));
+      throw err;
+    }
     rt.state.workersRunning = true;
-    return { runner, workerIds };
+    return { runner: combine(runners), workerIds };
   };
 
   const sleep = (ms: number) =>

@@ -7,6 +7,7 @@ import resumeConnection from './tasks/resume-connection.ts';
 import retention from './tasks/retention.ts';
 import syncRun from './tasks/sync-run.ts';
 import syncSchedule from './tasks/sync-schedule.ts';
+import webhookDrain from './tasks/webhook-drain.ts';
 import type { TaskDefinition } from './define-task.ts';
 
 export const tasks = {
@@ -18,6 +19,7 @@ export const tasks = {
   retention,
   sync_run: syncRun,
   sync_schedule: syncSchedule,
+  webhook_drain: webhookDrain,
 } satisfies Record<string, TaskDefinition<any>>;
 
 export type TaskName = keyof typeof tasks;

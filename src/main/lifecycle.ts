@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { alertSubscriber } from '../alerts/subscriber.ts';
+import { webhookSubscriber } from '../webhooks/subscriber.ts';
 import { attachBot, type ChatBot } from '../chat/bots.ts';
 import { ownSandboxUrl, type Config } from '../config/index.ts';
 import { openDatabase } from '../db/database.ts';
@@ -40,8 +41,8 @@ export type StartOptions = {
 export async function startPatchbay(config: Config, logger: Logger, opts: StartOptions): Promise<Patchbay> {
   const owner = opts.http ? { role: 'server' as const, command: 'npm start', httpPort: config.PORT } : { role: 'worker' as const, command: 'npm run worker' };
   const db = await openDatabase(config, logger, { migrate: true, owner });
-  // The composition root: who receives domain events after commit (outbound webhooks come next).
-  const rt = createRuntime(config, logger, db, { subscribers: [alertSubscriber] });
+  // The composition root: who receives domain events after commit.
+  const rt = createRuntime(config, logger, db, { subscribers: [alertSubscriber, webhookSubscriber] });
   if (opts.processMetrics !== false) rt.metrics = createMetrics({ defaults: true, pool: db.pool });
   let workers: Workers | undefined;
   let server: Server | undefined;
@@ -92,6 +93,7 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
           : Promise.resolve();
         await Promise.all([closing, workers?.stop(), stopBots()]);
         await stopCache?.();
+        await rt.net.deliveryAgents.close();
         await db.close();
         logger.info('shut down cleanly');
       })());
@@ -101,6 +103,7 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
     await stopCache?.().catch(() => {});
     await workers?.stop().catch(() => {});
     server?.close();
+    await rt.net.deliveryAgents.close();
     await db.close();
     throw err;
   }

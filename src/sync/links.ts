@@ -3,6 +3,7 @@
  * terms) and what the mapping needs to write the remote's own form back (`snapshot.m`). Set-based
  * reads and writes; a link without a remote id is a create intent (see push.ts).
  */
+import { pgArray } from '../db/pg-array.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export type LinkSnapshot = { v: Record<string, unknown>; m: Record<string, unknown> };
@@ -27,7 +28,6 @@ const toLink = (r: Row): Link => ({
 });
 
 const COLS = '"local_id", "remote_id", "intent_key", "snapshot", "remote_updated_at", "remote_deleted_at"';
-const pgArray = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 /**
  * The links of these remote ids: one probe of the (rule_id, remote_id) index per id, whatever the

@@ -14,9 +14,11 @@ import type { Caller } from '../connections/actor.ts';
 import { WebhookEndpoint, type IWebhookEndpoint, type WebhookStatus } from '../entities/webhook-endpoint.ts';
 import { AppError, conflict, notFound, uniqueViolationOf } from '../errors.ts';
 import type { EventType } from '../events/catalog/index.ts';
-import { checkEgressTarget, EGRESS_REFUSED_TEXT, EgressRefusedError, egressPolicy, type EgressPolicy } from '../net/egress.ts';
+import { checkEgressTarget, EGRESS_REFUSED_TEXT, EgressRefusedError, egressPolicy, systemResolver, type EgressPolicy, type Resolver } from '../net/egress.ts';
 import type { Runtime } from '../runtime.ts';
 import type { CreateWebhookInput, RotateSecretInput, UpdateWebhookInput } from './input.ts';
+import { recordEvent } from '../events/record.ts';
+import { pendingCount, queueDrains, webhookSnapshot } from './drain.ts';
 import { generateSecret } from './sign.ts';
 
 /** An endpoint as the API and chat show it: no secret, no authorization value. */
@@ -30,6 +32,10 @@ export type WebhookView = {
   status: WebhookStatus;
   statusReason: string | null;
   consecutiveFailures: number;
+  lastAttemptAt: string | null;
+  /** The HTTP status of the last attempt; null when it got no answer (or there was none yet). */
+  lastStatusCode: number | null;
+  lastSuccessAt: string | null;
   /** While a rotation's overlap lasts: when the previous secret stops signing. */
   previousSecretExpiresAt: string | null;
   createdBy: string | null;
@@ -52,6 +58,9 @@ export function webhookView(w: IWebhookEndpoint, now = new Date()): WebhookView 
     status: w.status,
     statusReason: w.statusReason ?? null,
     consecutiveFailures: w.consecutiveFailures,
+    lastAttemptAt: w.lastAttemptAt?.toISOString() ?? null,
+    lastStatusCode: w.lastStatusCode ?? null,
+    lastSuccessAt: w.lastSuccessAt?.toISOString() ?? null,
     previousSecretExpiresAt: overlap?.toISOString() ?? null,
     createdBy: w.createdBy ?? null,
     createdAt: w.createdAt.toISOString(),
@@ -60,8 +69,11 @@ export function webhookView(w: IWebhookEndpoint, now = new Date()): WebhookView 
 }
 
 /** The egress policy for webhook targets: the instance's, plus `WEBHOOKS_ALLOW_PRIVATE_TARGETS=true` as an alias of `EGRESS_ALLOW_PRIVATE=true`. */
-export function webhookEgressPolicy(config: Pick<Config, 'NODE_ENV' | 'EGRESS_ALLOW_PRIVATE' | 'WEBHOOKS_ALLOW_PRIVATE_TARGETS'>): EgressPolicy {
-  const policy = egressPolicy(config);
+export function webhookEgressPolicy(
+  config: Pick<Config, 'NODE_ENV' | 'EGRESS_ALLOW_PRIVATE' | 'WEBHOOKS_ALLOW_PRIVATE_TARGETS'>,
+  resolver: Resolver = systemResolver,
+): EgressPolicy {
+  const policy = egressPolicy(config, { resolver });
   if (config.WEBHOOKS_ALLOW_PRIVATE_TARGETS) policy.allowPrivate = { ...policy.allowPrivate, all: true };
   return policy;
 }
@@ -74,7 +86,7 @@ const invalidUrl = () =>
 /** The URL must pass the egress guard now; every refusal has the one text (the reason goes to the log only). */
 async function checkUrl(rt: Runtime, url: string): Promise<void> {
   try {
-    await checkEgressTarget(new URL(url), webhookEgressPolicy(rt.config));
+    await checkEgressTarget(new URL(url), webhookEgressPolicy(rt.config, rt.net.resolver));
   } catch (err) {
     if (!(err instanceof EgressRefusedError)) throw err;
     rt.logger.info({ reason: err.reason }, 'webhook URL refused by the egress guard');
@@ -181,6 +193,7 @@ export async function updateWebhook(rt: Runtime, caller: Caller, id: string, pat
         w.authorizationValue = patch.authorization ? rt.vault.encrypt(patch.authorization.value) : null;
         changed.push('authorization');
       }
+      const previousStatus = w.status;
       if (patch.status !== undefined && patch.status !== w.status) {
         w.status = patch.status;
         w.statusReason = patch.status === 'paused' ? `Paused by ${caller.member.displayName}` : null;
@@ -189,6 +202,7 @@ export async function updateWebhook(rt: Runtime, caller: Caller, id: string, pat
       }
       if (!changed.length) return webhookView(w);
       await tx.flush();
+      if (changed.includes('status')) await statusChanged(tx, w, previousStatus);
       await writeAudit(tx, {
         workspaceId: caller.workspaceId,
         action: 'webhook.update',
@@ -210,6 +224,50 @@ export async function deleteWebhook(rt: Runtime, caller: Caller, id: string): Pr
     await tx.flush();
     await writeAudit(tx, { workspaceId: caller.workspaceId, action: 'webhook.delete', targetType: 'webhook', targetId: id, outcome: 'success', details: { name: w.name } });
   });
+}
+
+/**
+ * Follows a member's status change: the event (alerts and other endpoints hear of it) and, on
+ * enable, the drain job — kept deliveries go out oldest first. Retry waits are reset: the admin
+ * says the receiver is fixed, so the next attempt is now.
+ */
+async function statusChanged(tx: EntityManager, w: IWebhookEndpoint, previousStatus: WebhookStatus): Promise<void> {
+  if (w.status === 'active') {
+    await tx.execute(`update webhook_deliveries set next_attempt_at = null where endpoint_id = ? and status = 'pending'`, [w.id]);
+    await recordEvent(tx, {
+      workspaceId: w.workspace,
+      type: 'webhook_enabled',
+      entityId: w.id,
+      snapshot: await webhookSnapshot(tx, w.id),
+      data: { previousStatus, pendingDeliveries: await pendingCount(tx, w.id) },
+    });
+    await queueDrains(tx, [w.id], { now: true });
+  } else if (w.status === 'paused') {
+    await recordEvent(tx, {
+      workspaceId: w.workspace,
+      type: 'webhook_paused',
+      entityId: w.id,
+      snapshot: await webhookSnapshot(tx, w.id),
+      data: { reason: w.statusReason ?? 'Paused by a member', by: 'member', lastStatusCode: w.lastStatusCode ?? null, lastError: null, pendingDeliveries: await pendingCount(tx, w.id) },
+    });
+  }
+}
+
+/** Finds an endpoint by id or (case-insensitive) name, for chat. */
+export async function findWebhookByRef(rt: Runtime, workspaceId: string, ref: string): Promise<IWebhookEndpoint> {
+  const em = rt.em();
+  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
+  const byId = isId ? await em.findOne(WebhookEndpoint, { id: ref, workspace: workspaceId }) : null;
+  if (byId) return byId;
+  const rows = await em.find(WebhookEndpoint, { workspace: workspaceId });
+  const found = rows.find((w) => w.name.toLowerCase() === ref.trim().toLowerCase());
+  if (!found) throw notFound('Webhook', ref);
+  return found;
+}
+
+/** Re-enables a paused or disabled endpoint (chat's Enable, `PATCH … { status: "active" }`). */
+export async function enableWebhook(rt: Runtime, caller: Caller, id: string): Promise<WebhookView> {
+  return await updateWebhook(rt, caller, id, { status: 'active' });
 }
 
 /**

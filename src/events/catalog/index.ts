@@ -12,6 +12,7 @@ import type { EventTypeDefinition } from './define.ts';
 import { syncEvents } from './sync.ts';
 import { taskEvents } from './task.ts';
 import { timeEntryEvents } from './time-entry.ts';
+import { webhookEvents } from './webhook.ts';
 
 export type { CalendarEventSnapshot } from './calendar-event.ts';
 export type { ConnectionSnapshot } from './connection.ts';
@@ -19,6 +20,7 @@ export type { ContactSnapshot } from './contact.ts';
 export type { SyncRunSnapshot } from './sync.ts';
 export type { TaskSnapshot } from './task.ts';
 export type { TimeEntrySnapshot } from './time-entry.ts';
+export type { WebhookSnapshot } from './webhook.ts';
 
 export const eventCatalog = {
   ...connectionEvents,
@@ -27,6 +29,7 @@ export const eventCatalog = {
   ...calendarEventEvents,
   ...timeEntryEvents,
   ...syncEvents,
+  ...webhookEvents,
 } as const satisfies Record<string, EventTypeDefinition>;
 
 export type EventCatalog = typeof eventCatalog;
