@@ -8,7 +8,7 @@ export class Migration20261129214743_webhook_deliveries extends Migration {
   override up(): void | Promise<void> {
     this.addSql(`create table "webhook_deliveries" ("id" bigserial primary key, "message_id" varchar(255) not null, "workspace_id" uuid not null, "endpoint_id" uuid not null, "event_id" bigint null, "event_type" varchar(255) not null, "body" text not null, "status" text not null default 'pending', "attempts" int not null default 0, "next_attempt_at" timestamptz null, "last_status_code" int null, "last_error" text null, "last_attempt_at" timestamptz null, "delivered_at" timestamptz null, "created_at" timestamptz not null);`);
     this.addSql(`alter table "webhook_deliveries" add constraint "webhook_deliveries_message_id_unique" unique ("message_id");`);
-    this.addSql(`create index "webhook_deliveries_pending" on "webhook_deliveries" ("endpoint_id", "id") where "status" = 'pending';`);
+    this.addSql(`create index "webhook_deliveries_pending" on "webhook_deliveries" ("endpoint_id", "event_id", "id") where "status" = 'pending';`);
     this.addSql(`create index "webhook_deliveries_endpoint_id_created_at_index" on "webhook_deliveries" ("endpoint_id", "created_at");`);
 
     this.addSql(`create table "webhook_attempts" ("id" bigserial primary key, "delivery_id" bigint not null, "endpoint_id" uuid not null, "trigger" varchar(255) not null default 'retry', "attempted_at" timestamptz not null, "status_code" int null, "duration_ms" int not null, "response" text null, "error" text null);`);

@@ -14,14 +14,15 @@ export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 /**
  * One event for one endpoint. The body is stored as sent (the bytes the signature covers), so a
  * retry or a redelivery sends exactly the same message with the same `webhook-id` (`messageId`),
- * and an endpoint paused for months still receives what it missed. The id is the per-endpoint
- * order: the drain job sends pending deliveries oldest first.
+ * and an endpoint paused for months still receives what it missed. The drain job sends an
+ * endpoint's pending deliveries in event order (event ids follow commits more closely than these
+ * ids: transactions' events are fanned out by concurrent dispatch jobs).
  */
 export const WebhookDelivery = defineEntity({
   name: 'WebhookDelivery',
   tableName: 'webhook_deliveries',
   indexes: [
-    { name: 'webhook_deliveries_pending', expression: `create index "webhook_deliveries_pending" on "webhook_deliveries" ("endpoint_id", "id") where "status" = 'pending'` },
+    { name: 'webhook_deliveries_pending', expression: `create index "webhook_deliveries_pending" on "webhook_deliveries" ("endpoint_id", "event_id", "id") where "status" = 'pending'` },
     { properties: ['endpoint', 'createdAt'] },
   ],
   properties: {

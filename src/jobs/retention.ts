@@ -44,4 +44,12 @@ export const retentionRules: RetentionRule[] = [
               and r.direction <> 'in' and r.push_cursor is not null
               and coalesce(r.push_cursor->>'xid', r.push_cursor->>'bound')::xid8 <= work_changes.xid)`,
   },
+  // Webhook attempts are logs. Deliveries go with them once settled; a delivery an active or
+  // paused endpoint has not received yet is never pruned (it holds the event's body as sent).
+  { table: 'webhook_attempts', column: 'attempted_at' },
+  {
+    table: 'webhook_deliveries',
+    column: 'created_at',
+    where: `status <> 'pending' or not exists (select 1 from webhook_endpoints e where e.id = webhook_deliveries.endpoint_id and e.status in ('active', 'paused'))`,
+  },
 ];

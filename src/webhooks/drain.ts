@@ -222,7 +222,7 @@ export async function drainEndpoint(rt: Runtime, endpointId: string, logger: Log
     if (!target || target.status !== 'active') return delivered;
     const batch = await em.execute<Pending[]>(
       `select id, message_id, body, attempts, next_attempt_at from webhook_deliveries
-        where endpoint_id = ? and status = 'pending' order by id limit ?`,
+        where endpoint_id = ? and status = 'pending' order by event_id, id limit ?`,
       [endpointId, BATCH],
     );
     if (!batch.length) return delivered;

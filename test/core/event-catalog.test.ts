@@ -37,6 +37,9 @@ describe('event catalog', () => {
       'timetracking_added',
       'timetracking_deleted',
       'timetracking_updated',
+      'webhook_disabled',
+      'webhook_enabled',
+      'webhook_paused',
     ]);
   });
 

@@ -14,6 +14,8 @@ export type Receiver = {
   /** The answer to the next requests, in order; once used up, `fallback` answers. */
   script: Reply[];
   fallback: Reply;
+  /** When set, answers every request (after the script): e.g. "503 until the outage ends". */
+  respond?: ((req: Received) => Reply) | undefined;
   /** Resolves once `n` requests have arrived in all (polls). */
   waitFor(n: number, timeoutMs?: number): Promise<Received[]>;
   close(): Promise<void>;
@@ -28,7 +30,7 @@ export async function startReceiver(): Promise<Receiver> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ at: Date.now(), method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const reply = r.script!.shift() ?? r.fallback!;
+      const reply = r.script!.shift() ?? r.respond?.(received.at(-1)!) ?? r.fallback!;
       if (reply.hang) {
         hanging.add(res);
         return;

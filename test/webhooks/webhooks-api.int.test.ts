@@ -9,6 +9,7 @@ import { mintToken } from '../../src/access/api-tokens.ts';
 import { Member } from '../../src/entities/member.ts';
 import { Workspace } from '../../src/entities/workspace.ts';
 import { signingSecrets } from '../../src/webhooks/endpoints.ts';
+import { webhookBodySchema } from '../../src/webhooks/payload.ts';
 import { signDelivery } from '../../src/webhooks/sign.ts';
 import { errorBody, json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { memberWithToken } from '../helpers/members.ts';
@@ -200,14 +201,21 @@ describe('webhook endpoints API', () => {
     expect((await app.fetch(`/api/v1/webhooks/${created.id}`)).status).toBe(200);
   });
 
-  it('serves the event-type catalog with descriptions, JSON schemas and example payloads', async () => {
+  it('serves the event-type catalog with descriptions, JSON schemas and example bodies in the delivered shape', async () => {
     const { data } = await app.json('/api/v1/webhooks/event-types');
     const types = data.map((d: { type: string }) => d.type);
-    expect(types).toEqual(expect.arrayContaining(['task_added', 'contact_added', 'timetracking_added', 'connection_connected', 'sync_completed']));
+    expect(types).toEqual(
+      expect.arrayContaining(['task_added', 'contact_added', 'timetracking_added', 'connection_connected', 'sync_completed', 'sync_conflict', 'webhook_paused', 'webhook_disabled', 'webhook_enabled']),
+    );
     for (const d of data) {
       expect(d.description.length).toBeGreaterThan(10);
       expect(d.schema).toMatchObject({ type: 'object' });
-      expect(d.example.type).toBe(d.type);
+      // awork's shape: what a receiver gets, and the schema describes it.
+      expect(Object.keys(d.example)).toEqual(expect.arrayContaining(['timestamp', 'eventType', 'entity', 'entityId', 'entityType', 'entityLink', 'traceId', 'triggeredBy']));
+      expect(d.example.eventType).toBe(d.type);
+      expect(d.example.entityLink).toMatch(/^https?:\/\/.+\/api\/v1\//);
+      expect(webhookBodySchema(d.type).safeParse(d.example).success, d.type).toBe(true);
+      expect(d.schema.required).toEqual(expect.arrayContaining(['timestamp', 'eventType', 'entity', 'triggeredBy']));
     }
     expect((await app.fetch('/api/v1/webhooks/event-types', { token: memberToken })).status).toBe(403);
   });
