@@ -2,13 +2,17 @@
 import type pg from 'pg';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { registerSyncMetrics } from './sync/metrics.ts';
+import { registerWebhookMetrics } from './webhooks/metrics.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
 export function createMetrics(opts: { defaults?: boolean; pool?: pg.Pool } = {}) {
   const registry = new Registry();
   if (opts.defaults) collectDefaultMetrics({ register: registry });
-  if (opts.pool) registerSyncMetrics(registry, opts.pool);
+  if (opts.pool) {
+    registerSyncMetrics(registry, opts.pool);
+    registerWebhookMetrics(registry, opts.pool);
+  }
   return {
     registry,
     httpDuration: new Histogram({

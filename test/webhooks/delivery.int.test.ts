@@ -116,4 +116,22 @@ describe('outbound delivery', () => {
     }
     expect(rx.received).toHaveLength(0);
   });
+
+  it('/metrics counts deliveries by outcome and attempts, and shows the age of each endpoint’s oldest pending delivery', async () => {
+    const ok = await endpoint({ name: 'Metrics ok' });
+    const down = await endpoint({ name: 'Metrics down' });
+    // One receiver, two endpoints: the one whose URL ends in ?down answers 503.
+    rx.respond = (req) => (req.path.endsWith('?down') ? { status: 503 } : { status: 200 });
+    await sql(app.dbUrl, "update webhook_endpoints set url = url || '?down' where id = $1", [down.id]);
+    await addTask('measured');
+    await rx.waitFor(2);
+    await new Promise((r) => setTimeout(r, 300));
+    const text = await (await app.fetch('/metrics', { token: null })).text();
+    const value = (line: RegExp) => Number(text.split('\n').find((l) => line.test(l))?.split(' ').at(-1));
+    expect(value(/^patchbay_webhook_deliveries_total\{outcome="delivered"\}/)).toBe(1);
+    expect(value(/^patchbay_webhook_attempts_total\{result="success"\}/)).toBe(1);
+    expect(value(/^patchbay_webhook_attempts_total\{result="failure"\}/)).toBe(1);
+    expect(value(new RegExp(`^patchbay_webhook_oldest_pending_seconds\\{endpoint="${down.id}"`))).toBeGreaterThan(0);
+    expect(value(new RegExp(`^patchbay_webhook_oldest_pending_seconds\\{endpoint="${ok.id}"`))).toBe(0);
+  });
 });
