@@ -6,6 +6,7 @@
  * https://developers.asana.com/reference/gettasks, /reference/createtask, /reference/updatetask
  */
 import { z } from 'zod';
+import { AppError } from '../../../errors.ts';
 import type { RemoteField, RemoteRecord } from '../../../sync/types.ts';
 
 /**
@@ -31,11 +32,12 @@ export const TASK_ALIASES = { name: 'title', notes: 'description', due_on: 'dueD
 
 /**
  * A task as GET /tasks, GET/PUT /tasks/{gid} and POST /tasks answer with our `opt_fields`. The
- * description marks every property optional (`gid` is always returned), and nullable where it
- * says so; unknown properties are kept out of the record.
+ * description marks every property optional — `data` and `gid` included, though Asana always
+ * sends them — so the schemas do too, and `requireGid` refuses a task without one. Unknown
+ * properties are kept out of the record.
  */
 export const taskSchema = z.object({
-  gid: z.string(),
+  gid: z.string().optional(),
   name: z.string().optional(),
   notes: z.string().nullish(),
   completed: z.boolean().optional(),
@@ -45,11 +47,17 @@ export const taskSchema = z.object({
   created_at: z.string().optional(),
   modified_at: z.string().optional(),
 });
-export type AsanaTask = z.output<typeof taskSchema>;
+export type AsanaTask = z.output<typeof taskSchema> & { gid: string };
 
-export const taskEnvelope = z.object({ data: taskSchema });
+/** The task, or a provider_error when Asana answered without its gid (nothing could be linked to it). */
+export function requireGid(t: z.output<typeof taskSchema> | undefined, what: string): AsanaTask {
+  if (t?.gid) return t as AsanaTask;
+  throw new AppError('provider_error', `Asana answered ${what} with a task without a gid`, { details: { provider: 'asana' } });
+}
+
+export const taskEnvelope = z.object({ data: taskSchema.optional() });
 export const taskPage = z.object({
-  data: z.array(taskSchema),
+  data: z.array(taskSchema).optional(),
   next_page: z.object({ offset: z.string().optional() }).loose().nullish(),
 });
 

@@ -29,7 +29,7 @@ import { AppError } from '../../../errors.ts';
 import type { ObjectAdapter, PullPage, RemoteRecord, SyncScope } from '../../../sync/types.ts';
 import { parseProviderResponse } from '../../_shared/parse.ts';
 import type { ConnectorContext } from '../../types.ts';
-import { TASK_ALIASES, TASK_FIELDS, TASK_OPT_FIELDS, taskEnvelope, taskPage, toRecord, toTaskRequest, type AsanaTask } from './records.ts';
+import { TASK_ALIASES, TASK_FIELDS, TASK_OPT_FIELDS, requireGid, taskEnvelope, taskPage, toRecord, toTaskRequest, type AsanaTask } from './records.ts';
 import { assigneeEmails } from './users.ts';
 
 /** A drained listing is asked again from this long before its newest `modified_at`. */
@@ -71,7 +71,7 @@ async function records(ctx: ConnectorContext, tasks: readonly AsanaTask[]): Prom
 }
 
 async function one(ctx: ConnectorContext, body: unknown, what: string): Promise<RemoteRecord> {
-  const task = parseProviderResponse(ctx.provider, taskEnvelope, body, what).data;
+  const task = requireGid(parseProviderResponse(ctx.provider, taskEnvelope, body, what).data, what);
   return (await records(ctx, [task]))[0]!;
 }
 
@@ -103,7 +103,7 @@ export const tasksAdapter: ObjectAdapter = {
       res = await ctx.http.request({ url: '/tasks', query });
     }
     const page = parseProviderResponse(ctx.provider, taskPage, res.body, 'GET /tasks');
-    const recs = (await records(ctx, page.data)).sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
+    const recs = (await records(ctx, (page.data ?? []).map((t) => requireGid(t, 'GET /tasks')))).sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
     max = recs.reduce<string | null>((m, r) => later(m, r.updatedAt), max);
     const offset = page.next_page?.offset ?? null;
     const cursor: AsanaCursor = offset ? { since: cur.since, offset, max } : { since: max ?? cur.since, offset: null, max: null };
