@@ -18,7 +18,7 @@ describe('contract checker', () => {
   });
 
   it('refuses an operation the description lacks, a path parameter off its pattern, and a body of the wrong type', () => {
-    expect(checkRequest(asana, req('GET', 'https://app.asana.com/api/1.0/tasks'))).toEqual(['GET /api/1.0/tasks: no such operation in the description']);
+    expect(checkRequest(asana, req('GET', 'https://app.asana.com/api/1.0/projects'))).toEqual(['GET /api/1.0/projects: no such operation in the description']);
     expect(checkRequest(twilio, req('GET', 'https://api.twilio.com/2010-04-01/Accounts/XY12.json'))).toEqual([
       'path.Sid: does not match ^AC[0-9a-fA-F]{32}$',
       'path.Sid: shorter than 34',

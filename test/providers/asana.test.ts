@@ -1,6 +1,8 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../src/errors.ts';
+import { TASK_OPT_FIELDS } from '../../src/providers/asana/adapters/records.ts';
+import { tasksAdapter } from '../../src/providers/asana/adapters/tasks.ts';
 import { asana } from '../../src/providers/asana/index.ts';
 import { buildAuthorizeUrl, requestedScopes } from '../../src/providers/_shared/oauth.ts';
 import { resolveProviderUrls } from '../../src/providers/_shared/urls.ts';
@@ -69,5 +71,114 @@ describe('asana', () => {
     const err = (await caught(() => asana.connector.test(testContext({ provider: asana, credentials: creds })))) as AppError;
     expect(err.code).toBe('provider_error');
     expect(err.message).toBe('Asana answered GET /users/me without an account id');
+  });
+});
+
+// Task shapes from https://developers.asana.com/reference/gettasks (with our opt_fields).
+const task = (gid: string, modified_at: string, extra: Record<string, unknown> = {}) => ({
+  gid,
+  resource_type: 'task',
+  name: `Task ${gid}`,
+  notes: '',
+  completed: false,
+  due_on: null,
+  assignee: null,
+  tags: [],
+  created_at: '2026-11-01T09:00:00.000Z',
+  modified_at,
+  ...extra,
+});
+const PROJECT = '1207894561234567';
+const scope = { project: PROJECT };
+const json = { 'content-type': 'application/json' };
+const ctx = () => testContext({ provider: asana, credentials: creds });
+const list = (query: Record<string, string>) => nock(API).get('/api/1.0/tasks').query({ project: PROJECT, opt_fields: TASK_OPT_FIELDS, ...query });
+
+describe('asana tasks adapter', () => {
+  it('pages by offset keeping modified_since, then moves the cursor to the newest modified_at of the whole listing', async () => {
+    list({ limit: '2', modified_since: '2026-11-29T07:59:30.000Z' }).reply(
+      200,
+      { data: [task('2', '2026-11-29T10:00:00.000Z'), task('1', '2026-11-29T09:00:00.000Z')], next_page: { offset: 'off-1', path: '/tasks?offset=off-1', uri: `${API}/api/1.0/tasks?offset=off-1` } },
+      json,
+    );
+    list({ limit: '2', modified_since: '2026-11-29T07:59:30.000Z', offset: 'off-1' }).reply(200, { data: [task('3', '2026-11-29T08:30:00.000Z')], next_page: null }, json);
+    const first = await tasksAdapter.listChanged(ctx(), { cursor: { since: '2026-11-29T08:00:00.000Z', offset: null, max: null }, scope, pageSize: 2 });
+    // Oldest first within the page, whatever order Asana listed them in.
+    expect(first.records.map((r) => r.id)).toEqual(['1', '2']);
+    expect(first).toMatchObject({ hasMore: true, cursor: { since: '2026-11-29T08:00:00.000Z', offset: 'off-1', max: '2026-11-29T10:00:00.000Z' } });
+    const second = await tasksAdapter.listChanged(ctx(), { cursor: first.cursor, scope, pageSize: 2 });
+    expect(second).toMatchObject({ hasMore: false, cursor: { since: '2026-11-29T10:00:00.000Z', offset: null, max: null } });
+    expect(second.records[0]).toEqual({ id: '3', updatedAt: '2026-11-29T08:30:00.000Z', fields: { name: 'Task 3', notes: '', completed: false, due_on: null, assignee_email: null, tags: [], created_at: '2026-11-01T09:00:00.000Z' } });
+  });
+
+  it('a drained feed with nothing new keeps its cursor; limit is capped at 100', async () => {
+    list({ limit: '100', modified_since: '2026-11-29T09:59:30.000Z' }).reply(200, { data: [], next_page: null }, json);
+    const page = await tasksAdapter.listChanged(ctx(), { cursor: { since: '2026-11-29T10:00:00.000Z', offset: null, max: null }, scope, pageSize: 500 });
+    expect(page).toEqual({ records: [], hasMore: false, cursor: { since: '2026-11-29T10:00:00.000Z', offset: null, max: null } });
+  });
+
+  it('an expired offset (400) lists again from the start of the listing', async () => {
+    list({ limit: '50', offset: 'stale' }).reply(400, { errors: [{ message: 'offset: Your pagination token has expired.' }] }, json);
+    list({ limit: '50' }).reply(200, { data: [task('1', '2026-11-29T09:00:00.000Z')], next_page: null }, json);
+    const c = ctx();
+    const page = await tasksAdapter.listChanged(c, { cursor: { since: null, offset: 'stale', max: '2026-11-29T12:00:00.000Z' }, scope, pageSize: 50 });
+    // The newest time of the abandoned listing is forgotten with it.
+    expect(page).toMatchObject({ hasMore: false, cursor: { since: '2026-11-29T09:00:00.000Z', offset: null } });
+    expect(c.logs.join('\n')).toMatch(/refused the pagination offset/);
+  });
+
+  it('429 with Retry-After surfaces as rate_limited carrying the wait (the session pauses the connection)', async () => {
+    list({ limit: '10' }).reply(429, { errors: [{ message: 'You have made too many requests recently.' }] }, { ...json, 'retry-after': '42' });
+    const err = (await caught(() => tasksAdapter.listChanged(ctx(), { cursor: null, scope, pageSize: 10 }))) as AppError;
+    expect(err.code).toBe('rate_limited');
+    expect(err.details).toMatchObject({ provider: 'asana', retryAfterSeconds: 42 });
+  });
+
+  it('a cursor it did not write is sync_cursor_expired (a full pull follows); a rule without a project is refused', async () => {
+    expect(((await caught(() => tasksAdapter.listChanged(ctx(), { cursor: { sync: 'token' }, scope, pageSize: 10 }))) as AppError).code).toBe('sync_cursor_expired');
+    expect(((await caught(() => tasksAdapter.listChanged(ctx(), { cursor: null, scope: {}, pageSize: 10 }))) as AppError).code).toBe('sync_mapping_mismatch');
+  });
+
+  it('reads assignee emails once per distinct assignee; one it may not see (403) syncs without an email', async () => {
+    list({ limit: '10' }).reply(
+      200,
+      {
+        data: [
+          task('1', '2026-11-29T09:00:00.000Z', { assignee: { gid: '1100', resource_type: 'user' }, tags: [{ gid: '7', resource_type: 'tag', name: 'urgent' }] }),
+          task('2', '2026-11-29T09:01:00.000Z', { assignee: { gid: '1100', resource_type: 'user' } }),
+          task('3', '2026-11-29T09:02:00.000Z', { assignee: { gid: '1199', resource_type: 'user' } }),
+        ],
+        next_page: null,
+      },
+      json,
+    );
+    nock(API).get('/api/1.0/users/1100').query({ opt_fields: 'email' }).reply(200, { data: { gid: '1100', email: 'ada@example.com' } }, json);
+    nock(API).get('/api/1.0/users/1199').query({ opt_fields: 'email' }).reply(403, { errors: [{ message: 'Forbidden' }] }, json);
+    const page = await tasksAdapter.listChanged(ctx(), { cursor: null, scope, pageSize: 10 });
+    expect(page.records.map((r) => [r.id, r.fields.assignee_email, r.fields.tags])).toEqual([
+      ['1', 'ada@example.com', ['urgent']],
+      ['2', 'ada@example.com', []],
+      ['3', null, []],
+    ]);
+  });
+
+  it('get and findByMarker answer null on 404; delete takes 404 as already gone', async () => {
+    nock(API).get('/api/1.0/tasks/404404').query({ opt_fields: TASK_OPT_FIELDS }).reply(404, { errors: [{ message: 'task: Unknown object' }] }, json);
+    nock(API).get('/api/1.0/tasks/external:patchbay-k1').query({ opt_fields: TASK_OPT_FIELDS }).reply(200, { data: task('55', '2026-11-29T09:00:00.000Z') }, json);
+    nock(API).delete('/api/1.0/tasks/404404').reply(404, { errors: [{ message: 'task: Unknown object' }] }, json);
+    expect(await tasksAdapter.get(ctx(), '404404', scope)).toBeNull();
+    expect(await tasksAdapter.findByMarker!(ctx(), 'k1', scope)).toMatchObject({ id: '55' });
+    await tasksAdapter.delete(ctx(), '404404', scope);
+  });
+
+  it('an update with nothing Asana lets us write reads the task instead of sending an empty PUT', async () => {
+    nock(API).get('/api/1.0/tasks/55').query({ opt_fields: TASK_OPT_FIELDS }).reply(200, { data: task('55', '2026-11-29T09:00:00.000Z') }, json);
+    expect(await tasksAdapter.update(ctx(), '55', { tags: ['x'], created_at: 'y' }, scope)).toMatchObject({ id: '55' });
+  });
+
+  it('a task without a gid is a provider_error', async () => {
+    list({ limit: '10' }).reply(200, { data: [{ name: 'No gid' }] }, json);
+    const err = (await caught(() => tasksAdapter.listChanged(ctx(), { cursor: null, scope, pageSize: 10 }))) as AppError;
+    expect(err).toMatchObject({ code: 'provider_error', message: 'Asana answered GET /tasks with a task without a gid' });
   });
 });

@@ -1,6 +1,7 @@
 import { defineProvider } from '../_shared/define.ts';
 import type { Provider } from '../types.ts';
+import { tasksAdapter } from './adapters/tasks.ts';
 import { connector } from './connector.ts';
 import { definition } from './definition.ts';
 
-export const asana: Provider = defineProvider(definition, connector);
+export const asana: Provider = defineProvider(definition, connector, [tasksAdapter]);

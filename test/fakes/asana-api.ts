@@ -1,0 +1,176 @@
+/**
+ * A stateful Asana for sync tests, answered through nock with the documented shapes
+ * (https://developers.asana.com/reference/gettasks, createtask, updatetask, deletetask, getuser):
+ * tasks in projects, the `{ data }` envelope, offset pagination with `next_page`, `modified_since`,
+ * external gids, and users by gid. Its listing is in gid order, not by modification time, as
+ * Asana's is. A test names the routes it expects (`serve`); each must be used at least once (the
+ * shared setup fails a test on an unused mock), and any other request finds no mock and fails.
+ */
+import nock from 'nock';
+
+export const ASANA = 'https://app.asana.com';
+
+export type FakeTask = {
+  gid: string;
+  name: string;
+  notes: string;
+  completed: boolean;
+  due_on: string | null;
+  assignee: string | null;
+  tags: string[];
+  projects: string[];
+  external: string | null;
+  created_at: string;
+  modified_at: string;
+};
+
+export type Route = 'list' | 'get' | 'create' | 'update' | 'delete' | 'users';
+export type Seen = { method: string; path: string; query: URLSearchParams; body: any };
+
+const json = { 'content-type': 'application/json' };
+const notFound = [404, { errors: [{ message: 'task: Unknown object: the requested object does not exist.' }] }, json] as const;
+
+export class FakeAsana {
+  tasks = new Map<string, FakeTask>();
+  users = new Map<string, string>([['1100', 'ada@example.com'], ['1101', 'grace@example.com']]);
+  requests: Seen[] = [];
+  /** Offsets handed out before this many listings are refused (400), as an expired offset is. */
+  expireOffsets = false;
+  /** The next creates are made, but their answer is lost (500). */
+  loseCreateAnswers = 0;
+  private seq = 1_200_000_000_000_000;
+  /** Asana's clock: an hour back, a minute per write, so each write is past the feed's 30 s overlap. */
+  private clock = Date.now() - 3_600_000;
+  private listings = 0;
+
+  tick(at?: string): string {
+    this.clock = at ? Math.max(this.clock, Date.parse(at)) : this.clock + 61_000;
+    return at ?? new Date(this.clock).toISOString();
+  }
+
+  add(project: string, fields: Partial<FakeTask> = {}): FakeTask {
+    const at = this.tick();
+    const t: FakeTask = { gid: String(++this.seq), name: 'Untitled', notes: '', completed: false, due_on: null, assignee: null, tags: [], projects: [project], external: null, created_at: at, ...fields, modified_at: at };
+    this.tasks.set(t.gid, t);
+    return t;
+  }
+
+  edit(gid: string, patch: Partial<FakeTask>, at?: string): FakeTask {
+    const t = this.tasks.get(gid)!;
+    Object.assign(t, patch, { modified_at: this.tick(at) });
+    return t;
+  }
+
+  byName(name: string): FakeTask | undefined {
+    return [...this.tasks.values()].find((t) => t.name === name);
+  }
+
+  of(method: string, prefix: string): Seen[] {
+    return this.requests.filter((r) => r.method === method && r.path.startsWith(prefix));
+  }
+
+  view(t: FakeTask) {
+    return {
+      gid: t.gid,
+      resource_type: 'task',
+      name: t.name,
+      notes: t.notes,
+      completed: t.completed,
+      due_on: t.due_on,
+      assignee: t.assignee ? { gid: t.assignee, resource_type: 'user' } : null,
+      tags: t.tags.map((name, i) => ({ gid: `77${i}`, resource_type: 'tag', name })),
+      created_at: t.created_at,
+      modified_at: t.modified_at,
+    };
+  }
+
+  private userGid(email: unknown): string | null {
+    if (email === null || email === undefined) return null;
+    const found = [...this.users].find(([, e]) => e === email);
+    if (found) return found[0];
+    const gid = String(1100 + this.users.size);
+    this.users.set(gid, String(email));
+    return gid;
+  }
+
+  private write(t: FakeTask, data: Record<string, any>): void {
+    for (const k of ['name', 'notes', 'completed', 'due_on'] as const) if (k in data) (t as any)[k] = data[k];
+    if ('assignee' in data) t.assignee = this.userGid(data.assignee);
+  }
+
+  /** nock 15 hands a reply function the fetch `Request`; its body is read from it. */
+  private async seen(method: string, req: Request): Promise<{ url: URL; body: any }> {
+    const url = new URL(req.url);
+    const text = method === 'GET' || method === 'DELETE' ? '' : await req.text();
+    const body = text ? JSON.parse(text) : undefined;
+    this.requests.push({ method, path: url.pathname, query: url.searchParams, body });
+    return { url, body };
+  }
+
+  /** Persisted interceptors for these routes (each must be used at least once by the test). */
+  serve(routes: Route[]): void {
+    const api = nock(ASANA).persist();
+    const self = this;
+    const task = /^\/api\/1\.0\/tasks\/[^/?]+$/;
+    const gidOf = (url: URL) => decodeURIComponent(url.pathname.split('/').pop()!);
+    const find = (ref: string) => (ref.startsWith('external:') ? [...self.tasks.values()].find((t) => t.external === ref.slice('external:'.length)) : self.tasks.get(ref));
+    if (routes.includes('list')) {
+      api.get('/api/1.0/tasks').query(true).reply(async (req: Request) => {
+        const { url } = await self.seen('GET', req);
+        const q = url.searchParams;
+        const project = q.get('project')!;
+        const since = q.get('modified_since');
+        const limit = Number(q.get('limit') ?? 100);
+        const offset = q.get('offset');
+        if (offset && self.expireOffsets) return [400, { errors: [{ message: 'offset: Your pagination token has expired.' }] }, json];
+        const start = offset ? JSON.parse(Buffer.from(offset, 'base64url').toString()).i : 0;
+        const all = [...self.tasks.values()].filter((t) => t.projects.includes(project) && (!since || t.modified_at >= since));
+        const page = all.slice(start, start + limit);
+        const next = start + limit < all.length ? Buffer.from(JSON.stringify({ i: start + limit, l: ++self.listings })).toString('base64url') : null;
+        return [200, { data: page.map((t) => self.view(t)), next_page: next ? { offset: next, path: `/tasks?project=${project}&limit=${limit}&offset=${next}`, uri: `${ASANA}/api/1.0/tasks?offset=${next}` } : null }, json];
+      });
+    }
+    if (routes.includes('get')) {
+      api.get(task).query(true).reply(async (req: Request) => {
+        const t = find(gidOf((await self.seen('GET', req)).url));
+        return t ? [200, { data: self.view(t) }, json] : notFound;
+      });
+    }
+    if (routes.includes('create')) {
+      api.post('/api/1.0/tasks').query(true).reply(async (req: Request) => {
+        const d = (await self.seen('POST', req)).body.data;
+        const t = self.add(d.projects[0], { external: d.external?.gid ?? null });
+        self.write(t, d);
+        if (self.loseCreateAnswers > 0) {
+          self.loseCreateAnswers--;
+          return [500, { errors: [{ message: 'Server Error', phrase: '6 sad squid snuggle softly' }] }, json];
+        }
+        return [201, { data: self.view(t) }, json];
+      });
+    }
+    if (routes.includes('update')) {
+      api.put(task).query(true).reply(async (req: Request) => {
+        const { url, body } = await self.seen('PUT', req);
+        const t = self.tasks.get(gidOf(url));
+        if (!t) return notFound;
+        self.write(t, body.data);
+        t.modified_at = self.tick();
+        return [200, { data: self.view(t) }, json];
+      });
+    }
+    if (routes.includes('delete')) {
+      api.delete(task).query(true).reply(async (req: Request) => {
+        const gid = gidOf((await self.seen('DELETE', req)).url);
+        if (!self.tasks.delete(gid)) return notFound;
+        return [200, { data: {} }, json];
+      });
+    }
+    if (routes.includes('users')) {
+      api.get(/^\/api\/1\.0\/users\/\d+$/).query(true).reply(async (req: Request) => {
+        const gid = gidOf((await self.seen('GET', req)).url);
+        const email = self.users.get(gid);
+        return email ? [200, { data: { gid, resource_type: 'user', email } }, json] : [404, { errors: [{ message: 'user: Unknown object' }] }, json];
+      });
+    }
+  }
+}
