@@ -85,11 +85,11 @@ export function toRemote(c: z.infer<typeof contactSchema>, asked = true): Remote
   return { id: c.id, updatedAt: toIso(modified && !Number.isNaN(Date.parse(modified)) ? modified : c.updatedAt), fields };
 }
 
-/** The writable properties as HubSpot takes them: strings, with "" clearing a value. */
-export function toProperties(fields: Record<string, unknown>): Record<string, string> {
+/** The writable properties as HubSpot takes them: strings, with "" clearing a value (a create leaves empty ones out). */
+export function toProperties(fields: Record<string, unknown>, creating = false): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) {
-    if (!WRITABLE.has(k) || v === undefined) continue;
+    if (!WRITABLE.has(k) || v === undefined || (creating && v === null)) continue;
     out[k] = v === null ? '' : Array.isArray(v) ? v.join(';') : String(v);
   }
   return out;
@@ -148,7 +148,7 @@ export const contactsAdapter: ObjectAdapter = {
   },
 
   async create(ctx, fields, opts) {
-    const properties = toProperties(fields);
+    const properties = toProperties(fields, true);
     const res = await ctx.http.request({ method: 'POST', url: PATH, body: { properties, associations: [] }, allowStatuses: [409] });
     let created: RemoteRecord;
     if (res.status === 409) {
