@@ -4,8 +4,8 @@
  * (create, update, a create retried into HubSpot's 409), deletes found by the full
  * reconciliation and pushed as archives, a conflict inside the grace window, a list scope, a
  * search rate limit waited out, and the 10,000-result search window crossed by advancing the cursor.
+ * (test/setup.ts keeps every request on this machine: the fake listens on 127.0.0.1.)
  */
-import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Connection } from '../../src/entities/connection.ts';
 import { SyncRule } from '../../src/entities/sync-rule.ts';
@@ -20,15 +20,12 @@ import { runRule, type FeedEnv, type RunRow } from './support.ts';
 let app: TestApp;
 let hs: FakeHubSpot;
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/(127\.0\.0\.1|localhost)/);
   hs = await startFakeHubSpot();
   app = await startTestApp({ workers: true, env: { PROVIDER_HUBSPOT_BASE_URL: hs.url, SYNC_PAGE_SIZE: '100' } });
 }, 60_000);
 afterAll(async () => {
   await app?.close();
   await hs?.close();
-  nock.enableNetConnect();
 });
 beforeEach(() => {
   // Each test starts from an empty HubSpot account (and its own workspace, below).
