@@ -148,18 +148,25 @@ describe('HubSpot contacts through the sync engine', () => {
     const e = await setup('Retry');
     await run(e);
     const local = await app.json('/api/v1/contacts', { method: 'POST', token: e.token, json: { name: 'Katherine Johnson', email: 'katherine@nasa.example' } });
-    // HubSpot makes the contact, but the answer never arrives (a gateway error; POST is not retried).
+    // HubSpot makes the contact, but the answer is a gateway error: the session retries the POST
+    // (safe with an email), HubSpot answers 409, and the contact is written by email and linked.
     hs.failNext(1, { status: 502, effect: () => hs.add({ firstname: 'Katherine', lastname: 'Johnson', email: 'katherine@nasa.example' }) }, (m, p) => m === 'POST' && p === '/crm/v3/objects/contacts');
-    expect(await run(e)).toMatchObject({ status: 'failed' });
-    expect(await remoteOf(e, local.id)).toBeNull();
-    // The next run reconciles the intent: POST again → 409 → written by email → linked.
-    const again = await run(e);
-    expect(again).toMatchObject({ status: 'succeeded', errors: 0 });
+    expect(await run(e)).toMatchObject({ status: 'succeeded', pushed: 1, linked: 1, errors: 0 });
     expect(hs.requests.filter((r) => r.method === 'POST' && r.path === '/crm/v3/objects/contacts')).toHaveLength(2);
     expect(hs.requests.find((r) => r.method === 'PATCH')!.path).toBe('/crm/v3/objects/contacts/katherine%40nasa.example?idProperty=email');
     expect(hs.live()).toHaveLength(1);
     expect(await remoteOf(e, local.id)).toBe(hs.live()[0]!.id);
-    expect(await contactsOf(e)).toHaveLength(1);
+
+    // A process stopped after HubSpot made the contact and before the link was written: the next
+    // run's recovery repeats the create intent, which HubSpot answers 409 — still one contact.
+    const other = await app.json('/api/v1/contacts', { method: 'POST', token: e.token, json: { name: 'Dorothy Vaughan', email: 'dorothy@nasa.example' } });
+    hs.failNext(3, { status: 503, effect: () => hs.live().some((c) => c.properties.email === 'dorothy@nasa.example') || hs.add({ firstname: 'Dorothy', lastname: 'Vaughan', email: 'dorothy@nasa.example' }) }, (m, p) => m === 'POST' && p === '/crm/v3/objects/contacts');
+    expect(await run(e)).toMatchObject({ status: 'failed' });
+    expect(await remoteOf(e, other.id)).toBeNull();
+    expect(await run(e)).toMatchObject({ status: 'succeeded', errors: 0 });
+    expect(hs.live().filter((c) => c.properties.email === 'dorothy@nasa.example')).toHaveLength(1);
+    expect(await remoteOf(e, other.id)).toBe(hs.live().find((c) => c.properties.email === 'dorothy@nasa.example')!.id);
+    expect(await contactsOf(e)).toHaveLength(2);
   });
 
   it('deletes: an archived HubSpot contact is found by the full reconciliation (search reports no deletes); a local delete archives it at HubSpot', async () => {

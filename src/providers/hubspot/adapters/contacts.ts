@@ -149,7 +149,9 @@ export const contactsAdapter: ObjectAdapter = {
 
   async create(ctx, fields, opts) {
     const properties = toProperties(fields, true);
-    const res = await ctx.http.request({ method: 'POST', url: PATH, body: { properties, associations: [] }, allowStatuses: [409] });
+    // With an email a retry is safe (a create that did happen answers 409, resolved below), so a
+    // lost answer is retried at once; without one a retry could create the contact twice.
+    const res = await ctx.http.request({ method: 'POST', url: PATH, body: { properties, associations: [] }, idempotent: Boolean(properties.email), allowStatuses: [409] });
     let created: RemoteRecord;
     if (res.status === 409) {
       // Unique by email: a retried create (or a contact made meanwhile) is that contact, now
