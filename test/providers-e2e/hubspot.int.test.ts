@@ -14,7 +14,7 @@ const CODE = 'na1-code-1a2b3c4d-5e6f-7a8b-9c0d';
 const ACCESS = 'CKDZpunPLhICAQEYs-gDIIGOBii1hQIyGQAf3xBKEgsYjYMJVvlHEz9tFHAwSq1TQAM40s0D';
 const REFRESH = 'na1-ab12-cd34-ef56-gh78-abcdef123456';
 
-const SCOPES = ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.objects.deals.read', 'crm.objects.deals.write'];
+const SCOPES = ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.lists.read', 'crm.lists.write', 'crm.objects.deals.read', 'crm.objects.deals.write'];
 
 // POST /oauth/v1/token: https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/refresh-oauth-token
 const tokenResponse = { token_type: 'bearer', refresh_token: REFRESH, access_token: ACCESS, expires_in: 1800, hub_id: 62515, user_id: 123456, scopes: SCOPES };

@@ -163,7 +163,7 @@ describe('catalog', () => {
     expect(JSON.stringify(catalog)).not.toContain('do-not-leak');
     const bySlug = Object.fromEntries(catalog.map((c) => [c.slug, c]));
     expect(bySlug.hubspot).toMatchObject({ authModes: ['oauth2'], configured: true, oauthConfigured: true, category: 'crm', revokes: true });
-    expect(bySlug.hubspot!.scopes).toEqual(['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.objects.deals.read', 'crm.objects.deals.write']);
+    expect(bySlug.hubspot!.scopes).toEqual(['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.lists.read', 'crm.lists.write', 'crm.objects.deals.read', 'crm.objects.deals.write']);
     expect(bySlug.github).toMatchObject({ configured: false, oauthConfigured: false });
     expect(bySlug.linear).toMatchObject({ authModes: ['oauth2', 'api_key'], configured: true, oauthConfigured: false });
     expect(bySlug.twilio).toMatchObject({ authModes: ['basic'], configured: true, oauthConfigured: null, revokes: false });

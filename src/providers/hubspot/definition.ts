@@ -7,6 +7,14 @@
  * https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata (test),
  * https://developers.hubspot.com/docs/methods/oauth2/delete-refresh-token (revoke),
  * https://developers.hubspot.com/docs/api/usage-details (429 when over the limit).
+ *
+ * Rate limits: HubSpot answers 429 (recognised always) with `X-HubSpot-RateLimit-*` headers that
+ * give the window's size and what remains of it, not when it resets; the wait is `Retry-After`
+ * when sent, else the session's default. CRM search has its own limit (5 requests per second per
+ * account), which the contacts adapter paces itself (`adapters/search.ts`).
+ *
+ * Contacts sync (`adapters/contacts.ts`); `crm.lists.read`/`crm.lists.write` serve a rule scoped
+ * to a list (`adapters/lists.ts`).
  */
 import type { ProviderDefinition } from '../types.ts';
 
@@ -31,7 +39,7 @@ export const definition = {
   apiBaseUrl: 'https://api.hubapi.com',
   rateLimit: { signals: [] },
   objects: [
-    { name: 'contacts', direction: 'both', scopes: ['crm.objects.contacts.read', 'crm.objects.contacts.write'] },
+    { name: 'contacts', direction: 'both', scopes: ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.lists.read', 'crm.lists.write'] },
     { name: 'deals', direction: 'both', scopes: ['crm.objects.deals.read', 'crm.objects.deals.write'] },
   ],
 } satisfies ProviderDefinition;

@@ -1,6 +1,7 @@
 import { defineProvider } from '../_shared/define.ts';
 import type { Provider } from '../types.ts';
+import { contactsAdapter } from './adapters/contacts.ts';
 import { connector } from './connector.ts';
 import { definition } from './definition.ts';
 
-export const hubspot: Provider = defineProvider(definition, connector);
+export const hubspot: Provider = defineProvider(definition, connector, [contactsAdapter]);
