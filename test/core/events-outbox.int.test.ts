@@ -133,12 +133,13 @@ describe('domain-event outbox', () => {
     // Typed subscriber: only its type, parsed.
     expect(pausedSeen).toEqual([{ pausedBy: 'member', pausedUntil: null, status: 'paused', displayName: 'Linear (paused)' }]);
     const [{ txid }] = (await sql<{ txid: string }>(app.dbUrl, `select distinct txid::text as txid from domain_events`)) as [{ txid: string }];
-    await eventually(async () => (await deliveries(txid)).length === 4);
+    await eventually(async () => (await deliveries(txid)).length === 5);
     expect(await deliveries(txid)).toEqual([
       { subscriber: 'alerts', event_count: 3 },
       { subscriber: 'flaky', event_count: 3 },
       { subscriber: 'paused-only', event_count: 1 },
       { subscriber: 'steady', event_count: 3 },
+      { subscriber: 'webhooks', event_count: 3 },
     ]);
     expect(app.logs.some((l) => l.includes('event subscriber failed; will retry') && l.includes('"subscriber":"flaky"'))).toBe(true);
   });
@@ -181,13 +182,14 @@ describe('domain-event outbox', () => {
     await eventually(async () => pausedSeen.length >= 1 + 100, 30_000);
     expect(pausedSeen).toHaveLength(1 + 100);
     const [{ txid }] = (await sql<{ txid: string }>(app.dbUrl, `select txid::text as txid from domain_events order by id desc limit 1`)) as [{ txid: string }];
-    await eventually(async () => (await deliveries(txid)).length === 4);
+    await eventually(async () => (await deliveries(txid)).length === 5);
     expect(await deliveries(txid)).toEqual([
       { subscriber: 'alerts', event_count: 100 },
       { subscriber: 'flaky', event_count: 500 },
       { subscriber: 'paused-only', event_count: 100 },
       { subscriber: 'steady', event_count: 500 },
+      { subscriber: 'webhooks', event_count: 500 },
     ]);
-    expect(await sql(app.dbUrl, 'select 1 from event_deliveries')).toHaveLength(8);
+    expect(await sql(app.dbUrl, 'select 1 from event_deliveries')).toHaveLength(10);
   });
 });
