@@ -16,7 +16,8 @@
  * | `attendees` | `attendees[].email`, resources (rooms) left out | rooms stay on the event when attendees are written back |
  * | read-only | `status`, `htmlLink`, `recurringEventId`, `organizer` (email), `created` | |
  *
- * Written back, a timed event's `dateTime` carries the wall-clock time and offset of its time
+ * Written back (events.insert, or events.update of the event as read, which Google recommends over
+ * patch), a timed event's `dateTime` carries the wall-clock time and offset of its time
  * zone when it has one (`2026-12-04T10:00:00+01:00` with `timeZone: Europe/Berlin`), else UTC.
  *
  * Reference: https://developers.google.com/workspace/calendar/api/v3/reference/events#resource
@@ -33,6 +34,7 @@ export const eventAttendeeSchema = z.object({ email: z.string().nullish(), resou
 export const eventSchema = z
   .object({
     id: z.string().optional(),
+    etag: z.string().nullish(),
     status: z.string().nullish(),
     htmlLink: z.string().nullish(),
     created: z.string().nullish(),
@@ -163,11 +165,11 @@ export const TIME_FIELDS = ['start', 'end', 'allDay', 'timeZone'] as const;
 export const touchesTime = (fields: Record<string, unknown>) => TIME_FIELDS.some((k) => has(fields, k));
 
 /**
- * The Event body for a write of flat `fields`. `current` is the event as Google has it (an
- * update that moves times or attendees reads it first): start and end are always written whole
- * (Google's patch replaces a nested object's named keys only, so switching between all-day and
- * timed clears the other key with null), and attendees keep their own entries (response status)
- * and the event's rooms.
+ * The Event properties a write of flat `fields` sets; null clears one (description, location).
+ * `current` is the event as Google has it (an update reads it first): start and end are always
+ * written whole (all-day `date`, or `dateTime` + `timeZone`), since a move can change the other
+ * end, the zone or the all-day flag; attendees keep their own entries (response status) and the
+ * event's rooms.
  */
 export function eventBody(fields: Record<string, unknown>, current: GoogleEvent | null): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -183,19 +185,16 @@ export function eventBody(fields: Record<string, unknown>, current: GoogleEvent 
     const end = str(pick('end'));
     const allDay = pick('allDay') === true || pick('allDay') === 'true';
     const tz = str(pick('timeZone'));
-    const wasAllDay = was?.allDay === true;
     if (start) {
       if (allDay) {
         const startDay = utcDay(start)!;
         const endDay = end ? utcDay(end) : null;
-        const clear = current && !wasAllDay ? { dateTime: null, timeZone: null } : {};
-        body.start = { date: startDay, ...clear };
-        body.end = { date: endDay && endDay > startDay ? endDay : nextDay(startDay), ...clear };
+        body.start = { date: startDay };
+        body.end = { date: endDay && endDay > startDay ? endDay : nextDay(startDay) };
       } else {
-        const clear = current && wasAllDay ? { date: null } : {};
-        const zone = tz ? { timeZone: tz } : current && was?.timeZone ? { timeZone: null } : {};
-        body.start = { dateTime: zonedDateTime(start, tz), ...zone, ...clear };
-        body.end = { dateTime: zonedDateTime(end ?? start, tz), ...zone, ...clear };
+        const zone = tz ? { timeZone: tz } : {};
+        body.start = { dateTime: zonedDateTime(start, tz), ...zone };
+        body.end = { dateTime: zonedDateTime(end ?? start, tz), ...zone };
       }
     }
   }
@@ -208,6 +207,16 @@ export function eventBody(fields: Record<string, unknown>, current: GoogleEvent 
     body.attendees = [...people, ...existing.filter((a) => a.resource)];
   }
   return body;
+}
+
+/** The whole event for events.update: the one Google has, with the write applied (null removes). */
+export function updatedEvent(current: GoogleEvent, fields: Record<string, unknown>): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...current };
+  for (const [k, v] of Object.entries(eventBody(fields, current))) {
+    if (v === null) delete next[k];
+    else next[k] = v;
+  }
+  return next;
 }
 
 /** A create's body: no nulls (nothing to clear on a new event). */
