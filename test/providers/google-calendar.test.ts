@@ -2,7 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../src/errors.ts';
 import { googleCalendar } from '../../src/providers/google-calendar/index.ts';
-import { eventsAdapter } from '../../src/providers/google-calendar/adapters/events.ts';
+import { eventIdFor, eventsAdapter } from '../../src/providers/google-calendar/adapters/events.ts';
 import { flatFields, zonedDateTime } from '../../src/providers/google-calendar/adapters/event-shape.ts';
 import { buildAuthorizeUrl, requestedScopes } from '../../src/providers/_shared/oauth.ts';
 import { resolveProviderUrls } from '../../src/providers/_shared/urls.ts';
@@ -171,6 +171,30 @@ describe('google-calendar', () => {
       expect(err.message).toContain('organizer');
       nock(API).delete('/calendar/v3/calendars/primary/events/e1').reply(403, { error: { errors: [{ domain: 'global', reason: 'insufficientPermissions', message: 'Insufficient Permission' }], code: 403, message: 'Insufficient Permission' } }, json);
       expect(((await caught(() => eventsAdapter.delete(ctx(), 'e1', {}))) as AppError).code).toBe('provider_auth_failed');
+    });
+
+    it('create: an answer lost to a 503 is retried with the same id; the 409 that follows reads the event made, nothing is made twice', async () => {
+      const id = eventIdFor('intent-7');
+      const made = { id, etag: '"5"', status: 'confirmed', updated: '2026-11-29T09:00:00.000Z', summary: 'Planning', start: { dateTime: '2027-04-01T09:00:00+02:00' }, end: { dateTime: '2027-04-01T10:00:00+02:00' } };
+      const bodies: any[] = [];
+      nock(API)
+        .post('/calendar/v3/calendars/primary/events', (b) => bodies.push(b) > 0)
+        .reply(503, { error: { code: 503, message: 'Backend Error' } }, json)
+        .post('/calendar/v3/calendars/primary/events', (b) => bodies.push(b) > 0)
+        .reply(409, { error: { errors: [{ domain: 'global', reason: 'duplicate', message: 'The requested identifier already exists.' }], code: 409, message: 'The requested identifier already exists.' } }, json)
+        .get(`/calendar/v3/calendars/primary/events/${id}`)
+        .reply(200, made, json);
+      const fields = { summary: 'Planning', start: '2027-04-01T07:00:00.000Z', end: '2027-04-01T08:00:00.000Z', timeZone: 'Europe/Berlin' };
+      expect(await eventsAdapter.create(ctx(), fields, { idempotencyKey: 'intent-7', scope: {} })).toMatchObject({ id, updatedAt: '2026-11-29T09:00:00.000Z', fields: { summary: 'Planning' } });
+      expect(bodies.map((b) => b.id)).toEqual([id, id]);
+      // Deleted since it was made: a record-level refusal, never a second event.
+      nock(API)
+        .post('/calendar/v3/calendars/primary/events')
+        .reply(409, { error: { code: 409, message: 'The requested identifier already exists.' } }, json)
+        .get(`/calendar/v3/calendars/primary/events/${id}`)
+        .reply(200, { ...made, status: 'cancelled' }, json);
+      const err = (await caught(() => eventsAdapter.create(ctx(), fields, { idempotencyKey: 'intent-7', scope: {} }))) as AppError;
+      expect([err.code, (err.details as { status: number }).status]).toEqual(['provider_error', 409]);
     });
 
     it('delete: 410 (already deleted) and 404 are fine; get: 404 → null, cancelled → a tombstone', async () => {
