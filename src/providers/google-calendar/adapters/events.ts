@@ -22,8 +22,8 @@
  *
  * **Recurring events** are synced as their instances (`singleEvents=true`): each instance is one
  * local event keyed by Google's instance id (`<recurringEventId>_<original start>`, e.g.
- * `4kq…_20261201T090000Z`), which events.get / patch / delete accept. A local change to it is a
- * PATCH of that instance only (Google turns it into an exception of the series); a local delete
+ * `4kq…_20261201T090000Z`), which events.get / update / delete accept. A local change to it is an
+ * update of that instance only (Google turns it into an exception of the series); a local delete
  * cancels that one occurrence. A change to the whole series arrives as changed instances; a
  * deleted series as cancelled instances. Patchbay never creates recurring events (a local event
  * has no recurrence), and the series itself is never listed.
