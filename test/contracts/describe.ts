@@ -17,7 +17,7 @@ export function loadOpenApi(file: string): Doc {
   return { source: doc['x-source'], paths: doc.paths, components: doc.components ?? {}, basePath: server.startsWith('http') ? new URL(server).pathname.replace(/\/$/, '') : '' };
 }
 
-/** Discovery → the same shape: each method becomes an operation, each schema a component. */
+/** Discovery → the same shape: each method becomes an operation (its `request` the JSON body), each schema a component. */
 export function loadDiscovery(file: string): Doc {
   const d = JSON.parse(readFileSync(fileURLToPath(new URL(`./cuts/${file}`, import.meta.url)), 'utf8'));
   const fix = (s: Json): Json => (Array.isArray(s) ? s.map(fix) : s && typeof s === 'object' ? Object.fromEntries(Object.entries(s).map(([k, v]) => (k === '$ref' ? [k, `#/components/schemas/${v}`] : [k, fix(v)]))) : s);
@@ -25,8 +25,14 @@ export function loadDiscovery(file: string): Doc {
   for (const r of Object.values<Json>(d.resources)) {
     for (const m of Object.values<Json>(r.methods)) {
       const parameters = Object.entries<Json>(m.parameters ?? {}).map(([name, p]) => ({ name, in: p.location, required: Boolean(p.required), schema: { type: p.type, ...(p.enum ? { enum: p.enum } : {}) } }));
+      // A request body is the `request` schema, plus the properties Discovery annotates as
+      // required for this method (`annotations.required` lists method ids: Event.start for insert).
+      const props = m.request ? (d.schemas[m.request.$ref]?.properties ?? {}) : {};
+      const required = Object.keys(props).filter((k) => props[k]?.annotations?.required?.includes(m.id));
+      const request = m.request ? (required.length ? { allOf: [fix({ $ref: m.request.$ref }), { required }] } : fix({ $ref: m.request.$ref })) : undefined;
       (paths[`/${m.path}`] ??= {})[m.httpMethod.toLowerCase()] = {
         parameters,
+        ...(request ? { requestBody: { required: true, content: { 'application/json': { schema: request } } } } : {}),
         responses: { 200: { content: { 'application/json': { schema: fix(m.response) } } } },
       };
     }

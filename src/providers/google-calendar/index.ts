@@ -1,6 +1,7 @@
 import { defineProvider } from '../_shared/define.ts';
 import type { Provider } from '../types.ts';
+import { eventsAdapter } from './adapters/events.ts';
 import { connector } from './connector.ts';
 import { definition } from './definition.ts';
 
-export const googleCalendar: Provider = defineProvider(definition, connector);
+export const googleCalendar: Provider = defineProvider(definition, connector, [eventsAdapter]);
