@@ -19,29 +19,26 @@ const webhooks = defineRenderer({
     const w = event.snapshot;
     // Names and reasons are typed by admins or quote a receiver: shown literally.
     const name = bold(plain(w.name));
-    const buttons = [commandButton('Test', 'webhooks', ['test', w.id])];
     if (event.type === 'webhook_enabled') {
-      const kept = event.data.pendingDeliveries;
-      const text = `▶️ Webhook ${name} is enabled again (it was ${event.data.previousStatus})${kept ? `: its ${plural(kept, 'kept delivery goes', 'kept deliveries go')} out now, oldest first.` : '.'}`;
-      return inChannel(text);
+      const n = event.data.pendingDeliveries;
+      return inChannel(`▶️ Webhook ${name} is enabled again (it was ${event.data.previousStatus})${n ? `: its ${plural(n, 'kept delivery goes', 'kept deliveries go')} out now, oldest first.` : '.'}`);
     }
     const d = event.data;
     const last = d.lastStatusCode !== null ? answerText(d.lastStatusCode) : d.lastError ? plain(d.lastError) : null;
-    const why = [last ? `last answer ${last}` : null, w.consecutiveFailures ? `${plural(w.consecutiveFailures, 'failure', 'failures')} in a row` : null].filter(Boolean).join(', ');
+    const why = [last ? `Last answer: ${last}` : null, w.consecutiveFailures ? `${plural(w.consecutiveFailures, 'failure', 'failures')} in a row` : null].filter(Boolean).join(' · ');
     const stopped = event.type === 'webhook_paused' ? 'is paused' : 'is disabled';
-    const head = `${WEBHOOK_STATUS_EMOJI[w.status]} Webhook ${name} ${stopped}: ${plain(d.reason)}${why ? ` (${why})` : ''}.`;
+    const head = `${WEBHOOK_STATUS_EMOJI[w.status]} Webhook ${name} ${stopped}: ${plain(d.reason)}.`;
     const kept =
       event.type === 'webhook_paused'
         ? d.pendingDeliveries
           ? `${plural(d.pendingDeliveries, 'delivery is', 'deliveries are')} kept, and new events are kept too: Enable sends them, oldest first.`
           : 'Nothing is waiting; new events are kept until it is enabled, then sent oldest first.'
         : 'The receiver said it is gone for good, so its pending deliveries were given up and new events are not kept. Only Enable revives it.';
-    buttons.push(commandButton('Enable', 'webhooks', ['enable', w.id], { style: 'primary' }));
-    const text = `${head} ${kept}`;
-    return inChannel(text, [
-      { type: 'section', text: `${head}\n${kept}` },
+    const lines = [head, ...(why ? [`${why}.`] : []), kept];
+    return inChannel(lines.join(' '), [
+      { type: 'section', text: lines.join('\n') },
       { type: 'context', text: `Posts to ${plain(hostOf(w.url))} · correlation id ${code(event.traceId)}` },
-      { type: 'actions', buttons },
+      { type: 'actions', buttons: [commandButton('Test', 'webhooks', ['test', w.id]), commandButton('Enable', 'webhooks', ['enable', w.id], { style: 'primary' })] },
     ]);
   },
 });
