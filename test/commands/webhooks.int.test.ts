@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/commands/render-text.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { memberWithToken } from '../helpers/members.ts';
+import { npmChat } from '../helpers/npm-chat.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { eventually, sql } from '../helpers/sql.ts';
 import { buttons, chat, linkCode } from './support.ts';
@@ -132,4 +133,16 @@ describe('webhooks in chat', () => {
     expect(missing.text).toContain("No webhook '\uE000<@U123> nope\uE001'");
     expect(renderText(await c.final(OWNER, 'help webhooks'))).toMatch(/webhooks \[enable\|test <name>\]/);
   });
+
+  it('works in the terminal: `npm run chat -- webhooks` lists, `webhooks test <name>` prints the answer', async () => {
+    const listed = await npmChat(app.dbUrl, ['webhooks']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('== Webhooks (1) ==');
+    expect(listed.stdout).toContain(`✅ active · ${NAME} → 127.0.0.1:`);
+    expect(listed.stdout).toContain(`[Test: npm run chat -- webhooks test ${hookId}]`);
+    const tested = await npmChat(app.dbUrl, ['webhooks', 'test', NAME], '', { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' });
+    expect(tested.code, tested.stderr).toBe(0);
+    expect(tested.stdout).toMatch(/sent a test event to .*: HTTP 200 in \d+ ms\./);
+    expect(rx.received.map((x) => JSON.parse(x.body).eventType)).toEqual(['test']);
+  }, 60_000);
 });
