@@ -6,6 +6,8 @@
  * makes it active and the kept deliveries reach the receiver, oldest first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connection } from '../../src/entities/connection.ts';
+import { Workspace } from '../../src/entities/workspace.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { eventually, sql } from '../helpers/sql.ts';
 import { buttonNamed, buttonsOf, linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
@@ -30,9 +32,15 @@ beforeAll(async () => {
   t = await startSlackTest({ workers: true, env: { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' } });
   rx = await startReceiver();
   await linkTeam(t, OWNER);
+  // A connection, written directly, for a channel subscribed to every kind for it alone.
+  const em = t.app.pb.rt.em();
+  const ws = await em.findOneOrFail(Workspace, { slug: 'default' });
+  em.create(Connection, { workspace: ws.id, providerSlug: 'linear', displayName: 'Linear Ops', authKind: 'api_key', credentials: t.app.pb.rt.vault.encrypt({ type: 'api_key', fields: { apiKey: 'lin_api_x' } }) });
+  await em.flush();
   for (const [channel, line] of [
     ['C_HOOKS', 'alerts here webhooks'],
     ['C_ERRORS', 'alerts here errors'],
+    ['C_ONE', 'alerts here all for "Linear Ops"'],
   ] as const) {
     const res = await t.slash(ADMIN, line, { channel });
     expect(textOf(res.body), line).toMatch(/subscribed this channel/);
@@ -40,6 +48,9 @@ beforeAll(async () => {
   const res = await t.app.fetch('/api/v1/webhooks', { method: 'POST', json: { name: 'Billing sync', url: rx.url, eventTypes: ['task_added'] } });
   expect(res.status).toBe(201);
   hookId = ((await res.json()) as { id: string }).id;
+  // Endpoints belong to the workspace: a webhooks subscription for one connection would never fire.
+  const refused = await t.slash(ADMIN, 'alerts here webhooks for "Linear Ops"', { channel: 'C_ONE' });
+  expect(textOf(refused.body)).toMatch(/Webhook alerts concern the whole workspace, not one connection/);
 });
 afterAll(async () => {
   await t?.close();
@@ -86,6 +97,7 @@ describe('webhooks from Slack', () => {
     await settle();
     expect(postsTo('C_HOOKS')).toHaveLength(1);
     expect(postsTo('C_ERRORS')).toHaveLength(0);
+    expect(postsTo('C_ONE')).toHaveLength(0);
     const text = textOf(alert.body);
     expect(text).toMatch(/⏸ Webhook \*Billing sync\* is paused: Paused after 11 failed attempts in a row \(last: HTTP 503\)\./);
     expect(text).toContain('Last answer: HTTP 503 · 11 failures in a row.');

@@ -84,7 +84,11 @@ const alerts: Command = {
       const text = `🔔 ${who} ${updated ? 'changed this channel’s alerts to' : 'subscribed this channel to'} ${bold(kinds.join(', '))} ${scope}.`;
       return inChannel(text, [
         { type: 'section', text },
-        { type: 'context', text: `Posted when ${kinds.map((k) => KIND_TEXT[k]).join('; ')}. ${code(ctx.cmd('alerts off'))} stops them.` },
+        {
+          type: 'context',
+          // Webhook endpoints belong to the workspace: only channels subscribed for every connection hear of them.
+          text: `Posted when ${kinds.filter((k) => !(target && k === 'webhooks')).map((k) => KIND_TEXT[k]).join('; ')}. ${code(ctx.cmd('alerts off'))} stops them.`,
+        },
       ]);
     }
     const stopped = await unsubscribeChannel(ctx.rt, ref, {
