@@ -1,8 +1,6 @@
-import { answerText, hostOf, WEBHOOK_STATUS_EMOJI } from '../../commands/handlers/webhooks.ts';
-import { bold, code, commandButton, inChannel, plain } from '../../commands/view.ts';
+import { bold, code, inChannel, plain } from '../../commands/view.ts';
+import { answerText, hostOf, plural, WEBHOOK_STATUS_EMOJI, webhookButtons } from '../../commands/webhook-cards.ts';
 import { defineRenderer } from './types.ts';
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * An outbound webhook endpoint stopped (paused after failing too often or by an admin, or
@@ -38,7 +36,7 @@ const webhooks = defineRenderer({
     return inChannel(lines.join(' '), [
       { type: 'section', text: lines.join('\n') },
       { type: 'context', text: `Posts to ${plain(hostOf(w.url))} · correlation id ${code(event.traceId)}` },
-      { type: 'actions', buttons: [commandButton('Test', 'webhooks', ['test', w.id]), commandButton('Enable', 'webhooks', ['enable', w.id], { style: 'primary' })] },
+      { type: 'actions', buttons: webhookButtons({ id: w.id, status: 'paused' }) },
     ]);
   },
 });

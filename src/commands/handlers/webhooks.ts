@@ -8,34 +8,18 @@
  * typed by admins: shown with `plain()`.
  */
 import { authorizeOrAudit } from '../../access/authorize.ts';
-import type { WebhookStatus } from '../../entities/webhook-endpoint.ts';
 import { AppError } from '../../errors.ts';
 import { testWebhook } from '../../webhooks/deliveries.ts';
 import { pendingCount } from '../../webhooks/drain.ts';
 import { enableWebhook, findWebhookByRef, listWebhooks, webhookView, type WebhookView } from '../../webhooks/endpoints.ts';
 import type { Command, CommandContext } from '../types.ts';
-import { bold, code, commandButton, ephemeral, formatWhen, inChannel, mention, plain, type Block, type Button, type NeutralReply } from '../view.ts';
+import { answerText, hostOf, plural, WEBHOOK_STATUS_EMOJI, webhookButtons } from '../webhook-cards.ts';
+import { bold, code, ephemeral, formatWhen, inChannel, mention, plain, type Block, type NeutralReply } from '../view.ts';
 
 /** More than this and the reply gets unwieldy on every platform (Slack allows 50 blocks). */
 const MAX_SHOWN = 15;
 
 const VERBS = ['enable', 'test'] as const;
-
-export const WEBHOOK_STATUS_EMOJI: Record<WebhookStatus, string> = { active: '✅', paused: '⏸', disabled: '⛔' };
-
-/** Where an endpoint posts, without path or query (they can carry tokens): `hooks.example.com`. */
-export function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '?';
-  }
-}
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-/** `HTTP 200`, or `no answer` when the last attempt got none. */
-export const answerText = (statusCode: number | null) => (statusCode === null ? 'no answer' : `HTTP ${statusCode}`);
 
 /** `✅ active · **Billing sync** → hooks.example.com` */
 function title(w: WebhookView): string {
@@ -49,12 +33,6 @@ function facts(w: WebhookView, pending: number): string {
   if (w.consecutiveFailures) parts.push(`${plural(w.consecutiveFailures, 'failure')} in a row`);
   if (pending || w.status !== 'active') parts.push(`${plural(pending, 'delivery', 'deliveries')} kept`);
   return parts.join(' · ');
-}
-
-export function webhookButtons(w: Pick<WebhookView, 'id' | 'status'>): Button[] {
-  const out = [commandButton('Test', 'webhooks', ['test', w.id])];
-  if (w.status !== 'active') out.push(commandButton('Enable', 'webhooks', ['enable', w.id], { style: 'primary' }));
-  return out;
 }
 
 /** The API's check (`webhooks.manage`, audited as a refusal about a webhook), with what the chat knows of the role. */
