@@ -36,7 +36,7 @@ const webhooks = defineRenderer({
     return inChannel(lines.join(' '), [
       { type: 'section', text: lines.join('\n') },
       { type: 'context', text: `Posts to ${plain(hostOf(w.url))} · correlation id ${code(event.traceId)}` },
-      { type: 'actions', buttons: webhookButtons({ id: w.id, status: 'paused' }) },
+      { type: 'actions', buttons: webhookButtons(w) },
     ]);
   },
 });
