@@ -76,12 +76,13 @@ export async function handleAlertEvent(event: RecordedEvent, em: EntityManager):
     return;
   }
   let subs: IAlertSubscription[] | undefined;
-  const subscriptionsOf = async (id: string) =>
+  /** A connection's subscriptions and the catch-all ones; null: only the catch-all ones (workspace-wide events). */
+  const subscriptionsOf = async (id: string | null) =>
     await em.find(AlertSubscription, {
       workspace: event.workspaceId,
       active: true,
       platform: { $in: [...CHAT_PLATFORMS] },
-      $or: [{ connection: null }, { connection: id }],
+      $or: id ? [{ connection: null }, { connection: id }] : [{ connection: null }],
     });
   const subscriptions = async () => (subs ??= connectionId ? await subscriptionsOf(connectionId) : []);
   for (const renderer of alertRenderers) {

@@ -18,6 +18,7 @@ import rules from './handlers/rules.ts';
 import status from './handlers/status.ts';
 import sync from './handlers/sync.ts';
 import test from './handlers/test.ts';
+import webhooks from './handlers/webhooks.ts';
 import whoami from './handlers/whoami.ts';
 import type { Command, FormHandler } from './types.ts';
 
@@ -35,6 +36,7 @@ export const commands: readonly Command[] = [
   disconnect,
   sync,
   rules,
+  webhooks,
   log,
   alerts,
   role,

@@ -10,12 +10,13 @@ import type { ConnectionSnapshot, EventType, RecordedEvent } from '../../events/
  * - `recovers`: closes the connection's open alert states, with a follow-up in each alert's thread;
  * - `toChatContext`: posted back to the chat channel that started something (OAuth outcome);
  * - `notifies`: one message in each channel subscribed to `kind` for that connection, every time
- *   (no state: each sync run with conflicts is news).
+ *   (no state: each sync run with conflicts is news). `connectionId: null` for workspace-wide
+ *   events (webhook endpoints): only channels subscribed for every connection hear of them.
  */
 export type AlertMatch =
   | { opens: Exclude<AlertState, 'ok'>; kind: AlertKind }
   | { recovers: true }
-  | { notifies: AlertKind; connectionId: string }
+  | { notifies: AlertKind; connectionId: string | null }
   | { toChatContext: { platform: string; teamId: string; channelId: string; userId?: string } };
 
 export type AlertInput<T extends EventType = EventType> = {

@@ -10,7 +10,7 @@ const KIND_TEXT: Record<AlertKind, string> = {
   errors: 'a connection errors',
   pauses: 'a provider rate limit pauses a connection',
   conflicts: 'a sync hits a conflict',
-  webhooks: 'outbound webhooks keep failing',
+  webhooks: 'an outbound webhook is paused (after failing too often) or disabled, and when it is enabled again',
   hooks: 'hooks fail',
 };
 
@@ -72,6 +72,10 @@ const alerts: Command = {
     await ctx.authorize('alerts.manage', `alerts ${verb}`);
     const ref = channelRef(ctx);
     const { kinds, connection } = parseArgs(rest);
+    if (connection && verb === 'here' && kinds.length === 1 && kinds[0] === 'webhooks') {
+      // Webhook endpoints belong to the workspace: their alerts go to channels subscribed for every connection.
+      throw new AppError('validation_failed', `Webhook alerts concern the whole workspace, not one connection: use ${code(ctx.cmd('alerts here webhooks'))} without \`for\`.`);
+    }
     const target = connection ? await resolveConnection(ctx, connection) : null;
     const who = mention(ctx.invocation.userId);
     const scope = target ? `for ${bold(plain(target.displayName))}` : 'for every connection';
@@ -80,7 +84,11 @@ const alerts: Command = {
       const text = `🔔 ${who} ${updated ? 'changed this channel’s alerts to' : 'subscribed this channel to'} ${bold(kinds.join(', '))} ${scope}.`;
       return inChannel(text, [
         { type: 'section', text },
-        { type: 'context', text: `Posted when ${kinds.map((k) => KIND_TEXT[k]).join('; ')}. ${code(ctx.cmd('alerts off'))} stops them.` },
+        {
+          type: 'context',
+          // Webhook endpoints belong to the workspace: only channels subscribed for every connection hear of them.
+          text: `Posted when ${kinds.filter((k) => !(target && k === 'webhooks')).map((k) => KIND_TEXT[k]).join('; ')}. ${code(ctx.cmd('alerts off'))} stops them.`,
+        },
       ]);
     }
     const stopped = await unsubscribeChannel(ctx.rt, ref, {
