@@ -135,3 +135,37 @@ describe('outbound delivery', () => {
     expect(value(new RegExp(`^patchbay_webhook_oldest_pending_seconds\\{endpoint="${ok.id}"`))).toBe(0);
   });
 });
+
+describe('a slow endpoint', () => {
+  let slowApp: TestApp;
+  beforeAll(async () => {
+    slowApp = await startTestApp({ workers: true, env: { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_CONCURRENCY: '2', WEBHOOK_TIMEOUT_SECONDS: '5' } });
+  });
+  afterAll(async () => {
+    await slowApp?.close();
+  });
+
+  it('holds neither the other endpoints nor the other jobs: they go on while it hangs', { timeout: 30_000 }, async () => {
+    rx.received.length = 0;
+    rx.script.length = 0;
+    // The receiver never answers the slow endpoint's requests.
+    rx.respond = (req) => (req.path.endsWith('?slow') ? { hang: true } : { status: 200 });
+    for (const [name, url] of [['Slow', `${rx.url}?slow`], ['Fast', rx.url]]) {
+      expect((await slowApp.fetch('/api/v1/webhooks', { method: 'POST', json: { name, url, eventTypes: ['task_added'] } })).status).toBe(201);
+    }
+    for (const title of ['a', 'b', 'c']) expect((await slowApp.fetch('/api/v1/tasks', { method: 'POST', json: { title } })).status).toBe(201);
+    const until = Date.now() + 10_000;
+    while (rx.received.filter((r) => !r.path.endsWith('?slow')).length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const fast = rx.received.filter((r) => !r.path.endsWith('?slow'));
+    expect(fast.map((r) => JSON.parse(r.body).entity.title)).toEqual(['a', 'b', 'c']);
+    // The slow endpoint got its first delivery and nothing else: the rest wait behind it.
+    expect(rx.received.filter((r) => r.path.endsWith('?slow'))).toHaveLength(1);
+    // The jobs pool went on too (dispatch jobs fanned every event out), and the slow endpoint's are kept.
+    const slow = await sql<{ status: string; attempts: number }>(slowApp.dbUrl, "select d.status, d.attempts from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where e.name = 'Slow' order by d.event_id");
+    expect(slow).toEqual([
+      { status: 'pending', attempts: 0 },
+      { status: 'pending', attempts: 0 },
+      { status: 'pending', attempts: 0 },
+    ]);
+  });
+});
