@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { Connection } from './connection.ts';
 import { workRecordProperties } from './work-record.ts';
 
 export const TASK_STATUSES = ['open', 'done'] as const;
@@ -23,6 +24,13 @@ export const Task = defineEntity({
     assigneeEmail: p.string().nullable(),
     scheduledMinutes: p.integer().nullable(),
     labels: p.json<string[]>().onCreate(() => []),
+    /**
+     * The provider item the task was made from (POST /api/v1/tasks/from-source, chat `schedule`):
+     * its connection and its id there; null for every other task. The database keeps one live open
+     * task per item (partial unique index `tasks_source_open_unique`, in the migration).
+     */
+    sourceConnection: () => p.manyToOne(Connection).mapToPk().nullable().deleteRule('set null'),
+    sourceRemoteId: p.text().nullable(),
   },
 });
 export type ITask = InferEntity<typeof Task>;
