@@ -10,10 +10,12 @@ import { Connection } from '../../src/entities/connection.ts';
 import { Workspace } from '../../src/entities/workspace.ts';
 import { getProvider } from '../../src/providers/registry.ts';
 import { createAccount } from '../../src/sandbox/store.ts';
+import { parseAt } from '../../src/commands/handlers/schedule.ts';
 import { itemIdOf, sourceLinkedTask } from '../../src/work/task-sources.ts';
 import { FakeAsana } from '../fakes/asana-api.ts';
 import { errorBody, json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { memberWithToken } from '../helpers/members.ts';
+import { npmChat } from '../helpers/npm-chat.ts';
 import { sql } from '../helpers/sql.ts';
 import { sbx } from '../sandbox/support.ts';
 import { eventsOf } from './support.ts';
@@ -211,5 +213,38 @@ describe('Asana items', () => {
     expect(itemIdOf(asana, 'https://app.asana.com/1/1200000000000001/project/1207894561234567/task/1209876543210987?focus=true')).toBe('1209876543210987');
     expect(itemIdOf(getProvider('sandbox'), 'http://localhost:3000/sandbox/api/tasks/tsk_0123456789abcdef0123')).toBe('tsk_0123456789abcdef0123');
     expect(() => itemIdOf(asana, 'https://app.asana.com/0/home')).toThrow(/paste the task's id instead/);
+  });
+});
+
+describe('chat: schedule <connection> <item> [at <time>]', () => {
+  it('a Member schedules from the terminal: a task the first time, then time on it; a bad time is a usage error', async () => {
+    const remoteId = await sandboxTask({ name: 'Plan the offsite [2h]' });
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const env = { SANDBOX_ENABLED: 'true', SANDBOX_URL: `${app.url}/sandbox/api` };
+    const first = await npmChat(app.dbUrl, ['--as', 'mia@example.com', 'schedule', 'Sandbox', remoteId, 'at', 'tomorrow', '9:00'], '', env);
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(first.stdout).toContain(`scheduled Plan the offsite (Sandbox ${remoteId}): a new task, 120 min from ${tomorrow} 09:00 UTC.`);
+    const again = await npmChat(app.dbUrl, ['--as', 'mia@example.com', 'schedule', 'sandbox', `${app.url}/sandbox/api/tasks/${remoteId}`], '', env);
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(again.stdout).toContain(`scheduled Plan the offsite again (Sandbox ${remoteId}): 120 min from`);
+    expect(await tasksFor(remoteId)).toEqual([expect.objectContaining({ title: 'Plan the offsite', status: 'open', entries: 2 })]);
+    const [task] = await tasksFor(remoteId);
+    expect((await eventsOf(app, task!.id))[0]).toMatchObject({ type: 'task_added', via: 'cli', actor_member_id: member.member.id });
+
+    const bad = await npmChat(app.dbUrl, ['--as', 'mia@example.com', 'schedule', 'Sandbox', remoteId, 'at', 'noonish'], '', env);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('noonish is not a time I can read');
+    expect(bad.stdout).toContain('schedule <connection> <item id or URL> [at <time>]');
+    expect(await tasksFor(remoteId)).toEqual([expect.objectContaining({ entries: 2 })]);
+  }, 60_000);
+
+  it('reads HH:MM, today/tomorrow HH:MM and ISO date-times, in UTC', () => {
+    const now = new Date('2026-11-29T22:30:00Z');
+    expect(parseAt('14:30', now)?.toISOString()).toBe('2026-11-29T14:30:00.000Z');
+    expect(parseAt('tomorrow 9:00', now)?.toISOString()).toBe('2026-11-30T09:00:00.000Z');
+    expect(parseAt('Today 09:05', now)?.toISOString()).toBe('2026-11-29T09:05:00.000Z');
+    expect(parseAt('2026-12-01T09:00:00+01:00', now)?.toISOString()).toBe('2026-12-01T08:00:00.000Z');
+    expect(parseAt('2026-12-01 09:00', now)?.toISOString()).toBe('2026-12-01T09:00:00.000Z');
+    for (const bad of ['25:00', 'noon', 'next week', '2026-13-01T00:00Z']) expect(parseAt(bad, now), bad).toBeNull();
   });
 });
