@@ -12,8 +12,22 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const Task = defineEntity({
   name: 'Task',
   tableName: 'tasks',
-  // Lists and sync feeds walk a workspace's rows by (updatedAt, id).
-  indexes: [{ properties: ['workspace', 'updatedAt', 'id'] }],
+  // Lists and sync feeds walk a workspace's rows by (updatedAt, id); the source lookup finds an item's tasks.
+  indexes: [
+    { properties: ['workspace', 'updatedAt', 'id'] },
+    {
+      name: 'tasks_source_index',
+      expression: `create index "tasks_source_index" on "tasks" ("workspace_id", "source_connection_id", "source_remote_id") where "source_connection_id" is not null`,
+    },
+  ],
+  // A source item is never linked to two open tasks (task relationships, src/work/task-sources.ts).
+  uniques: [
+    {
+      name: 'tasks_source_open_unique',
+      expression: `create unique index "tasks_source_open_unique" on "tasks" ("workspace_id", "source_connection_id", "source_remote_id") where "source_connection_id" is not null and "status" = 'open' and "deleted_at" is null`,
+    },
+  ],
+  checks: [{ name: 'tasks_source_check', expression: `"source_connection_id" is null or "source_remote_id" is not null` }],
   properties: {
     ...workRecordProperties(),
     title: p.text(),

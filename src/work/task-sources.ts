@@ -34,9 +34,9 @@ import { DEFAULT_MAPPING_CONFIDENCE, suggestMapping } from '../sync/suggest.ts';
 import type { ObjectAdapter, RemoteRecord } from '../sync/types.ts';
 import { isoDateTime, minutesSchema, type WorkWriter } from './common.ts';
 import { createTask, getTask, openSourceConflict, taskFields, taskView, type CreateTaskInput } from './tasks.ts';
+import { createTimeEntry } from './time-entries.ts';
 
 export { OPEN_SOURCE_INDEX } from './tasks.ts';
-import { createTimeEntry } from './time-entries.ts';
 
 /** A time entry's length when neither the request nor the task's scheduled minutes say. */
 export const DEFAULT_SCHEDULE_MINUTES = 30;
@@ -90,12 +90,12 @@ export function itemIdOf(provider: Provider, pasted: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw invalidItem(provider, 'is not a valid URL');
+    throw invalidItem('is not a valid URL');
   }
   const path = url.pathname.replace(/\/+$/, '').replace(/\/f$/, '');
   const slug = provider.definition.slug;
   if (slug === 'asana') {
-    const m = /\/(?:task|item)\/(\d+)$/.exec(path) ?? /^\/0\/\d+\/(\d+)$/.exec(path) ?? /^\/0\/\d+\/\d+\/(\d+)$/.exec(path);
+    const m = /\/(?:task|item)\/(\d+)$/.exec(path) ?? /^\/0\/\d+\/(\d+)$/.exec(path);
     if (m) return m[1]!;
   }
   if (slug === 'sandbox') {
@@ -104,10 +104,10 @@ export function itemIdOf(provider: Provider, pasted: string): string {
   }
   const generic = /\/tasks\/([^/]+)$/.exec(path);
   if (generic) return decodeURIComponent(generic[1]!);
-  throw invalidItem(provider, `is a link Patchbay cannot read a ${provider.definition.displayName} task id from; paste the task's id instead`);
+  throw invalidItem(`is a link Patchbay cannot read a ${provider.definition.displayName} task id from; paste the task's id instead`);
 }
 
-function invalidItem(_provider: Provider, message: string): AppError {
+function invalidItem(message: string): AppError {
   return new AppError('validation_failed', `Invalid request: body.remoteId ${message}.`, { details: [{ location: 'body', path: 'remoteId', message }] });
 }
 
