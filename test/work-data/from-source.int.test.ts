@@ -6,6 +6,8 @@
  * item; the errors say what is wrong.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/connections/actor.ts';
+import { markErrored } from '../../src/connections/system-transitions.ts';
 import { Connection } from '../../src/entities/connection.ts';
 import { Workspace } from '../../src/entities/workspace.ts';
 import { getProvider } from '../../src/providers/registry.ts';
@@ -18,7 +20,7 @@ import { memberWithToken } from '../helpers/members.ts';
 import { npmChat } from '../helpers/npm-chat.ts';
 import { sql } from '../helpers/sql.ts';
 import { sbx } from '../sandbox/support.ts';
-import { eventsOf } from './support.ts';
+import { eventsOf, otherWorkspace } from './support.ts';
 
 let app: TestApp;
 let member: { token: string; member: { id: string } };
@@ -156,6 +158,12 @@ describe('POST /api/v1/tasks/from-source: errors', () => {
     const res = await schedule({ connectionId: '00000000-0000-4000-8000-000000000000', remoteId: 'tsk_1' });
     expect(res.status).toBe(404);
     expect((await errorBody(res)).message).toContain("Connection '00000000-0000-4000-8000-000000000000' was not found");
+    const other = await otherWorkspace(app, 'elsewhere');
+    const theirs = await app.fetch('/api/v1/connections', { method: 'POST', token: other.token, json: { provider: 'sandbox', displayName: 'Theirs', credentials: { apiKey: key } } });
+    expect(theirs.status).toBe(201);
+    const remoteId = await sandboxTask({ name: 'Not yours' });
+    expect((await schedule({ connectionId: (await json(theirs)).connection.id, remoteId })).status).toBe(404);
+    expect(await tasksFor(remoteId)).toEqual([]);
   });
 
   it('404 naming the provider for an item it does not have', async () => {
@@ -182,6 +190,15 @@ describe('POST /api/v1/tasks/from-source: errors', () => {
     expect(out.status).toBe(409);
     expect((await errorBody(out)).message).toContain('Paused box is paused. Resume it first');
     expect(await tasksFor(remoteId)).toEqual([]);
+  });
+
+  it('409 for an errored connection, saying how to recover', async () => {
+    const res = await app.fetch('/api/v1/connections', { method: 'POST', json: { provider: 'sandbox', displayName: 'Broken box', credentials: { apiKey: key } } });
+    const broken = (await json(res)).connection.id;
+    await markErrored(app.pb.rt, systemActor(workspaceId, 'test'), broken, 'Authentication failed');
+    const out = await schedule({ connectionId: broken, remoteId: await sandboxTask({ name: 'Later' }) });
+    expect(out.status).toBe(409);
+    expect((await errorBody(out)).message).toBe('Broken box is errored (Authentication failed). Reconnect it or test it to recover, then schedule from it.');
   });
 });
 
