@@ -15,6 +15,7 @@ import reconnect, { reconnectForm } from './handlers/reconnect.ts';
 import resume from './handlers/resume.ts';
 import role from './handlers/role.ts';
 import rules from './handlers/rules.ts';
+import schedule from './handlers/schedule.ts';
 import status from './handlers/status.ts';
 import sync from './handlers/sync.ts';
 import test from './handlers/test.ts';
@@ -37,6 +38,7 @@ export const commands: readonly Command[] = [
   sync,
   rules,
   webhooks,
+  schedule,
   log,
   alerts,
   role,

@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { Task, TASK_STATUSES, type ITask } from '../entities/task.ts';
 import { TASK_FIELDS, type TaskField, type TaskSnapshot } from '../events/catalog/task.ts';
+import { AppError, uniqueViolationOf } from '../errors.ts';
 import { recordEvent } from '../events/record.ts';
 import { workRecords } from './records.ts';
 import { dayOf, diff, emailSchema, isoDate, labelsSchema, LIST_ORDER, listWhere, minutesSchema, type WorkListOptions, type WorkWriter } from './common.ts';
@@ -56,7 +57,23 @@ export function taskView(t: ITask): TaskSnapshot {
 
 const records = workRecords(Task, 'Task', taskView, 'task_deleted');
 
-export async function createTask(em: EntityManager, w: WorkWriter, input: CreateTaskInput): Promise<TaskSnapshot> {
+/** The index that keeps one live open task per source item (see src/work/task-sources.ts). */
+export const OPEN_SOURCE_INDEX = 'tasks_source_open_unique';
+
+/** The refusal when a second live open task would be linked to one source item (the index said no); null for any other error. */
+export function openSourceConflict(err: unknown): AppError | null {
+  const unique = uniqueViolationOf(err);
+  if (!unique || unique.constraint !== OPEN_SOURCE_INDEX) return null;
+  return new AppError('conflict', 'Another open task is already linked to the same source item, and a source item is never linked to two open tasks. Mark that task done first.', {
+    cause: err,
+    details: { constraint: OPEN_SOURCE_INDEX },
+  });
+}
+
+/** The provider item a task is made from (task relationships); set only by src/work/task-sources.ts. */
+export type CreateTaskOptions = { source?: { connectionId: string; remoteId: string } };
+
+export async function createTask(em: EntityManager, w: WorkWriter, input: CreateTaskInput, opts: CreateTaskOptions = {}): Promise<TaskSnapshot> {
   return await em.transactional(async (tx) => {
     const now = new Date();
     const task = tx.create(Task, {
@@ -74,6 +91,8 @@ export async function createTask(em: EntityManager, w: WorkWriter, input: Create
       updatedAt: now,
       deletedAt: null,
       removedRemotelyAt: null,
+      sourceConnection: opts.source?.connectionId ?? null,
+      sourceRemoteId: opts.source?.remoteId ?? null,
     });
     await tx.flush();
     const snapshot = taskView(task);
@@ -87,6 +106,13 @@ export async function createTask(em: EntityManager, w: WorkWriter, input: Create
  * `task_status_changed` as well; an update that changes nothing writes and emits nothing.
  */
 export async function updateTask(em: EntityManager, w: WorkWriter, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {
+  // Reopening a done task made from a source item that has a newer open task is refused (409).
+  return await updateTaskTx(em, w, id, patch).catch((err: unknown) => {
+    throw openSourceConflict(err) ?? err;
+  });
+}
+
+async function updateTaskTx(em: EntityManager, w: WorkWriter, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {
   return await em.transactional(async (tx) => {
     const task = await records.lockLive(tx, w, id);
     const before = taskView(task);
