@@ -48,7 +48,7 @@ const TARGET_P99_MS = 100;
 /** Absolute time in ms with sub-ms precision, comparable across threads. */
 const now = () => performance.timeOrigin + performance.now();
 
-type Arrival = { key: string; at: number };
+type Arrival = { key: string; msg: string; at: number };
 type ToReceiver = { kind: 'collect' } | { kind: 'close' };
 
 if (!isMainThread) {
@@ -72,7 +72,7 @@ if (!isMainThread) {
         return;
       }
       seen.add(key);
-      arrivals.push({ key, at });
+      arrivals.push({ key, msg: String(req.headers['webhook-id']), at });
       Atomics.add(counter, 0, 1);
     });
   });
@@ -247,6 +247,37 @@ async function main(): Promise<void> {
         return c === undefined ? [] : [a.at - c];
       });
 
+    /**
+     * Where an event's time goes, per delivery, from the rows: commit → the fan-out transaction
+     * started (`webhook_deliveries.created_at`: the dispatch job's pickup and the alert
+     * subscriber's turn), → the drain job sent it (the first attempt's `attempted_at`: the
+     * fan-out's commit, the drain job's pickup, loading the endpoint and waiting behind the
+     * endpoint's earlier deliveries), → the request arrived at the receiver (the POST).
+     */
+    const stages = async (arrivals: Arrival[]) => {
+      const { rows } = await pool.query<{ message_id: string; created: number; attempted: number }>(
+        `select d.message_id, extract(epoch from d.created_at) * 1000 as created, extract(epoch from min(a.attempted_at)) * 1000 as attempted
+           from webhook_deliveries d join webhook_attempts a on a.delivery_id = d.id
+          where d.message_id = any($1::text[]) group by d.id`,
+        [arrivals.map((a) => a.msg)],
+      );
+      const byMsg = new Map(rows.map((r) => [r.message_id, r]));
+      const out = { fanout: [] as number[], drain: [] as number[], post: [] as number[] };
+      for (const a of arrivals) {
+        const r = byMsg.get(a.msg);
+        const c = commits.get(a.key.slice(a.key.indexOf(' ') + 1));
+        if (!r || c === undefined) continue;
+        out.fanout.push(Number(r.created) - c);
+        out.drain.push(Number(r.attempted) - Number(r.created));
+        out.post.push(a.at - Number(r.attempted));
+      }
+      return out;
+    };
+    const stageLine = (st: Awaited<ReturnType<typeof stages>>) =>
+      `            of which p50/p99: commit → fan-out ${percentile(st.fanout, 50).toFixed(0)}/${percentile(st.fanout, 99).toFixed(0)} ms, ` +
+      `fan-out → drain sends ${percentile(st.drain, 50).toFixed(0)}/${percentile(st.drain, 99).toFixed(0)} ms, ` +
+      `send → arrival ${percentile(st.post, 50).toFixed(1)}/${percentile(st.post, 99).toFixed(1)} ms`;
+
     // Warm-up: connections, JIT, query plans; one event to every throughput endpoint.
     process.stdout.write('warm-up…\n');
     const home = { workspaceId: workspace.id, memberId: owner.id };
@@ -282,6 +313,8 @@ async function main(): Promise<void> {
     const tpMs = lastArrival - tp0;
     const tpRate = burst.arrivals.length / (tpMs / 1000);
     const tpLat = latencies(burst.arrivals);
+    const tpStages = await stages(burst.arrivals);
+    const elu0 = performance.eventLoopUtilization();
 
     process.stdout.write(`paced: ${RATE} events/s for 1 + ${PACED_SECONDS} s, round robin over ${ENDPOINTS} workspaces, one endpoint each…\n`);
     const total = RATE * (PACED_SECONDS + 1);
@@ -309,6 +342,8 @@ async function main(): Promise<void> {
     const pacedArr = await collect();
     const steady = pacedArr.arrivals.filter((a) => !warmupIds.has(a.key.slice(a.key.indexOf(' ') + 1)));
     const pacedLat = latencies(steady);
+    const pacedElu = performance.eventLoopUtilization(elu0).utilization;
+    const pacedStages = await stages(steady);
 
     process.stdout.write('ceilings (after)…\n');
     const noop2 = await noopCeiling(0);
@@ -340,8 +375,11 @@ async function main(): Promise<void> {
       '',
       `throughput: ${n(EVENTS)} tasks × ${ENDPOINTS} endpoints = ${n(expected)} deliveries    ${n(tpRate).padStart(7)} deliveries/s (${s(tpMs)} from the first commit to the last arrival; tasks committed in ${s(producedMs)})`,
       `            commit → arrival in that backlog:  p50 ${ms(percentile(tpLat, 50))}   p99 ${ms(percentile(tpLat, 99))}   max ${ms(Math.max(...tpLat))}`,
+      stageLine(tpStages),
       `paced:      ${RATE} events/s (produced at ${producedRate.toFixed(0)}/s, ${late} sent > 5 ms late), ${n(steady.length)} deliveries after a 1 s warm-up`,
       `            commit → arrival:                  p50 ${ms(percentile(pacedLat, 50))}   p99 ${ms(p99)}   max ${ms(Math.max(...pacedLat))}`,
+      stageLine(pacedStages),
+      `            Patchbay's event loop was busy ${(pacedElu * 100).toFixed(0)} % of the paced run (receiver on its own thread); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
       `deliveries not delivered: ${stats!.failed}; attempts logged: ${n(Number(stats!.attempts))}; duplicates at the receiver: ${burst.duplicates + pacedArr.duplicates}; first commit → first arrival (throughput) ${ms(Math.min(...burst.arrivals.map((a) => a.at)) - firstCommit)}`,
       '',
       `ratio deliveries / lower ceiling   ${ratio.toFixed(2).padStart(6)}     target ≥ ${TARGET_RATIO}     ${ok(pass.ratio)}`,
