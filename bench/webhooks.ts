@@ -16,6 +16,8 @@
  * - **paced**: 50 more workspaces with one endpoint each; tasks created at BENCH_RATE (200)
  *   events/s, round robin over the workspaces, for BENCH_PACED_SECONDS (10) after a 1 s warm-up,
  *   each sent on schedule (not waiting for the previous one). Commit → arrival p50/p99/max.
+ *   Before it, the same at 10 events/s for 5 s: the pipeline's latency when nothing queues.
+ *   Each latency is split into its stages from the rows (see `stages`).
  * - **ceilings** (each measured before and after the deliveries; the faster counts):
  *   (a) graphile-worker running BENCH_NOOP_JOBS (5,000) no-op jobs, queued in one statement, on a
  *       runner with the deliveries pool's settings (same pg pool, WEBHOOK_CONCURRENCY,
@@ -42,6 +44,8 @@ const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 10);
 const NOOP_JOBS = Number(process.env.BENCH_NOOP_JOBS ?? 5_000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 20_000);
 const WRITERS = 8;
+const LOW_RATE = 10;
+const LOW_SECONDS = 5;
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 100;
 
@@ -314,36 +318,40 @@ async function main(): Promise<void> {
     const tpRate = burst.arrivals.length / (tpMs / 1000);
     const tpLat = latencies(burst.arrivals);
     const tpStages = await stages(burst.arrivals);
-    const elu0 = performance.eventLoopUtilization();
+    /** Tasks at `rate` per second, round robin over the paced workspaces, each sent on schedule; the first `warmup` seconds are not counted. */
+    const pacedRun = async (rate: number, seconds: number, warmup: number) => {
+      const elu0 = performance.eventLoopUtilization();
+      const total = Math.round(rate * (warmup + seconds));
+      const warmupIds = new Set<string>();
+      const base2 = Atomics.load(received, 0);
+      const inFlight: Promise<void>[] = [];
+      const start = performance.now();
+      let late = 0;
+      for (let i = 0; i < total; i++) {
+        const wait = start + (i * 1000) / rate - performance.now();
+        if (wait > 1) await sleep(wait);
+        else if (wait < -5) late++;
+        const counted = i >= rate * warmup;
+        inFlight.push(
+          add(paced[i % paced.length]!, `Paced ${i}`).then((id) => {
+            if (!counted) warmupIds.add(id);
+          }),
+        );
+      }
+      await Promise.all(inFlight);
+      const producedRate = total / ((performance.now() - start) / 1000);
+      const complete = await waitReceived(base2 + total);
+      const got = await collect();
+      const steady = got.arrivals.filter((a) => !warmupIds.has(a.key.slice(a.key.indexOf(' ') + 1)));
+      const elu = performance.eventLoopUtilization(elu0).utilization;
+      return { total, got, steady, lat: latencies(steady), stages: await stages(steady), elu, producedRate, late, complete: complete && got.arrivals.length === total };
+    };
 
-    process.stdout.write(`paced: ${RATE} events/s for 1 + ${PACED_SECONDS} s, round robin over ${ENDPOINTS} workspaces, one endpoint each…\n`);
-    const total = RATE * (PACED_SECONDS + 1);
-    const warmupIds = new Set<string>();
-    const base2 = Atomics.load(received, 0);
-    const inFlight: Promise<void>[] = [];
-    const start = performance.now();
-    let late = 0;
-    for (let i = 0; i < total; i++) {
-      const due = start + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 1) await sleep(wait);
-      else if (wait < -5) late++;
-      const w = paced[i % paced.length]!;
-      const title = `Paced ${i}`;
-      inFlight.push(
-        add(w, title).then((id) => {
-          if (i < RATE) warmupIds.add(id);
-        }),
-      );
-    }
-    await Promise.all(inFlight);
-    const producedRate = total / ((performance.now() - start) / 1000);
-    const pacedComplete = await waitReceived(base2 + total);
-    const pacedArr = await collect();
-    const steady = pacedArr.arrivals.filter((a) => !warmupIds.has(a.key.slice(a.key.indexOf(' ') + 1)));
-    const pacedLat = latencies(steady);
-    const pacedElu = performance.eventLoopUtilization(elu0).utilization;
-    const pacedStages = await stages(steady);
+    process.stdout.write(`unloaded: ${LOW_RATE} events/s for ${LOW_SECONDS} s, round robin over ${ENDPOINTS} workspaces, one endpoint each…\n`);
+    const low = await pacedRun(LOW_RATE, LOW_SECONDS, 0);
+    process.stdout.write(`paced: ${RATE} events/s for 1 + ${PACED_SECONDS} s, the same workspaces…\n`);
+    const hi = await pacedRun(RATE, PACED_SECONDS, 1);
+    const pacedLat = hi.lat;
 
     process.stdout.write('ceilings (after)…\n');
     const noop2 = await noopCeiling(0);
@@ -360,7 +368,7 @@ async function main(): Promise<void> {
     const ratio = tpRate / lower;
     const p99 = percentile(pacedLat, 99);
     const pass = { ratio: ratio >= TARGET_RATIO, p99: p99 < TARGET_P99_MS };
-    const complete = tpComplete && pacedComplete && burst.arrivals.length === expected && pacedArr.arrivals.length === total;
+    const complete = tpComplete && burst.arrivals.length === expected && low.complete && hi.complete;
     const ok = (b: boolean) => (b ? 'PASS' : 'MISS');
     const n = (x: number) => Math.round(x).toLocaleString('en');
     const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
@@ -370,21 +378,24 @@ async function main(): Promise<void> {
       `Outbound webhooks — ${ENDPOINTS} endpoints on one local receiver, WEBHOOK_CONCURRENCY ${concurrency}, WORKER_CONCURRENCY ${config.WORKER_CONCURRENCY}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), Node ${process.versions.node}`,
       '',
       `ceiling (a) graphile-worker no-op jobs, same settings       ${n(noop.rate).padStart(7)} jobs/s       (${n(NOOP_JOBS)} in ${s(noop.ms)}; before ${n(noop1.rate)}, after ${n(noop2.rate)})`,
-      `            the same jobs over ${ENDPOINTS} named queues (info)       ${n(noopQ.rate).padStart(7)} jobs/s`,
+      `            the same jobs over ${ENDPOINTS} named queues (info)       ${n(noopQ.rate).padStart(7)} jobs/s       (${n(NOOP_JOBS / ENDPOINTS)} deep each: every fetch skips the locked queues' jobs; a drain queue holds one or two)`,
       `ceiling (b) bare keep-alive POST loop, ${concurrency} concurrent          ${n(post.rate).padStart(7)} requests/s   (${n(POSTS)} in ${s(post.ms)}; before ${n(post1.rate)}, after ${n(post2.rate)}; body ${sampleBody.length} B)`,
       '',
       `throughput: ${n(EVENTS)} tasks × ${ENDPOINTS} endpoints = ${n(expected)} deliveries    ${n(tpRate).padStart(7)} deliveries/s (${s(tpMs)} from the first commit to the last arrival; tasks committed in ${s(producedMs)})`,
       `            commit → arrival in that backlog:  p50 ${ms(percentile(tpLat, 50))}   p99 ${ms(percentile(tpLat, 99))}   max ${ms(Math.max(...tpLat))}`,
       stageLine(tpStages),
-      `paced:      ${RATE} events/s (produced at ${producedRate.toFixed(0)}/s, ${late} sent > 5 ms late), ${n(steady.length)} deliveries after a 1 s warm-up`,
+      `unloaded:   ${LOW_RATE} events/s, ${n(low.steady.length)} deliveries`,
+      `            commit → arrival:                  p50 ${ms(percentile(low.lat, 50))}   p99 ${ms(percentile(low.lat, 99))}   max ${ms(Math.max(...low.lat))}`,
+      stageLine(low.stages),
+      `paced:      ${RATE} events/s (produced at ${hi.producedRate.toFixed(0)}/s, ${hi.late} sent > 5 ms late), ${n(hi.steady.length)} deliveries after a 1 s warm-up`,
       `            commit → arrival:                  p50 ${ms(percentile(pacedLat, 50))}   p99 ${ms(p99)}   max ${ms(Math.max(...pacedLat))}`,
-      stageLine(pacedStages),
-      `            Patchbay's event loop was busy ${(pacedElu * 100).toFixed(0)} % of the paced run (receiver on its own thread); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-      `deliveries not delivered: ${stats!.failed}; attempts logged: ${n(Number(stats!.attempts))}; duplicates at the receiver: ${burst.duplicates + pacedArr.duplicates}; first commit → first arrival (throughput) ${ms(Math.min(...burst.arrivals.map((a) => a.at)) - firstCommit)}`,
+      stageLine(hi.stages),
+      `            Patchbay's event loop was busy ${(hi.elu * 100).toFixed(0)} % of the paced run (${(low.elu * 100).toFixed(0)} % unloaded) (receiver on its own thread); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      `deliveries not delivered: ${stats!.failed}; attempts logged: ${n(Number(stats!.attempts))}; duplicates at the receiver: ${burst.duplicates + low.got.duplicates + hi.got.duplicates}; first commit → first arrival (throughput) ${ms(Math.min(...burst.arrivals.map((a) => a.at)) - firstCommit)}`,
       '',
       `ratio deliveries / lower ceiling   ${ratio.toFixed(2).padStart(6)}     target ≥ ${TARGET_RATIO}     ${ok(pass.ratio)}`,
       `paced p99 commit → receiver        ${p99.toFixed(1).padStart(6)} ms  target < ${TARGET_P99_MS} ms  ${ok(pass.p99)}`,
-      complete ? '' : `INCOMPLETE: expected ${expected} + ${total} deliveries, got ${burst.arrivals.length} + ${pacedArr.arrivals.length}`,
+      complete ? '' : `INCOMPLETE: expected ${expected} + ${low.total} + ${hi.total} deliveries, got ${burst.arrivals.length} + ${low.got.arrivals.length} + ${hi.got.arrivals.length}`,
       '',
     ];
     process.stdout.write(lines.join('\n'));
