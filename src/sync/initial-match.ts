@@ -326,6 +326,12 @@ export async function matchStep(job: SyncJob): Promise<boolean> {
   let mc = rule.matchCursor;
   if (!mc || mc.runId !== run.id) {
     await clearBatch(em, rule.id);
+    // Nothing here to match (a new workspace, a first import): the provider is not read twice.
+    const [any] = await em.execute<Array<{ one: number }>>(`select 1 as one from (${candidatesSql(rule.localObject)}) c where c."key" is not null limit 1`, [rule.workspace, rule.id, rule.id]);
+    if (!any) {
+      await saveMatchCursor(em, job, null, new Date());
+      return true;
+    }
     mc = { runId: run.id, cursor: null, staged: false, resolved: false };
     await saveMatchCursor(em, job, mc);
   }
