@@ -187,6 +187,26 @@ describe('initial match', () => {
     expect(await linkCount(e)).toBe(3);
   });
 
+  it('an `out` rule creates nothing here; a matched pair that differs takes the local value at the provider', async () => {
+    const e = await setup(
+      'Match outbound',
+      'tasks',
+      [{ title: 'Shared', description: 'Written here' }, { title: 'Mine' }],
+      [{ name: 'Shared', notes: 'Written there' }, { name: 'Theirs' }],
+      { direction: 'out' },
+    );
+    const p = (await (await preview(e)).json()) as any;
+    expect(p).toMatchObject({ direction: 'out', link: 1, createRemote: 1, createLocal: 0, unmatchedRemote: 1 });
+    expect(p.summary).toBe('Will link 1, create 1 in Patchbay Sandbox. 1 Patchbay Sandbox record without a match stays there only (the rule only syncs out).');
+    const first = await run(e);
+    expect(first).toMatchObject({ status: 'succeeded', counts: { pushed: 2, errors: 0 } });
+    expect((await localTasks(e)).map((t) => t.title)).toEqual(['Mine', 'Shared']);
+    const remote = await remoteAll(e, 'tasks');
+    expect(remote.map((r) => r.name).sort()).toEqual(['Mine', 'Shared', 'Theirs']);
+    expect(remote.find((r) => r.name === 'Shared').notes).toContain('Written here');
+    expect((await run(e)).counts).toMatchObject({ pushed: 0, linked: 0 });
+  });
+
   it('needs sync_rules.manage: a member is refused, an admin previews; an unknown rule is a 404', async () => {
     const e = await setup('Match access', 'tasks', [{ title: 'One' }], [{ name: 'One' }]);
     const member = await memberToken(e, 'member');
