@@ -20,6 +20,8 @@ export const SyncMatchKey = defineEntity({
     /** The remote's values in local terms, every mapped field. */
     values: p.json<Record<string, unknown>>(),
     meta: p.json<Record<string, unknown>>(),
+    /** The remote's modification time: the later write wins where a matched pair differs. */
+    remoteUpdatedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -13,12 +13,12 @@
  * run's `match` phase (the rule's own batch, resumable across the run's jobs).
  *
  * A matched pair's link carries a snapshot like the pull's: where both sides hold the same value
- * the snapshot holds it too, so the next pull and push see no change. Where they differ, the side
- * the rule lets win takes it: an inbound-only field keeps the local value as base (the pull then
- * applies the remote's), an outbound-only field keeps the remote's (the push then sends the
- * local's), and a two-way field is left out of the base — both sides "changed", the later write
- * wins, as in any conflict. The link has no remote modification time, so the first pull reads
- * every matched record rather than skipping it.
+ * the snapshot holds it too, so the next pull and push see no change. Where they differ, the
+ * snapshot holds the loser's value, so the winner's reads as the one change: an inbound-only field
+ * takes the remote's, an outbound-only field the local's, and a two-way field the one side that
+ * has a value (a blank is filled, never written over), else the later write's. The two sides were
+ * never in step, so this is not reported as a conflict. The link has no remote modification
+ * time, so the first pull reads every matched record rather than skipping it.
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -154,13 +154,13 @@ async function stagePage(em: EntityManager, batchId: string, rule: MatchRule, ad
   const mapping = readAll(rule);
   const rows = live.map((rec) => {
     const { values, meta } = mapIn(rule.localObject, adapter, mapping, rec.fields, null);
-    return { remote_id: rec.id, key: matchKey(rule.localObject, values), local_id: known.get(rec.id) ?? null, values, meta };
+    return { remote_id: rec.id, key: matchKey(rule.localObject, values), local_id: known.get(rec.id) ?? null, values, meta, remote_updated_at: rec.updatedAt };
   });
   await em.execute(
-    `insert into "sync_match_keys" ("batch_id", "remote_id", "key", "local_id", "values", "meta", "created_at")
-     select ?, r."remote_id", r."key", r."local_id", r."values", r."meta", now()
-       from jsonb_to_recordset(?::jsonb) as r("remote_id" text, "key" text, "local_id" uuid, "values" jsonb, "meta" jsonb)
-     on conflict ("batch_id", "remote_id") do update set "key" = excluded."key", "local_id" = excluded."local_id", "values" = excluded."values", "meta" = excluded."meta"`,
+    `insert into "sync_match_keys" ("batch_id", "remote_id", "key", "local_id", "values", "meta", "remote_updated_at", "created_at")
+     select ?, r."remote_id", r."key", r."local_id", r."values", r."meta", r."remote_updated_at", now()
+       from jsonb_to_recordset(?::jsonb) as r("remote_id" text, "key" text, "local_id" uuid, "values" jsonb, "meta" jsonb, "remote_updated_at" timestamptz)
+     on conflict ("batch_id", "remote_id") do update set "key" = excluded."key", "local_id" = excluded."local_id", "values" = excluded."values", "meta" = excluded."meta", "remote_updated_at" = excluded."remote_updated_at"`,
     [batchId, JSON.stringify(rows)],
   );
 }
@@ -251,25 +251,39 @@ async function clearBatch(em: EntityManager, batchId: string): Promise<void> {
   await em.execute(`delete from "sync_match_keys" where "batch_id" = ?`, [batchId]);
 }
 
+const blank = (x: unknown) => x === null || x === undefined || x === '' || (Array.isArray(x) && x.length === 0);
+
 /**
- * The link snapshot of a matched pair (see the file comment): equal values become the base;
- * differing ones are set up so the side the rule lets win is synced. `localAhead` when an
- * outbound-only field differs (the push's first scan must look at the record).
+ * The link snapshot of a matched pair (see the file comment): equal values become the base; where
+ * they differ the base is the loser's value, so the winner's is the one change the pull or push
+ * sees. `localAhead` when a local value is to be pushed (the push's first scan must look at the
+ * record). `localAt` / `remoteAt`: each side's last write, for a two-way field both sides fill.
  */
-export function matchedSnapshot(rule: Pick<ISyncRule, 'direction' | 'mapping'>, local: Record<string, unknown>, remote: Record<string, unknown>): { v: Record<string, unknown>; localAhead: boolean } {
+export function matchedSnapshot(
+  rule: Pick<ISyncRule, 'direction' | 'mapping'>,
+  local: Record<string, unknown>,
+  remote: Record<string, unknown>,
+  localAt: Date,
+  remoteAt: Date | null,
+): { v: Record<string, unknown>; localAhead: boolean } {
   const { inbound, twoWay, outbound } = splitMapping(rule);
   const out = outbound.map((e) => e.local);
   if (outbound.some((e) => e.transform === 'title_minutes')) out.push('scheduledMinutes');
   const v: Record<string, unknown> = {};
   let localAhead = false;
+  const localWins = () => {
+    localAhead = true;
+    return true;
+  };
   for (const f of new Set([...inbound, ...out])) {
-    if (!Object.hasOwn(remote, f) || same(local[f], remote[f])) v[f] = local[f] ?? null;
-    else if (twoWay.has(f)) continue; // both "changed": the later write wins
-    else if (inbound.includes(f)) v[f] = local[f] ?? null; // the remote's value is pulled
-    else {
-      v[f] = remote[f] ?? null; // the local value is pushed
-      localAhead = true;
-    }
+    const l = local[f] ?? null;
+    const r = remote[f] ?? null;
+    if (!Object.hasOwn(remote, f) || same(l, r)) v[f] = l;
+    else if (twoWay.has(f)) {
+      const pushLocal = blank(r) ? true : blank(l) ? false : remoteAt === null || localAt.getTime() > remoteAt.getTime();
+      v[f] = pushLocal && localWins() ? r : l;
+    } else if (inbound.includes(f)) v[f] = l; // the remote's value is pulled
+    else v[f] = localWins() ? r : l; // the local value is pushed
   }
   return { v, localAhead };
 }
@@ -277,8 +291,8 @@ export function matchedSnapshot(rule: Pick<ISyncRule, 'direction' | 'mapping'>, 
 /** Links up to `limit` resolved pairs of the batch (one transaction); returns how many. */
 async function linkBatch(em: EntityManager, batchId: string, rule: MatchRule, limit: number, onLinked?: (tx: EntityManager, n: number) => Promise<void>): Promise<number> {
   return await em.transactional(async (tx) => {
-    const rows = await tx.execute<Array<{ remote_id: string; local_id: string; values: Record<string, unknown>; meta: Record<string, unknown> }>>(
-      `select k."remote_id", k."local_id", k."values", k."meta" from "sync_match_keys" k
+    const rows = await tx.execute<Array<{ remote_id: string; local_id: string; values: Record<string, unknown>; meta: Record<string, unknown>; remote_updated_at: Date | string | null }>>(
+      `select k."remote_id", k."local_id", k."values", k."meta", k."remote_updated_at" from "sync_match_keys" k
         where k."batch_id" = ? and k."local_id" is not null
           and not exists (select 1 from "sync_links" l where l."rule_id" = ? and (l."local_id" = k."local_id" or l."remote_id" = k."remote_id"))
         order by k."remote_id" limit ?`,
@@ -289,7 +303,8 @@ async function linkBatch(em: EntityManager, batchId: string, rule: MatchRule, li
     for (const r of rows) {
       const local = locals.get(r.local_id);
       if (!local || local.deleted) continue;
-      const { v, localAhead } = matchedSnapshot(rule, fieldsOf(rule.localObject, local.view), r.values);
+      const remoteAt = r.remote_updated_at ? new Date(r.remote_updated_at) : null;
+      const { v, localAhead } = matchedSnapshot(rule, fieldsOf(rule.localObject, local.view), r.values, local.updatedAt, remoteAt);
       writes.push({ localId: r.local_id, remoteId: r.remote_id, snapshot: { v, m: r.meta }, remoteUpdatedAt: null, localAhead });
     }
     await upsertLinks(tx, rule.id, writes, null);

@@ -31,14 +31,24 @@ describe('match keys', () => {
 describe('a matched pair’s snapshot', () => {
   const local = { title: 'Ship', description: 'here', status: 'open', dueDate: '2026-12-01' };
   const remote = { title: 'Ship', description: 'there', status: 'done', dueDate: '2026-12-02' };
-  it('both ways: equal values are the base; a two-way difference is left out (the later write wins); in-only keeps local (pulled); out-only keeps remote (pushed)', () => {
-    expect(matchedSnapshot({ direction: 'both', mapping }, local, remote)).toEqual({ v: { title: 'Ship', status: 'open', dueDate: '2026-12-02' }, localAhead: true });
+  const earlier = new Date('2026-11-01T00:00:00Z');
+  const later = new Date('2026-11-02T00:00:00Z');
+  it('both ways: equal values are the base; otherwise the base is the loser’s value (in-only: remote wins, out-only: local wins, two-way: the later write)', () => {
+    // The remote wrote last: its description is pulled (base = local's); the out-only due date is pushed.
+    expect(matchedSnapshot({ direction: 'both', mapping }, local, remote, earlier, later)).toEqual({ v: { title: 'Ship', description: 'here', status: 'open', dueDate: '2026-12-02' }, localAhead: true });
+    // Local wrote last: its description is pushed (base = remote's).
+    expect(matchedSnapshot({ direction: 'both', mapping }, local, remote, later, earlier).v).toMatchObject({ description: 'there' });
+  });
+  it('two-way: a value only one side has fills the other, whoever wrote last', () => {
+    expect(matchedSnapshot({ direction: 'both', mapping }, { ...local, description: null }, remote, later, earlier).v).toMatchObject({ description: null });
+    const r = matchedSnapshot({ direction: 'both', mapping }, local, { ...remote, description: '' }, earlier, later);
+    expect(r).toMatchObject({ v: { description: '' }, localAhead: true });
   });
   it('an in rule: the remote values are pulled', () => {
-    expect(matchedSnapshot({ direction: 'in', mapping }, local, remote)).toEqual({ v: { title: 'Ship', description: 'here', status: 'open' }, localAhead: false });
+    expect(matchedSnapshot({ direction: 'in', mapping }, local, remote, later, earlier)).toEqual({ v: { title: 'Ship', description: 'here', status: 'open' }, localAhead: false });
   });
   it('an out rule: the local values are pushed', () => {
-    expect(matchedSnapshot({ direction: 'out', mapping }, local, remote)).toEqual({ v: { title: 'Ship', description: 'there', dueDate: '2026-12-02' }, localAhead: true });
+    expect(matchedSnapshot({ direction: 'out', mapping }, local, remote, earlier, later)).toEqual({ v: { title: 'Ship', description: 'there', dueDate: '2026-12-02' }, localAhead: true });
   });
 });
 
