@@ -202,9 +202,11 @@ async function resolveBatch(em: EntityManager, batchId: string, rule: MatchRule)
 export type AmbiguousMatch = {
   /** The key as people read it (`ada@example.com`, `"Ship v2" due 2026-12-01`). */
   key: string;
-  /** The local records with this key (ids). */
+  /** How many local records have this key, and the first 10 of them (ids). */
+  localCount: number;
   localIds: string[];
-  /** The provider's records with this key (ids). */
+  /** How many provider records have this key, and the first 10 of them (ids). */
+  remoteCount: number;
   remoteIds: string[];
 };
 
@@ -229,11 +231,11 @@ async function batchCounts(em: EntityManager, batchId: string, rule: MatchRule):
   );
   // Paired locals are excluded from the candidates, so they are added back for the local total.
   const [local] = await em.execute<Array<{ n: string }>>(`select count(*)::text as n from (${candidatesSql(obj)}) c`, [rule.workspace, rule.id, batchId]);
-  const ambiguous = await em.execute<Array<{ key: string; local_ids: string[]; remote_ids: string[]; total: string }>>(
+  const ambiguous = await em.execute<Array<{ key: string; local_ids: string[]; remote_ids: string[]; local_n: string; remote_n: string; total: string }>>(
     `with cand as (${candidatesSql(obj)}),
           lk as (select "key", array_agg("id"::text order by "id") as ids, count(*) as n from cand where "key" is not null group by "key"),
           rk as (select k."key", array_agg(k."remote_id" order by k."remote_id") as ids, count(*) as n from "sync_match_keys" k where ${OPEN_REMOTE} group by k."key")
-     select lk."key", lk.ids as local_ids, rk.ids as remote_ids, (count(*) over ())::text as total
+     select lk."key", lk.ids[1:10] as local_ids, rk.ids[1:10] as remote_ids, lk.n::text as local_n, rk.n::text as remote_n, (count(*) over ())::text as total
        from lk join rk on rk."key" = lk."key" where lk.n > 1 or rk.n > 1 order by lk."key" limit ?`,
     [rule.workspace, rule.id, batchId, batchId, rule.id, AMBIGUOUS_LISTED],
   );
@@ -242,7 +244,7 @@ async function batchCounts(em: EntityManager, batchId: string, rule: MatchRule):
     link: paired,
     localTotal: Number(local?.n ?? 0) + paired,
     remoteTotal: Number(remote?.total ?? 0),
-    ambiguous: ambiguous.map((a) => ({ key: keyLabel(obj, a.key), localIds: a.local_ids, remoteIds: a.remote_ids })),
+    ambiguous: ambiguous.map((a) => ({ key: keyLabel(obj, a.key), localCount: Number(a.local_n), localIds: a.local_ids, remoteCount: Number(a.remote_n), remoteIds: a.remote_ids })),
     ambiguousCount: Number(ambiguous[0]?.total ?? 0),
   };
 }
@@ -389,7 +391,7 @@ export async function matchStep(job: SyncJob): Promise<boolean> {
 }
 
 function ambiguousWarning(object: LocalObject, providerName: string, c: MatchCounts): string {
-  const shown = c.ambiguous.slice(0, 5).map((a) => `${a.key} (${a.localIds.length} here, ${a.remoteIds.length} in ${providerName})`);
+  const shown = c.ambiguous.slice(0, 5).map((a) => `${a.key} (${a.localCount} here, ${a.remoteCount} in ${providerName})`);
   const more = c.ambiguousCount > shown.length ? `, and ${c.ambiguousCount - shown.length} more` : '';
   return `initial match: ${c.ambiguousCount} ambiguous ${object === 'contacts' ? 'email' : 'key'}${c.ambiguousCount === 1 ? '' : 's'} left unlinked (their records sync as new): ${shown.join('; ')}${more}`;
 }

@@ -146,7 +146,7 @@ describe('initial match', () => {
     );
     const p = (await (await preview(e)).json()) as any;
     expect(p).toMatchObject({ firstRun: true, matchBy: 'email (case-insensitive)', link: 1, createRemote: 2, createLocal: 2, ambiguousCount: 1 });
-    expect(p.ambiguous).toEqual([{ key: 'bob@match.example', localIds: expect.any(Array), remoteIds: expect.any(Array) }]);
+    expect(p.ambiguous).toEqual([{ key: 'bob@match.example', localCount: 2, localIds: expect.any(Array), remoteCount: 1, remoteIds: expect.any(Array) }]);
     expect(p.ambiguous[0].localIds).toHaveLength(2);
     expect(p.ambiguous[0].remoteIds).toHaveLength(1);
     expect(p.summary).toBe('Will link 1, create 2 in Patchbay Sandbox, create 2 here. 1 ambiguous match left unlinked (their records sync as new).');

@@ -185,7 +185,7 @@ async function preview(ctx: CommandContext, c: ConnectionView, r: ISyncRule): Pr
   const lines = [`${bold(`Preview of sync ${name}`)} of ${bold(plain(c.displayName))}: ${plain(p.summary)}`];
   if (p.firstRun) lines.push(`Existing records are matched by ${p.matchBy}.`);
   if (p.ambiguous.length) {
-    const shown = p.ambiguous.slice(0, 5).map((a) => `${plain(a.key)} (${a.localIds.length} here, ${a.remoteIds.length} in ${providerName(c.provider)})`);
+    const shown = p.ambiguous.slice(0, 5).map((a) => `${plain(a.key)} (${a.localCount} here, ${a.remoteCount} in ${providerName(c.provider)})`);
     const more = p.ambiguousCount > shown.length ? `, and ${p.ambiguousCount - shown.length} more` : '';
     lines.push(`Ambiguous, left unlinked: ${shown.join('; ')}${more}.`);
   }

@@ -163,7 +163,15 @@ export const previewSchema = z
     unmatchedLocal: z.number().int().describe('Local records without a match, ambiguous ones included'),
     unmatchedRemote: z.number().int().describe('Provider records without a match, ambiguous ones included'),
     ambiguous: z
-      .array(z.object({ key: z.string(), localIds: z.array(z.string()), remoteIds: z.array(z.string()) }))
+      .array(
+        z.object({
+          key: z.string(),
+          localCount: z.number().int(),
+          localIds: z.array(z.string()).describe('The first 10'),
+          remoteCount: z.number().int(),
+          remoteIds: z.array(z.string()).describe('The first 10'),
+        }),
+      )
       .describe('Keys with several candidates on a side (the first 20): listed, not linked; their records sync as new'),
     ambiguousCount: z.number().int().describe('How many keys are ambiguous in all'),
     warnings: z.array(z.string()).describe('E.g. a mapping that does not map the key field, so nothing can match'),
@@ -183,7 +191,7 @@ export const previewSchema = z
       createLocal: 12,
       unmatchedLocal: 30,
       unmatchedRemote: 12,
-      ambiguous: [{ key: 'ada@example.com', localIds: [EX.contactId, '0b9e7d5c-3a1f-4e2d-8c6b-7a5f4e3d2c1b'], remoteIds: ['51'] }],
+      ambiguous: [{ key: 'ada@example.com', localCount: 2, remoteCount: 1, localIds: [EX.contactId, '0b9e7d5c-3a1f-4e2d-8c6b-7a5f4e3d2c1b'], remoteIds: ['51'] }],
       ambiguousCount: 1,
       warnings: [],
       summary: 'Will link 412, create 30 in HubSpot, create 12 here. 1 ambiguous match left unlinked (their records sync as new).',
