@@ -12,6 +12,9 @@ export type DeletePolicy = (typeof DELETE_POLICIES)[number];
 /** Where a rule's push stands: scanning every local record once, then following the change log. */
 export type PushCursor = { kind: 'scan'; bound: string; after: string | null } | { kind: 'log'; xid: string; seq: string };
 
+/** The initial match of a run: the provider read's cursor, and whether staging and resolving are done. */
+export type MatchCursor = { runId: string; cursor: unknown; staged: boolean; resolved: boolean };
+
 /**
  * One sync rule: which local object pairs with which provider object on a connection, which way
  * data flows, how often, and how fields map. It also carries the engine's positions (the pull
@@ -42,6 +45,10 @@ export const SyncRule = defineEntity({
     /** When the last complete full pull finished (mark-and-sweep for feeds without deletes). */
     lastFullPullAt: p.datetime().nullable(),
     pushCursor: p.json<PushCursor>().nullable(),
+    /** When the initial match linked the records both sides already had; null until the first run did it. */
+    matchedAt: p.datetime().nullable(),
+    /** Where the first run's matching read of the provider stands (sync/initial-match.ts). */
+    matchCursor: p.json<MatchCursor>().nullable(),
     /** Failed runs in a row; 5 move the connection to errored. */
     consecutiveFailures: p.integer().default(0),
     lastRunAt: p.datetime().nullable(),

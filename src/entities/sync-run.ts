@@ -8,7 +8,7 @@ import { Workspace } from './workspace.ts';
 export const SYNC_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 export const SYNC_RUN_TRIGGERS = ['schedule', 'manual', 'webhook'] as const;
-export const SYNC_RUN_PHASES = ['pull', 'sweep', 'push', 'done'] as const;
+export const SYNC_RUN_PHASES = ['match', 'pull', 'sweep', 'push', 'done'] as const;
 export type SyncRunPhase = (typeof SYNC_RUN_PHASES)[number];
 
 export type RecordError = { side: 'local' | 'remote'; recordId: string | null; message: string };

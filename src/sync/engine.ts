@@ -18,6 +18,7 @@ import { enqueue } from '../jobs/enqueue.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { Runtime } from '../runtime.ts';
 import { finishRun } from './finish.ts';
+import { matchStep, needsMatch } from './initial-match.ts';
 import { callWithShortWaits, splitMapping, type SyncJob } from './job-context.ts';
 import { markRemoteDeleted, unseenLinks } from './links.ts';
 import { reportRunProgress } from './progress.ts';
@@ -122,7 +123,8 @@ async function step(rt: Runtime, tctx: TaskContext, run: ISyncRun, rule: SyncJob
       await em.nativeUpdate(SyncRule, { id: rule.id }, { pullCursor: null });
     }
     run.mode = rule.pullCursor == null && rule.direction !== 'out' ? 'full' : 'incremental';
-    run.phase = rule.direction === 'out' ? 'push' : 'pull';
+    // A rule's first run matches the records both sides already have before anything is pulled or pushed.
+    run.phase = needsMatch(rule) ? 'match' : rule.direction === 'out' ? 'push' : 'pull';
   }
   run.jobs += 1;
   await em.nativeUpdate(SyncRun, { id: run.id }, { status: run.status, startedAt: run.startedAt, mode: run.mode, phase: run.phase, jobs: run.jobs });
@@ -155,7 +157,9 @@ async function step(rt: Runtime, tctx: TaskContext, run: ISyncRun, rule: SyncJob
     const deadline = Date.now() + STEP_BUDGET_MS;
     let prefetched: Promise<Fetched> | undefined;
     for (let steps = 0; steps < rt.config.SYNC_STEPS_PER_JOB && Date.now() < deadline && run.phase !== 'done'; steps++) {
-      if (run.phase === 'pull') {
+      if (run.phase === 'match') {
+        if (await matchStep(job)) await setPhase(job, rule.direction === 'out' ? 'push' : 'pull');
+      } else if (run.phase === 'pull') {
         // The last page of this job fetches nothing ahead: the next job starts from the stored cursor.
         const last = steps + 1 >= rt.config.SYNC_STEPS_PER_JOB;
         const { done, next } = await pullPage(job, prefetched, !last);

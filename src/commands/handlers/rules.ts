@@ -1,8 +1,9 @@
 /**
  * `rules <connection>`: a connection's sync rules, numbered as every rule command names them,
- * with Run / Pause or Resume / Delete buttons. Members may look; the actions go through the
- * rules service (src/sync/rules.ts), which checks the role, audits and (un)schedules the runs.
- * Rules are added through the API until the chat form comes.
+ * with Run / Pause or Resume / Delete buttons, and Preview before a rule's first run (what its
+ * initial match links and creates, src/sync/initial-match.ts). Members may look; the actions go
+ * through the rules service (src/sync/rules.ts), which checks the role, audits and (un)schedules
+ * the runs. Rules are added through the API until the chat form comes.
  */
 import { can } from '../../access/permissions.ts';
 import type { ConnectionView } from '../../connections/view.ts';
@@ -10,6 +11,7 @@ import type { ISyncRule } from '../../entities/sync-rule.ts';
 import { SyncRun, type ISyncRun } from '../../entities/sync-run.ts';
 import { AppError } from '../../errors.ts';
 import { getProvider, hasProvider } from '../../providers/registry.ts';
+import { previewRule } from '../../sync/initial-match.ts';
 import { deleteRule, updateRule } from '../../sync/rules.ts';
 import { summaryText } from '../../sync/runs.ts';
 import { pollSeconds } from '../../sync/schedule.ts';
@@ -18,7 +20,7 @@ import { resolveConnection } from '../resolve.ts';
 import type { Command, CommandContext } from '../types.ts';
 import { bold, code, commandButton, ephemeral, formatWhen, inChannel, mention, plain, type Block, type Button, type NeutralReply } from '../view.ts';
 
-const VERBS = ['pause', 'resume', 'delete'] as const;
+const VERBS = ['pause', 'resume', 'delete', 'preview'] as const;
 type Verb = (typeof VERBS)[number];
 
 const OBJECT_LABEL: Record<string, string> = { tasks: 'tasks', contacts: 'contacts', calendar_events: 'calendar events' };
@@ -65,6 +67,8 @@ function ruleButtons(ctx: CommandContext, c: ConnectionView, r: ISyncRule): Butt
   const out: Button[] = [];
   if (r.enabled && c.status === 'connected' && can(ctx.member.role, 'connections.sync')) out.push(commandButton('Run', 'sync', [c.id, r.id], { style: 'primary' }));
   if (can(ctx.member.role, 'sync_rules.manage')) {
+    // Before the first run only: afterwards the records are linked and there is nothing to match.
+    if (!r.matchedAt && c.status === 'connected') out.push(commandButton('Preview', 'rules', [c.id, 'preview', r.id]));
     out.push(r.enabled ? commandButton('Pause', 'rules', [c.id, 'pause', r.id]) : commandButton('Resume', 'rules', [c.id, 'resume', r.id]));
     out.push(commandButton('Delete', 'rules', [c.id, 'delete', r.id], { style: 'danger' }));
   }
@@ -171,11 +175,31 @@ async function remove(ctx: CommandContext, c: ConnectionView, r: ISyncRule, conf
   return { ...inChannel(text), replaceOriginal: Boolean(ctx.invocation.messageRef) };
 }
 
+/**
+ * What the rule's first run would link and create (`previewRule` checks `sync_rules.manage`: it
+ * reads the provider's whole feed). Offered with the button that starts the run.
+ */
+async function preview(ctx: CommandContext, c: ConnectionView, r: ISyncRule): Promise<NeutralReply> {
+  const name = await ruleName(ctx, c, r);
+  const p = await previewRule(ctx.rt, ctx.caller, c.id, r.id);
+  const lines = [`${bold(`Preview of sync ${name}`)} of ${bold(plain(c.displayName))}: ${plain(p.summary)}`];
+  if (p.firstRun) lines.push(`Existing records are matched by ${p.matchBy}.`);
+  if (p.ambiguous.length) {
+    const shown = p.ambiguous.slice(0, 5).map((a) => `${plain(a.key)} (${a.localCount} here, ${a.remoteCount} in ${providerName(c.provider)})`);
+    const more = p.ambiguousCount > shown.length ? `, and ${p.ambiguousCount - shown.length} more` : '';
+    lines.push(`Ambiguous, left unlinked: ${shown.join('; ')}${more}.`);
+  }
+  for (const w of p.warnings) lines.push(`⚠️ ${plain(w)}`);
+  const text = lines.join('\n');
+  const buttons = ruleButtons(ctx, c, r).filter((b) => b.label === 'Run' || b.label === 'Resume');
+  return ephemeral(text, [{ type: 'section', text }, ...(p.firstRun && buttons.length ? [{ type: 'actions' as const, buttons }] : [])]);
+}
+
 const rules: Command = {
   name: 'rules',
-  usage: 'rules <connection> [pause|resume|delete <rule>]',
-  examples: ['rules sandbox', 'rules sandbox pause 1', 'rules "Linear Eng" resume tasks', 'rules hubspot delete 2'],
-  summary: 'Lists a connection’s sync rules with Run, Pause and Delete buttons; pausing, resuming and deleting need the Admin role',
+  usage: 'rules <connection> [pause|resume|delete|preview <rule>]',
+  examples: ['rules sandbox', 'rules sandbox preview 1', 'rules sandbox pause 1', 'rules "Linear Eng" resume tasks', 'rules hubspot delete 2'],
+  summary: 'Lists a connection’s sync rules with Run, Pause and Delete buttons, and Preview before a first run; previewing, pausing, resuming and deleting need the Admin role',
   permission: 'connections.read',
   async run(ctx, line) {
     const [name, verbArg, ...ruleArgs] = line.args;
@@ -191,6 +215,7 @@ const rules: Command = {
     if (c.status === 'disconnected') throw new AppError('invalid_transition', `${plain(c.displayName)} is disconnected: connect it again before changing its sync rules.`);
     const [rule] = await resolveRules(ctx, c, ruleArg);
     if (verb === 'delete') return await remove(ctx, c, rule!, line.flags.has('confirmed'));
+    if (verb === 'preview') return await preview(ctx, c, rule!);
     return await setEnabled(ctx, c, rule!, verb === 'resume');
   },
 };

@@ -147,3 +147,53 @@ export const runResult = z.object({
   run: syncRunSchema,
   alreadyRunning: z.boolean().openapi({ description: 'A run of this rule was already queued or running: that run is returned, and no second one started', example: false }),
 });
+
+export const previewSchema = z
+  .object({
+    ruleId: z.uuid(),
+    connectionId: z.uuid(),
+    localObject: z.enum(LOCAL_OBJECTS),
+    remoteObject: z.string(),
+    direction: z.enum(SYNC_DIRECTIONS),
+    firstRun: z.boolean().describe('False once the rule has run: its records are linked, nothing is matched again, and the counts are 0'),
+    matchBy: z.string().describe('What records are matched by'),
+    link: z.number().int().describe('Pairs the first run links instead of duplicating'),
+    createRemote: z.number().int().describe('Local records the first run creates at the provider (0 for an `in` rule)'),
+    createLocal: z.number().int().describe('Provider records the first run creates here (0 for an `out` rule)'),
+    unmatchedLocal: z.number().int().describe('Local records without a match, ambiguous ones included'),
+    unmatchedRemote: z.number().int().describe('Provider records without a match, ambiguous ones included'),
+    ambiguous: z
+      .array(
+        z.object({
+          key: z.string(),
+          localCount: z.number().int(),
+          localIds: z.array(z.string()).describe('The first 10'),
+          remoteCount: z.number().int(),
+          remoteIds: z.array(z.string()).describe('The first 10'),
+        }),
+      )
+      .describe('Keys with several candidates on a side (the first 20): listed, not linked; their records sync as new'),
+    ambiguousCount: z.number().int().describe('How many keys are ambiguous in all'),
+    warnings: z.array(z.string()).describe('E.g. a mapping that does not map the key field, so nothing can match'),
+    summary: z.string().describe('One sentence, as chat shows it'),
+  })
+  .openapi('SyncRulePreview', {
+    example: {
+      ruleId: RULE_ID,
+      connectionId: EX.connectionId,
+      localObject: 'contacts',
+      remoteObject: 'contacts',
+      direction: 'both',
+      firstRun: true,
+      matchBy: 'email (case-insensitive)',
+      link: 412,
+      createRemote: 30,
+      createLocal: 12,
+      unmatchedLocal: 30,
+      unmatchedRemote: 12,
+      ambiguous: [{ key: 'ada@example.com', localCount: 2, remoteCount: 1, localIds: [EX.contactId, '0b9e7d5c-3a1f-4e2d-8c6b-7a5f4e3d2c1b'], remoteIds: ['51'] }],
+      ambiguousCount: 1,
+      warnings: [],
+      summary: 'Will link 412, create 30 in HubSpot, create 12 here. 1 ambiguous match left unlinked (their records sync as new).',
+    },
+  });
