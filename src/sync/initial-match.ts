@@ -101,15 +101,21 @@ function readAll(rule: Pick<ISyncRule, 'mapping'>) {
 type MatchRule = Pick<ISyncRule, 'id' | 'workspace' | 'localObject' | 'remoteObject' | 'mapping' | 'direction'>;
 
 /**
- * HOOK — stored source links. A task made from this very provider item (`POST
- * /api/v1/tasks/from-source`, built separately) is its match before any title + due date is
- * compared. Return remote id → task id for the page's remote ids (one set-based query; the open
- * task of an item, else its latest). Until source links are stored this finds none; the rows it
- * returns are already treated as matched and kept out of key matching, so wiring the lookup in
- * here is all the match needs.
+ * Stored source links: a task made from this very provider item (`POST
+ * /api/v1/tasks/from-source`, `schedule` in chat) is its match before any title + due date is
+ * compared — the open task of an item, else its latest. Remote id → task id for the page's remote
+ * ids, in one set-based query; these pairs are kept out of key matching.
  */
-export async function sourceLinkedTasks(_em: EntityManager, _rule: MatchRule, _connection: Pick<IConnection, 'id' | 'providerSlug'>, _remoteIds: string[]): Promise<Map<string, string>> {
-  return new Map();
+export async function sourceLinkedTasks(em: EntityManager, rule: MatchRule, connection: Pick<IConnection, 'id' | 'providerSlug'>, remoteIds: string[]): Promise<Map<string, string>> {
+  if (!remoteIds.length) return new Map();
+  const rows = await em.execute<Array<{ remote_id: string; local_id: string }>>(
+    `select distinct on (t."source_remote_id") t."source_remote_id" as remote_id, t."id" as local_id
+       from "tasks" t
+      where t."workspace_id" = ? and t."source_connection_id" = ? and t."source_remote_id" = any(?::text[]) and t."deleted_at" is null
+      order by t."source_remote_id", (t."status" = 'open') desc, t."created_at" desc, t."id" desc`,
+    [rule.workspace, connection.id, pgArray(remoteIds)],
+  );
+  return new Map(rows.map((r) => [r.remote_id, r.local_id]));
 }
 
 /**

@@ -220,4 +220,20 @@ describe('initial match', () => {
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as any).error.code).toBe('not_found');
   });
+
+  it('a task scheduled from a provider item is matched to that item by its source link, even after its title changed here', async () => {
+    const e = await setup('Match source', 'tasks', [], [{ name: 'Call the bank', due_on: '2026-12-05' }]);
+    const [item] = await remoteAll(e, 'tasks');
+    const made = await app.json('/api/v1/tasks/from-source', { method: 'POST', token: e.token, json: { connectionId: e.connectionId, remoteId: item.id } });
+    expect(made.taskCreated).toBe(true);
+    // Renamed here: title + due date no longer match, the stored link still does.
+    expect((await app.fetch(`/api/v1/tasks/${made.task.id}`, { method: 'PATCH', token: e.token, json: { title: 'Call the bank about the loan' } })).status).toBe(200);
+    const p = (await (await preview(e)).json()) as any;
+    expect(p).toMatchObject({ link: 1, createRemote: 0, createLocal: 0 });
+    const first = await run(e);
+    expect(first).toMatchObject({ status: 'succeeded' });
+    expect((await localTasks(e)).map((t) => t.id)).toEqual([made.task.id]);
+    expect(await remoteAll(e, 'tasks')).toHaveLength(1);
+    expect(await sql(app.dbUrl, 'select local_id, remote_id from sync_links where rule_id = $1', [e.ruleId])).toEqual([{ local_id: made.task.id, remote_id: item.id }]);
+  });
 });
