@@ -91,12 +91,13 @@ describe('npm run chat: sync and rules', () => {
     expect(deleted.stdout).toContain('🗑 You deleted sync rule 1 (tasks ⇄ Patchbay Sandbox tasks) of Patchbay Sandbox.');
     expect(await rule()).toBeUndefined();
     const none = await npmChat(['rules', 'sandbox']);
-    expect(none.stdout).toContain('Patchbay Sandbox has no sync rules yet.');
+    expect(none.stdout).toContain('Patchbay Sandbox has no sync rules yet. Patchbay Sandbox can sync tasks, contacts. Add one with `npm run chat -- rules sandbox add`.');
+    expect(none.stdout).toContain('[Add rule: npm run chat -- rules sandbox add]');
     // sync with no rule says what to add, as one message: no usage lines (the command was typed right).
     const nothing = await npmChat(['sync', 'sandbox']);
     expect(nothing.code).toBe(1);
     const said = nothing.stdout + nothing.stderr;
-    expect(said).toMatch(/Patchbay Sandbox has no sync rules yet\. Patchbay Sandbox can sync tasks, contacts: an Admin adds a rule with POST \/api\/v1\/connections\/[0-9a-f-]+\/rules and a body like \{"remoteObject":"tasks"\}, then try again\./);
+    expect(said).toMatch(/Patchbay Sandbox has no sync rules yet\. Patchbay Sandbox can sync tasks, contacts: an Admin adds a rule with `npm run chat -- rules sandbox add`, then try again\./);
     expect(said).not.toMatch(/Usage:|\n\s+at /);
   });
 });
