@@ -257,9 +257,10 @@ const settingsField = (path: string, addForm: boolean) => {
   return addForm ? 'object' : 'direction';
 };
 
+/** `**1. tasks ⇄ Patchbay Sandbox tasks** · both ways · every 5 min · deletes marked`, as `rules` lists it. */
 function ruleLine(c: ConnectionView, r: RuleView, n: number, adapter: ObjectAdapter): string {
   const scope = adapter.scope && r.scope[adapter.scope.key] ? ` · ${adapter.scope.label.toLowerCase()} ${plain(r.scope[adapter.scope.key]!)}` : '';
-  return `rule ${n} (${pairTitle(c, adapter, r.direction)}) · ${DIRECTION_TEXT[r.direction]} · ${everyText(r)}${scope} · ${DELETE_TEXT[r.deletePolicy]}`;
+  return `${bold(`${n}. ${pairTitle(c, adapter, r.direction)}`)} · ${DIRECTION_TEXT[r.direction]} · ${everyText(r)}${scope} · ${DELETE_TEXT[r.deletePolicy]}`;
 }
 
 function afterButtons(c: ConnectionView, r: RuleView): Button[] {
@@ -281,8 +282,8 @@ function ruleReply(ctx: CommandContext, c: ConnectionView, r: RuleView, head: st
   return inChannel(lines.join('\n'), blocks);
 }
 
-const notScheduled = (c: ConnectionView, r: RuleView) =>
-  r.enabled ? `It runs ${everyText(r)}.` : `⏸ Not scheduled yet: Preview what the first run will do, then Run now (or Resume) to start it ${everyText(r)}. Connection: ${bold(plain(c.displayName))}.`;
+const notScheduled = (r: RuleView) =>
+  r.enabled ? `▶️ It runs ${everyText(r)}.` : `⏸ Not scheduled yet: Preview what the first run will do, then Run now (or Resume) to start its schedule (${everyText(r)}).`;
 
 async function submitAdd(ctx: CommandContext, c: ConnectionView, values: Record<string, string>): Promise<NeutralReply> {
   const provider = getProvider(c.provider);
@@ -306,7 +307,7 @@ async function submitAdd(ctx: CommandContext, c: ConnectionView, values: Record<
     (p) => settingsField(p, true),
   );
   const n = await position(ctx, c, rule.id);
-  return ruleReply(ctx, c, rule, `✅ ${mention(ctx.invocation.userId)} added sync ${ruleLine(c, rule, n, adapter)} to ${bold(plain(c.displayName))}.`, [notScheduled(c, rule)]);
+  return ruleReply(ctx, c, rule, `✅ ${mention(ctx.invocation.userId)} added a sync rule to ${bold(plain(c.displayName))}: ${ruleLine(c, rule, n, adapter)}.`, [notScheduled(rule)]);
 }
 
 async function submitEdit(ctx: CommandContext, c: ConnectionView, r: ISyncRule, values: Record<string, string>): Promise<NeutralReply> {
@@ -319,9 +320,9 @@ async function submitEdit(ctx: CommandContext, c: ConnectionView, r: ISyncRule, 
   const rule = await withFieldErrors(updateRule(ctx.rt, ctx.caller, c.id, r.id, patch), (p) => settingsField(p, false));
   const n = await position(ctx, c, rule.id);
   if (JSON.stringify([rule.direction, rule.frequency, rule.intervalSeconds, rule.deletePolicy, rule.scope]) === before) {
-    return ephemeral(`Nothing changed: sync ${ruleLine(c, rule, n, adapter)} of ${bold(plain(c.displayName))} already has these settings.`);
+    return ephemeral(`Nothing changed: sync rule ${n} of ${bold(plain(c.displayName))} already has these settings (${ruleLine(c, rule, n, adapter)}).`);
   }
-  return ruleReply(ctx, c, rule, `✏️ ${mention(ctx.invocation.userId)} changed sync ${ruleLine(c, rule, n, adapter)} of ${bold(plain(c.displayName))}.`, [notScheduled(c, rule)]);
+  return ruleReply(ctx, c, rule, `✏️ ${mention(ctx.invocation.userId)} changed sync rule ${n} of ${bold(plain(c.displayName))}: ${ruleLine(c, rule, n, adapter)}.`, [notScheduled(rule)]);
 }
 
 async function submitMapping(ctx: CommandContext, c: ConnectionView, r: ISyncRule, values: Record<string, string>): Promise<NeutralReply> {
@@ -336,9 +337,9 @@ async function submitMapping(ctx: CommandContext, c: ConnectionView, r: ISyncRul
   const n = await position(ctx, c, rule.id);
   const changed = JSON.stringify(rule.mapping) !== JSON.stringify(r.mapping);
   const head = changed
-    ? `✏️ ${mention(ctx.invocation.userId)} changed the field mapping of sync ${ruleLine(c, rule, n, adapter)} of ${bold(plain(c.displayName))}. The next run is a full pull: linked records are updated, not duplicated.`
+    ? `✏️ ${mention(ctx.invocation.userId)} changed the field mapping of sync rule ${n} of ${bold(plain(c.displayName))} (${pairTitle(c, adapter, rule.direction)}). The next run is a full pull: linked records are updated, not duplicated.`
     : `The field mapping of sync rule ${n} of ${bold(plain(c.displayName))} is unchanged.`;
-  return changed ? ruleReply(ctx, c, rule, head, rule.enabled ? [] : [notScheduled(c, rule)]) : { ...ruleReply(ctx, c, rule, head, []), visibility: 'ephemeral' };
+  return changed ? ruleReply(ctx, c, rule, head, rule.enabled ? [] : [notScheduled(rule)]) : { ...ruleReply(ctx, c, rule, head, []), visibility: 'ephemeral' };
 }
 
 /** Submissions of the three rule forms (`rules:<kind>:<connection>[:<rule>]`). */
