@@ -100,4 +100,16 @@ describe('npm run chat: sync and rules', () => {
     expect(said).toMatch(/Patchbay Sandbox has no sync rules yet\. Patchbay Sandbox can sync tasks, contacts: an Admin adds a rule with `npm run chat -- rules sandbox add`, then try again\./);
     expect(said).not.toMatch(/Usage:|\n\s+at /);
   });
+
+  it('rules sandbox add asks the form at the terminal: choices by number, Enter takes the default', async () => {
+    // object 2 (contacts), direction default, every 15 min, no filter, delete policy default.
+    const out = await npmChat(['rules', 'sandbox', 'add'], ['2', '', '15', '', '', ''].join('\n'));
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toContain('1. tasks — tasks ⇄ Patchbay Sandbox tasks');
+    expect(out.stdout).toContain('Every (minutes) (default 5): ');
+    expect(out.stdout).toContain('✅ You added a sync rule to Patchbay Sandbox: 1. contacts ⇄ Patchbay Sandbox contacts · both ways · every 15 min · deletes marked.');
+    expect(out.stdout).toContain('Mapping: `name = first_name + last_name (name_parts)`');
+    const rows = await sql(app.dbUrl, `select remote_object, direction, interval_seconds, delete_policy, enabled from sync_rules`);
+    expect(rows).toEqual([{ remote_object: 'contacts', direction: 'both', interval_seconds: 900, delete_policy: 'mark', enabled: false }]);
+  });
 });
