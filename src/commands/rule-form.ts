@@ -103,7 +103,9 @@ const deleteField = (initial: DeletePolicy): FormField => ({ name: 'deletePolicy
 async function addForm(ctx: CommandContext, c: ConnectionView, objectArg: string): Promise<NeutralReply> {
   const adapters = getProvider(c.provider).adapters;
   if (!adapters.length) throw new AppError('validation_failed', `${providerName(c)} has no objects that sync yet.`);
-  const chosen = objectArg ? adapterFor({ providerSlug: c.provider }, objectArg.toLowerCase(), 'object', 'query') : adapters.length === 1 ? adapters[0] : undefined;
+  const named = objectArg ? adapters.find((a) => a.remoteObject === objectArg.toLowerCase().replace(/[\s-]/g, '_') || a.localObject === objectArg.toLowerCase().replace(/[\s-]/g, '_')) : undefined;
+  if (objectArg && !named) throw new AppError('validation_failed', `${providerName(c)} does not sync '${plain(objectArg)}'; it syncs ${adapters.map((a) => a.remoteObject).join(', ')}.`);
+  const chosen = named ?? (adapters.length === 1 ? adapters[0] : undefined);
   const fields: FormField[] = [
     {
       name: 'object',

@@ -82,6 +82,11 @@ describe('rules <connection> add', () => {
     expect(form.fields[3]).toMatchObject({ optional: true });
     expect(form.intro).toContain('`title = name (title_minutes)`');
     expect(form.intro).toContain('`name = first_name + last_name (name_parts)`');
+    const contacts = formOf(await c.final(OWNER, 'rules sandbox add contacts'));
+    expect(contacts.fields[0]!.initial).toBe('contacts');
+    expect(contacts.intro).not.toContain('title_minutes');
+    const unknown = await c.final(OWNER, 'rules sandbox add invoices');
+    expect(c.text(unknown)).toContain("Patchbay Sandbox does not sync 'invoices'; it syncs tasks, contacts.");
     // The terminal lists the choices and defaults.
     expect(c.text(r)).toContain('- Direction — one of: both (Both ways), in (Into Patchbay only), out (Out of Patchbay only); default: both');
   });
