@@ -47,7 +47,7 @@ const viewSubmission = z.object({
     id: z.string().optional(),
     callback_id: z.string(),
     private_metadata: z.string().default(''),
-    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }).loose())) }),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish(), selected_option: z.object({ value: z.string() }).loose().nullish() }).loose())) }),
     blocks: z.array(z.object({ type: z.string(), block_id: z.string().optional() }).loose()).default([]),
   }),
 });

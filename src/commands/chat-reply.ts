@@ -60,13 +60,13 @@ export function chatReplyOf(err: unknown, opts: ChatReplyOptions = {}): NeutralR
   return fieldErrors ? { ...out, fieldErrors } : out;
 }
 
-/** Validation details on `credentials.<field>` become per-field errors a still-open form can show. */
+/** Validation details on `credentials.<field>` (or `form.<field>`) become per-field errors a still-open form can show. */
 function fieldErrorsOf(details: unknown): Record<string, string> | undefined {
   if (!Array.isArray(details)) return undefined;
   const out: Record<string, string> = {};
   for (const d of details as Array<{ path?: unknown; message?: unknown }>) {
     if (typeof d?.path !== 'string' || typeof d.message !== 'string') continue;
-    const m = /^credentials\.([A-Za-z0-9_]+)$/.exec(d.path);
+    const m = /^(?:credentials|form)\.([A-Za-z0-9_]+)$/.exec(d.path);
     if (m) out[m[1]!] = d.message;
   }
   return Object.keys(out).length ? out : undefined;

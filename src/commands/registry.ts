@@ -16,6 +16,7 @@ import resume from './handlers/resume.ts';
 import role from './handlers/role.ts';
 import rules from './handlers/rules.ts';
 import schedule from './handlers/schedule.ts';
+import { ruleForm } from './rule-form.ts';
 import status from './handlers/status.ts';
 import sync from './handlers/sync.ts';
 import test from './handlers/test.ts';
@@ -46,7 +47,7 @@ export const commands: readonly Command[] = [
 ];
 
 /** Form submissions, by the prefix of the form id. */
-export const formHandlers: readonly FormHandler[] = [connectForm, reconnectForm];
+export const formHandlers: readonly FormHandler[] = [connectForm, reconnectForm, ruleForm];
 
 const byName = new Map(commands.map((c) => [c.name, c]));
 if (byName.size !== commands.length) throw new Error('A chat command name is registered twice');

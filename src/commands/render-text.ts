@@ -4,7 +4,7 @@
  * The terminal passes its own prefix (`npm run chat --`), names for ids and for its user, so a
  * card reads `[Test: npm run chat -- test linear]` and "You paused Linear.", not chat syntax.
  */
-import { BOLD_AROUND_PLAIN, commandLine, isUrlAction, literalRuns, type Block, type Button, type NeutralReply } from './view.ts';
+import { BOLD_AROUND_PLAIN, commandLine, isUrlAction, literalRuns, type Block, type Button, type FormField, type NeutralReply } from './view.ts';
 
 export type TextOptions = {
   /** Shown before button command lines. Default `/integrations`. */
@@ -47,6 +47,14 @@ export function renderButton(b: Button, opts: TextOptions = {}): string {
   return `[${label}: ${line}]${b.confirm ? ` (asks first: ${plainText(b.confirm.title, opts)})` : ''}`;
 }
 
+/** A choice's options and a field's initial value, as the terminal asks for them. */
+function fieldExtras(f: FormField): string {
+  const parts: string[] = [];
+  if (f.options?.length) parts.push(`one of: ${f.options.map((o) => `${o.value}${o.label !== o.value ? ` (${o.label})` : ''}`).join(', ')}`);
+  if (f.initial) parts.push(`default: ${f.multiline ? f.initial.split('\n').join('; ') : f.initial}`);
+  return parts.length ? ` — ${parts.join('; ')}` : '';
+}
+
 function renderBlock(block: Block, opts: TextOptions): string {
   switch (block.type) {
     case 'header':
@@ -68,7 +76,7 @@ function renderBlock(block: Block, opts: TextOptions): string {
       return block.buttons.map((b) => renderButton(b, opts)).join('  ');
     case 'form': {
       // Secrets last, the order the terminal asks in.
-      const fields = [...block.fields.filter((f) => !f.secret), ...block.fields.filter((f) => f.secret)].map((f) => `  - ${f.label}${f.secret ? ' (secret)' : ''}${f.optional ? ' (optional)' : ''}`);
+      const fields = [...block.fields.filter((f) => !f.secret), ...block.fields.filter((f) => f.secret)].map((f) => `  - ${f.label}${f.secret ? ' (secret)' : ''}${f.optional ? ' (optional)' : ''}${fieldExtras(f)}`);
       return [`Form: ${plainText(block.title, opts)}`, ...(block.intro ? [`  ${plainText(block.intro, opts)}`] : []), ...fields].join('\n');
     }
   }

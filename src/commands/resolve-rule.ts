@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { ConnectionView } from '../connections/view.ts';
 import type { CommandContext } from './types.ts';
-import { plain } from './view.ts';
+import { code, plain } from './view.ts';
 
 /** A connection's rules in the order `rules` lists them. */
 export async function rulesOf(ctx: CommandContext, connectionId: string): Promise<ISyncRule[]> {
@@ -27,7 +27,7 @@ export async function resolveRules(ctx: CommandContext, c: ConnectionView, name:
     const provider = getProvider(c.provider);
     const objects = provider.adapters.map((a) => a.remoteObject);
     const how = objects.length
-      ? `${plain(provider.definition.displayName)} can sync ${objects.join(', ')}: an Admin adds a rule with POST /api/v1/connections/${c.id}/rules and a body like {"remoteObject":"${objects[0]}"}, then try again.`
+      ? `${plain(provider.definition.displayName)} can sync ${objects.join(', ')}: an Admin adds a rule with ${code(ctx.cmd(`rules ${c.provider} add`))}, then try again.`
       : `${plain(provider.definition.displayName)} has no objects that sync yet.`;
     throw new AppError('not_found', `${plain(c.displayName)} has no sync rules yet. ${how}`, { details: { connectionId: c.id } });
   }

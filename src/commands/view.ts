@@ -11,7 +11,8 @@
  * Buttons never carry behaviour, only a command line (`{ command: 'pause', args: [id] }`) that
  * the platform runs back through `runCommand` when clicked — so every click is re-authorized on
  * the server with the clicker's own role. A `confirm` asks first (Slack confirm dialog, Discord
- * follow-up prompt, Teams card). Forms collect secrets: platforms open them as a modal (Slack
+ * follow-up prompt, Teams card). Forms collect secrets and settings (at most five inputs, what a
+ * Discord modal holds): platforms open them as a modal (Slack
  * `views.open`, Discord modal) or a card with inputs (Teams), and send the values to `submitForm`.
  */
 import type { ConnectionStatus } from '../entities/connection.ts';
@@ -44,6 +45,12 @@ export type FormField = {
   help?: string;
   /** Default false. */
   optional?: boolean;
+  /** A choice among these (Slack static select, Discord select, Teams choice set); `value` is submitted. */
+  options?: Array<{ value: string; label: string }>;
+  /** Prefilled value (an option's value for choices); an empty answer at the terminal takes it. */
+  initial?: string;
+  /** Several lines of text (Slack multiline input, Discord paragraph). */
+  multiline?: boolean;
 };
 
 export type Block =

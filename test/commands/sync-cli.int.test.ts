@@ -91,12 +91,25 @@ describe('npm run chat: sync and rules', () => {
     expect(deleted.stdout).toContain('🗑 You deleted sync rule 1 (tasks ⇄ Patchbay Sandbox tasks) of Patchbay Sandbox.');
     expect(await rule()).toBeUndefined();
     const none = await npmChat(['rules', 'sandbox']);
-    expect(none.stdout).toContain('Patchbay Sandbox has no sync rules yet.');
+    expect(none.stdout).toContain('Patchbay Sandbox has no sync rules yet. Patchbay Sandbox can sync tasks, contacts. Add one with `npm run chat -- rules sandbox add`.');
+    expect(none.stdout).toContain('[Add rule: npm run chat -- rules sandbox add]');
     // sync with no rule says what to add, as one message: no usage lines (the command was typed right).
     const nothing = await npmChat(['sync', 'sandbox']);
     expect(nothing.code).toBe(1);
     const said = nothing.stdout + nothing.stderr;
-    expect(said).toMatch(/Patchbay Sandbox has no sync rules yet\. Patchbay Sandbox can sync tasks, contacts: an Admin adds a rule with POST \/api\/v1\/connections\/[0-9a-f-]+\/rules and a body like \{"remoteObject":"tasks"\}, then try again\./);
+    expect(said).toMatch(/Patchbay Sandbox has no sync rules yet\. Patchbay Sandbox can sync tasks, contacts: an Admin adds a rule with `npm run chat -- rules sandbox add`, then try again\./);
     expect(said).not.toMatch(/Usage:|\n\s+at /);
+  });
+
+  it('rules sandbox add asks the form at the terminal: choices by number, Enter takes the default', async () => {
+    // object 2 (contacts), direction default, every 15 min, no filter, delete policy default.
+    const out = await npmChat(['rules', 'sandbox', 'add'], ['2', '', '15', '', '', ''].join('\n'));
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toContain('1. tasks — tasks ⇄ Patchbay Sandbox tasks');
+    expect(out.stdout).toContain('Every (minutes) (default 5): ');
+    expect(out.stdout).toContain('✅ You added a sync rule to Patchbay Sandbox: 1. contacts ⇄ Patchbay Sandbox contacts · both ways · every 15 min · deletes marked.');
+    expect(out.stdout).toContain('Mapping: `name = first_name + last_name (name_parts)`');
+    const rows = await sql(app.dbUrl, `select remote_object, direction, interval_seconds, delete_policy, enabled from sync_rules`);
+    expect(rows).toEqual([{ remote_object: 'contacts', direction: 'both', interval_seconds: 900, delete_policy: 'mark', enabled: false }]);
   });
 });

@@ -4,7 +4,7 @@ import { parseBlockAction, parseSlashCommand, parseViewSubmission } from '../../
 import { formOf, renderMessage } from '../../bots/slack/render/blocks.ts';
 import { renderButton } from '../../bots/slack/render/buttons.ts';
 import { clip, mrkdwnText, toMrkdwn, toPlain } from '../../bots/slack/render/mrkdwn.ts';
-import { modalErrors, renderModal } from '../../bots/slack/render/modal.ts';
+import { formValues, modalErrors, renderModal } from '../../bots/slack/render/modal.ts';
 import { bold, commandButton, ephemeral, inChannel, plain, urlButton, type NeutralReply } from '../../src/commands/view.ts';
 
 describe('mrkdwn', () => {
@@ -114,6 +114,45 @@ describe('modals', () => {
       ['input', 'displayName', true],
     ]);
     expect((view.blocks[1] as any).hint.text).toMatch(/Starts with lin_api_\. Sent only to Patchbay/);
+  });
+
+  it('renders a choice as a static select with its initial option, and text with an initial value, one or several lines', () => {
+    const view = renderModal(
+      {
+        type: 'form',
+        id: 'rules:add:c1',
+        title: 'Add a sync rule',
+        fields: [
+          { name: 'direction', label: 'Direction', secret: false, options: [{ value: 'both', label: 'Both ways' }, { value: 'in', label: 'Into Patchbay only' }], initial: 'in' },
+          { name: 'frequency', label: 'Every (minutes)', secret: false, initial: '5' },
+          { name: 'mapping', label: 'Field mapping', secret: false, multiline: true, initial: 'title = name\ndueDate = due_on' },
+        ],
+        submitLabel: 'Add rule',
+      },
+      { formId: 'rules:add:c1', channelId: 'C1' },
+    );
+    const [direction, frequency, mapping] = view.blocks as any[];
+    expect(direction.element).toEqual({
+      type: 'static_select',
+      action_id: 'direction',
+      options: [
+        { text: { type: 'plain_text', text: 'Both ways', emoji: true }, value: 'both' },
+        { text: { type: 'plain_text', text: 'Into Patchbay only', emoji: true }, value: 'in' },
+      ],
+      initial_option: { text: { type: 'plain_text', text: 'Into Patchbay only', emoji: true }, value: 'in' },
+    });
+    expect(frequency.element).toEqual({ type: 'plain_text_input', action_id: 'frequency', initial_value: '5' });
+    expect(mapping.element).toEqual({ type: 'plain_text_input', action_id: 'mapping', initial_value: 'title = name\ndueDate = due_on', multiline: true });
+  });
+
+  it('reads a select’s selected option and an input’s value from a submission', () => {
+    expect(
+      formValues({
+        direction: { direction: { value: null, selected_option: { value: 'in' } } },
+        frequency: { frequency: { value: '10' } },
+        scope: { scope: { value: null } },
+      }),
+    ).toEqual({ direction: 'in', frequency: '10' });
   });
 
   it('puts field errors on their inputs, and unknown fields on the first', () => {

@@ -145,10 +145,19 @@ export async function startSlackTest(opts: { env?: Record<string, string>; worke
     },
     async submit(user, view, values) {
       users.set(user.id, user);
-      const state: Record<string, Record<string, { type: string; value: string | null }>> = {};
-      for (const b of view.blocks) {
+      // As Slack submits them: a select's `selected_option`, an input's `value`; untouched fields keep what was prefilled.
+      const state: Record<string, Record<string, Record<string, unknown>>> = {};
+      for (const b of view.blocks as Array<{ block_id?: string; type: string; element?: any }>) {
         if (b.type !== 'input' || !b.block_id) continue;
-        state[b.block_id] = { [b.block_id]: { type: 'plain_text_input', value: values[b.block_id] ?? null } };
+        const el = b.element ?? {};
+        if (el.type === 'static_select') {
+          const value = b.block_id in values ? values[b.block_id] : el.initial_option?.value;
+          const option = (el.options ?? []).find((o: any) => o.value === value) ?? (value ? { text: { type: 'plain_text', text: value }, value } : null);
+          state[b.block_id] = { [b.block_id]: { type: 'static_select', selected_option: option } };
+        } else {
+          const value = b.block_id in values ? values[b.block_id] : (el.initial_value ?? null);
+          state[b.block_id] = { [b.block_id]: { type: 'plain_text_input', value } };
+        }
       }
       const payload = {
         type: 'view_submission',

@@ -109,7 +109,7 @@ describe('sync from Slack', () => {
 });
 
 describe('rules from Slack', () => {
-  it('lists the rule for a Member without buttons, and for an Admin with Run, Pause and Delete', async () => {
+  it('lists the rule for a Member without buttons, and for an Admin with Run, Pause, Edit and Delete, and Add rule', async () => {
     const member = await t.slash(MEMBER, 'rules sandbox');
     expect(member.body.response_type).toBe('ephemeral');
     const listed = textOf(member.body);
@@ -123,7 +123,9 @@ describe('rules from Slack', () => {
     expect(buttonsOf(admin.body).map((b) => [b.text.text, b.value])).toEqual([
       ['Run', `sync ${connectionId} ${ruleId}`],
       ['Pause', `rules ${connectionId} pause ${ruleId}`],
+      ['Edit', `rules ${connectionId} edit ${ruleId}`],
       ['Delete', `rules ${connectionId} delete ${ruleId}`],
+      ['Add rule', `rules ${connectionId} add`],
     ]);
   });
 
@@ -171,7 +173,8 @@ describe('rules from Slack', () => {
     expect(await sql(t.app.dbUrl, `select 1 from audit_logs where action = 'sync_rule.delete' and via = 'slack'`)).toHaveLength(1);
 
     const none = await t.slash(ADMIN, 'rules sandbox');
-    expect(textOf(none.body)).toMatch(/\*Patchbay Sandbox\* has no sync rules yet\. Patchbay Sandbox can sync tasks, contacts\. An Admin adds a rule with `POST \/api\/v1\/connections\/.*\/rules`/);
+    expect(textOf(none.body)).toMatch(/\*Patchbay Sandbox\* has no sync rules yet\. Patchbay Sandbox can sync tasks, contacts\. Add one with `\/integrations rules sandbox add`\./);
+    expect(buttonNamed(none.body, 'Add rule').value).toBe(`rules ${connectionId} add`);
     const unknown = await t.slash(ADMIN, 'rules nope');
     expect(textOf(unknown.body)).toMatch(/No connection 'nope'/);
   });

@@ -1,12 +1,13 @@
 /**
- * A neutral form → a Slack modal (https://docs.slack.dev/surfaces/modals): one plain-text input
- * per field (block id and action id = the field name), the intro as a section, and the context
- * the submission needs (form id, channel, response URL) in `private_metadata` — Slack returns it
+ * A neutral form → a Slack modal (https://docs.slack.dev/surfaces/modals): one input per field
+ * (block id and action id = the field name; a static select for a choice, else a plain-text
+ * input, prefilled with the field's initial value), the intro as a section, and the context the
+ * submission needs (form id, channel, response URL) in `private_metadata` — Slack returns it
  * signed with the `view_submission`, so it cannot be altered by the user.
  */
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
-import type { Block } from '../../../src/commands/view.ts';
+import type { Block, FormField } from '../../../src/commands/view.ts';
 import { clip, mrkdwnText, toPlain } from './mrkdwn.ts';
 
 /** The callback id of every Patchbay modal. */
@@ -29,6 +30,25 @@ type Form = Extract<Block, { type: 'form' }>;
 
 const plain = (text: string, max: number): types.PlainTextElement => ({ type: 'plain_text', text: clip(toPlain(text), max), emoji: true });
 
+const option = (o: { value: string; label: string }): types.PlainTextOption => ({ text: plain(o.label, 75), value: o.value.slice(0, 150) });
+
+/** A choice as a static select (its initial option preselected), else a text input (prefilled, one or several lines). */
+function element(f: FormField): types.StaticSelect | types.PlainTextInput {
+  const placeholder = f.placeholder ? { placeholder: plain(f.placeholder, 150) } : {};
+  if (f.options?.length) {
+    const options = f.options.slice(0, 100).map(option);
+    const initial = options.find((o) => o.value === f.initial);
+    return { type: 'static_select', action_id: f.name, options, ...(initial ? { initial_option: initial } : {}), ...placeholder };
+  }
+  return {
+    type: 'plain_text_input',
+    action_id: f.name,
+    ...(f.initial ? { initial_value: f.initial.slice(0, 3000) } : {}),
+    ...(f.multiline ? { multiline: true } : {}),
+    ...placeholder,
+  };
+}
+
 export function renderModal(form: Form, ctx: FormContext): types.ModalView {
   const blocks: types.KnownBlock[] = [];
   if (form.intro) blocks.push({ type: 'section', text: mrkdwnText(form.intro) });
@@ -42,11 +62,7 @@ export function renderModal(form: Form, ctx: FormContext): types.ModalView {
       optional: Boolean(f.optional),
       label: plain(f.label, 2000),
       ...(hint ? { hint: plain(hint, 2000) } : {}),
-      element: {
-        type: 'plain_text_input',
-        action_id: f.name,
-        ...(f.placeholder ? { placeholder: plain(f.placeholder, 150) } : {}),
-      },
+      element: element(f),
     });
   }
   const metadata = JSON.stringify(ctx);
@@ -62,11 +78,14 @@ export function renderModal(form: Form, ctx: FormContext): types.ModalView {
   };
 }
 
-/** The values of a submitted modal, by field name (Slack: `state.values[block_id][action_id].value`). */
-export function formValues(state: Record<string, Record<string, { value?: string | null } | undefined>>): Record<string, string> {
+type SubmittedValue = { value?: string | null; selected_option?: { value?: string } | null };
+
+/** The values of a submitted modal, by field name (Slack: `state.values[block_id][action_id].value`, or `.selected_option.value` for a select). */
+export function formValues(state: Record<string, Record<string, SubmittedValue | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [blockId, actions] of Object.entries(state ?? {})) {
-    const v = actions?.[blockId]?.value;
+    const a = actions?.[blockId];
+    const v = a?.selected_option ? a.selected_option.value : a?.value;
     if (typeof v === 'string') out[blockId] = v;
   }
   return out;

@@ -3,7 +3,7 @@
  * with Run / Pause or Resume / Delete buttons, and Preview before a rule's first run (what its
  * initial match links and creates, src/sync/initial-match.ts). Members may look; the actions go
  * through the rules service (src/sync/rules.ts), which checks the role, audits and (un)schedules
- * the runs. Rules are added through the API until the chat form comes.
+ * the runs. Add, Edit and Edit mapping open forms (src/commands/rule-form.ts).
  */
 import { can } from '../../access/permissions.ts';
 import type { ConnectionView } from '../../connections/view.ts';
@@ -16,6 +16,7 @@ import { deleteRule, updateRule } from '../../sync/rules.ts';
 import { summaryText } from '../../sync/runs.ts';
 import { pollSeconds } from '../../sync/schedule.ts';
 import { resolveRules, rulesOf } from '../resolve-rule.ts';
+import { addRuleButton, editRuleButton, ruleFormReply } from '../rule-form.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command, CommandContext } from '../types.ts';
 import { bold, code, commandButton, ephemeral, formatWhen, inChannel, mention, plain, type Block, type Button, type NeutralReply } from '../view.ts';
@@ -57,7 +58,7 @@ function lastRunText(run: ISyncRun | null): string {
 }
 
 function nextRunText(r: ISyncRule, c: ConnectionView): string {
-  if (!r.enabled) return 'Paused: it runs again after Resume.';
+  if (!r.enabled) return r.lastRunAt ? 'Paused: it runs again after Resume.' : 'Not scheduled yet: Preview, then Run now or Resume.';
   if (c.status !== 'connected') return `Not scheduled while ${plain(c.displayName)} is ${c.status}.`;
   return r.nextRunAt ? `Next run ${formatWhen(r.nextRunAt)}.` : 'Next run not scheduled yet.';
 }
@@ -70,6 +71,7 @@ function ruleButtons(ctx: CommandContext, c: ConnectionView, r: ISyncRule): Butt
     // Before the first run only: afterwards the records are linked and there is nothing to match.
     if (!r.matchedAt && c.status === 'connected') out.push(commandButton('Preview', 'rules', [c.id, 'preview', r.id]));
     out.push(r.enabled ? commandButton('Pause', 'rules', [c.id, 'pause', r.id]) : commandButton('Resume', 'rules', [c.id, 'resume', r.id]));
+    out.push(editRuleButton(c, r));
     out.push(commandButton('Delete', 'rules', [c.id, 'delete', r.id], { style: 'danger' }));
   }
   return out;
@@ -94,11 +96,10 @@ function noRules(ctx: CommandContext, c: ConnectionView, h: string): NeutralRepl
   const provider = getProvider(c.provider);
   const objects = provider.adapters.map((a) => a.remoteObject);
   const what = objects.length ? `${provider.definition.displayName} can sync ${objects.join(', ')}.` : `${provider.definition.displayName} has no objects that sync yet.`;
-  const how = objects.length
-    ? `An Admin adds a rule with ${code(`POST /api/v1/connections/${c.id}/rules`)} and a body like ${code(`{"remoteObject":"${objects[0]}"}`)} (the chat form comes later); ${code(ctx.cmd(`rules ${h}`))} then lists it.`
-    : '';
+  const manage = can(ctx.member.role, 'sync_rules.manage');
+  const how = !objects.length ? '' : manage ? `Add one with ${code(ctx.cmd(`rules ${h} add`))}.` : 'An Admin or Owner adds them.';
   const text = `${bold(plain(c.displayName))} has no sync rules yet. ${what}${how ? ` ${how}` : ''}`;
-  return ephemeral(text);
+  return ephemeral(text, objects.length && manage ? [{ type: 'section', text }, { type: 'actions', buttons: [addRuleButton(c)] }] : undefined);
 }
 
 async function list(ctx: CommandContext, c: ConnectionView, h: string): Promise<NeutralReply> {
@@ -120,6 +121,7 @@ async function list(ctx: CommandContext, c: ConnectionView, h: string): Promise<
   const hint = can(ctx.member.role, 'sync_rules.manage')
     ? `Name a rule by its number: ${code(ctx.cmd(`rules ${h} pause 1`))}, ${code(ctx.cmd(`sync ${h} 1`))}.`
     : 'Admins and Owners can run, pause and delete rules.';
+  if (can(ctx.member.role, 'sync_rules.manage')) blocks.push({ type: 'actions', buttons: [addRuleButton(c)] });
   blocks.push({ type: 'context', text: hint });
   return ephemeral(lines.join('\n'), blocks);
 }
@@ -197,18 +199,20 @@ async function preview(ctx: CommandContext, c: ConnectionView, r: ISyncRule): Pr
 
 const rules: Command = {
   name: 'rules',
-  usage: 'rules <connection> [pause|resume|delete|preview <rule>]',
-  examples: ['rules sandbox', 'rules sandbox preview 1', 'rules sandbox pause 1', 'rules "Linear Eng" resume tasks', 'rules hubspot delete 2'],
-  summary: 'Lists a connection’s sync rules with Run, Pause and Delete buttons, and Preview before a first run; previewing, pausing, resuming and deleting need the Admin role',
+  usage: 'rules <connection> [add [object] | edit|mapping|preview|pause|resume|delete <rule>]',
+  examples: ['rules sandbox', 'rules sandbox add', 'rules sandbox preview 1', 'rules sandbox edit 1', 'rules sandbox mapping 1', 'rules sandbox pause 1', 'rules "Linear Eng" resume tasks', 'rules hubspot delete 2'],
+  summary: 'Lists a connection’s sync rules with Run, Edit, Pause and Delete buttons, and Preview before a first run; adding (a form), editing, previewing, pausing, resuming and deleting need the Admin role',
   permission: 'connections.read',
   async run(ctx, line) {
     const [name, verbArg, ...ruleArgs] = line.args;
     const c = await resolveConnection(ctx, name);
     const h = await handleOf(ctx, c);
     if (verbArg === undefined) return await list(ctx, c, h);
+    const form = await ruleFormReply(ctx, c, verbArg, ruleArgs);
+    if (form) return form;
     const verb = verbArg.toLowerCase() as Verb;
     if (!VERBS.includes(verb)) {
-      throw new AppError('validation_failed', `Unknown rules action '${plain(verbArg)}': use ${VERBS.map((v) => code(v)).join(', ')} with the rule's number from ${code(ctx.cmd(`rules ${h}`))}. To run a rule, use ${code(ctx.cmd(`sync ${h} <rule>`))}.`);
+      throw new AppError('validation_failed', `Unknown rules action '${plain(verbArg)}': use ${code('add')}, or ${['edit', 'mapping', ...VERBS].map((v) => code(v)).join(', ')} with the rule's number from ${code(ctx.cmd(`rules ${h}`))}. To run a rule, use ${code(ctx.cmd(`sync ${h} <rule>`))}.`);
     }
     const ruleArg = ruleArgs.join(' ').trim();
     if (!ruleArg) throw new AppError('validation_failed', `Name the rule to ${verb} by its number in ${code(ctx.cmd(`rules ${h}`))}, e.g. ${code(ctx.cmd(`rules ${h} ${verb} 1`))}.`);

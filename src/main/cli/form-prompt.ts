@@ -57,19 +57,33 @@ async function problemWith(rt: Runtime, workspaceId: string, provider: Provider 
   return null;
 }
 
+/** The option a typed answer names: its number in the list, its value or its label. */
+function choiceOf(f: FormField, typed: string): string | undefined {
+  const options = f.options ?? [];
+  const t = typed.toLowerCase();
+  if (/^\d+$/.test(t)) return options[Number(t) - 1]?.value;
+  return options.find((o) => o.value.toLowerCase() === t || o.label.toLowerCase() === t)?.value;
+}
+
 /** Asks for every field (plain ones first, secrets last); null when input ended before the form was complete. */
 export async function fillForm(rt: Runtime, workspaceId: string, form: Form, lines: LineReader): Promise<Record<string, string> | null> {
   const provider = await providerOf(rt, workspaceId, form.id);
   const ordered = [...form.fields.filter((f) => !f.secret), ...form.fields.filter((f) => f.secret)];
   const values: Record<string, string> = {};
   for (const f of ordered) {
-    const hint = [f.optional ? 'optional' : '', f.placeholder ? `default ${f.placeholder}` : ''].filter(Boolean).join(', ');
+    const initial = f.initial ? (f.multiline ? f.initial.split('\n').join('; ') : f.initial) : '';
+    const shown = initial ? `default ${initial}` : f.placeholder ? `default ${f.placeholder}` : '';
+    const hint = [f.optional ? 'optional' : '', shown].filter(Boolean).join(', ');
     if (f.help) process.stdout.write(`  ${f.help}\n`);
+    if (f.options?.length) f.options.forEach((o, i) => process.stdout.write(`    ${i + 1}. ${o.value}${o.label !== o.value ? ` — ${o.label}` : ''}\n`));
+    if (f.multiline) process.stdout.write('  Type the lines on one line, separated by ;\n');
     for (;;) {
       const read = await lines.read(`${f.label}${hint ? ` (${hint})` : ''}: `, f.secret);
       if (read === null) return null;
-      const value = read.trim();
-      const problem = await problemWith(rt, workspaceId, provider, f, value);
+      // An empty answer takes the prefilled value, as a platform's prefilled input would submit it.
+      const typed = read.trim() || (f.initial ?? '');
+      const value = f.options?.length ? (choiceOf(f, typed) ?? typed) : f.multiline ? typed.split(';').map((l) => l.trim()).join('\n') : typed;
+      const problem = f.options?.length && value && !choiceOf(f, value) ? `Choose one of ${f.options.map((o) => o.value).join(', ')} (or its number).` : await problemWith(rt, workspaceId, provider, f, value);
       if (!problem) {
         if (value) values[f.name] = value;
         break;
