@@ -127,7 +127,7 @@ describe('rules <connection> add', () => {
     // The list says it is waiting for its first run, and offers Edit and Add rule.
     const list = await c.final(OWNER, 'rules sandbox');
     expect(c.text(list)).toContain('Not scheduled yet: Preview, then Run now or Resume.');
-    expect(buttons(list).map((b) => b.label)).toEqual(['Resume', 'Edit', 'Delete', 'Add rule']);
+    expect(buttons(list).map((b) => b.label)).toEqual(['Preview', 'Resume', 'Edit', 'Delete', 'Add rule']);
   });
 
   it('a second rule on the same object and scope is refused on the form', async () => {

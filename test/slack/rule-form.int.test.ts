@@ -160,6 +160,17 @@ describe('editing a rule from Slack', () => {
     expect(inputs(reopened)[0].element.initial_value).toBe('title = name (title_minutes)\ndescription = notes (rich_text)\nlabels <- tags');
   });
 
+  it('Preview says what the first run will do (here: create both Sandbox tasks), with the button that starts it', async () => {
+    const click = await t.click(ADMIN, buttonNamed(announced, 'Preview'), { ephemeral: true });
+    const [reply] = await t.waitForResponses(click.responseUrl);
+    const text = textOf(reply!.body);
+    expect(text, text).toContain('Will link 0, create 0 in Patchbay Sandbox, create 2 here.');
+    expect(buttonNamed(reply!.body, 'Resume').value).toBe(`rules ${connectionId} resume ${(await rules())[0]!.id}`);
+    // Previewing ran nothing and linked nothing.
+    expect(await sql(t.app.dbUrl, 'select 1 from sync_runs')).toEqual([]);
+    expect(await sql(t.app.dbUrl, 'select 1 from sync_links')).toEqual([]);
+  });
+
   it('Run now starts the rule: it runs at once and imports the tasks', async () => {
     await t.click(ADMIN, buttonNamed(announced, 'Run now'));
     await eventually(async () => (await sql<{ status: string }>(t.app.dbUrl, 'select status from sync_runs')).some((r) => r.status === 'succeeded'), 20_000);

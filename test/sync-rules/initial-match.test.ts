@@ -1,6 +1,7 @@
 /** The initial match's pure parts: keys in local terms, and the snapshot a matched pair's link starts from. */
 import { describe, expect, it } from 'vitest';
-import { keyLabel, matchedSnapshot, matchKey, previewSummary } from '../../src/sync/initial-match.ts';
+import { keyLabel, matchedSnapshot, matchKey } from '../../src/sync/initial-match.ts';
+import { previewSummary } from '../../src/sync/match-preview.ts';
 import type { MappingEntry } from '../../src/sync/types.ts';
 
 const mapping: MappingEntry[] = [

@@ -11,7 +11,7 @@ import type { ISyncRule } from '../../entities/sync-rule.ts';
 import { SyncRun, type ISyncRun } from '../../entities/sync-run.ts';
 import { AppError } from '../../errors.ts';
 import { getProvider, hasProvider } from '../../providers/registry.ts';
-import { previewRule } from '../../sync/initial-match.ts';
+import { previewRule } from '../../sync/match-preview.ts';
 import { deleteRule, updateRule } from '../../sync/rules.ts';
 import { summaryText } from '../../sync/runs.ts';
 import { pollSeconds } from '../../sync/schedule.ts';

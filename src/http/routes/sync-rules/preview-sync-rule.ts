@@ -1,4 +1,4 @@
-import { previewRule } from '../../../sync/initial-match.ts';
+import { previewRule } from '../../../sync/match-preview.ts';
 import { defineRoute } from '../../route.ts';
 import { previewSchema, ruleParams } from './schemas.ts';
 
