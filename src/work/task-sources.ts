@@ -29,6 +29,8 @@ import { openSession } from '../connections/provider-session.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { Provider } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
+import { SyncRule } from '../entities/sync-rule.ts';
+import { upsertLinks } from '../sync/links.ts';
 import { mapIn } from '../sync/mapping.ts';
 import { DEFAULT_MAPPING_CONFIDENCE, suggestMapping } from '../sync/suggest.ts';
 import type { ObjectAdapter, RemoteRecord } from '../sync/types.ts';
@@ -161,6 +163,44 @@ async function readItem(rt: Runtime, conn: IConnection, provider: Provider, adap
   return record;
 }
 
+/**
+ * A sync rule of this connection already mirrors the item into an open task (pulled before anyone
+ * scheduled it): that task becomes the item's linked task, rather than a second one for the item.
+ */
+async function adoptSyncedTask(tx: EntityManager, workspaceId: string, connectionId: string, adapter: ObjectAdapter, remoteId: string): Promise<ITask | null> {
+  const [row] = await tx.execute<Array<{ id: string }>>(
+    `select t."id" from "sync_links" l
+       join "sync_rules" r on r."id" = l."rule_id"
+       join "tasks" t on t."id" = l."local_id"
+      where r."workspace_id" = ? and r."connection_id" = ? and r."local_object" = 'tasks' and r."remote_object" = ? and l."remote_id" = ?
+        and l."remote_deleted_at" is null and t."deleted_at" is null and t."status" = 'open' and t."source_remote_id" is null
+      order by t."created_at" limit 1`,
+    [workspaceId, connectionId, adapter.remoteObject, remoteId],
+  );
+  if (!row) return null;
+  await tx.execute(`update "tasks" set "source_connection_id" = ?, "source_remote_id" = ? where "id" = ?`, [connectionId, remoteId, row.id]);
+  return await tx.findOne(Task, { id: row.id }, { refresh: true });
+}
+
+/**
+ * A new task for the item, on a connection whose tasks rules already ran: each such rule links the
+ * task to the item (a link to an older, done task of the item moves here), so the rule's push
+ * never creates the item a second time at the provider. The link's snapshot holds the task's own
+ * values: nothing is pushed for it, and a later change of the item is pulled into it. Rules that
+ * have not run yet pair it through their initial match (the stored source link).
+ */
+async function linkToRules(tx: EntityManager, connectionId: string, adapter: ObjectAdapter, remoteId: string, remoteUpdatedAt: string, task: TaskSnapshot): Promise<void> {
+  const rules = await tx.find(SyncRule, { connection: connectionId, localObject: 'tasks', remoteObject: adapter.remoteObject, matchedAt: { $ne: null } });
+  for (const rule of rules) {
+    const fields = new Set(rule.mapping.map((e) => e.local));
+    if (rule.mapping.some((e) => e.transform === 'title_minutes')) fields.add('scheduledMinutes');
+    const v: Record<string, unknown> = {};
+    for (const f of fields) v[f] = (task as Record<string, unknown>)[f] ?? null;
+    await tx.execute(`delete from "sync_links" where "rule_id" = ? and "remote_id" = ?`, [rule.id, remoteId]);
+    await upsertLinks(tx, rule.id, [{ localId: task.id, remoteId, snapshot: { v, m: {} }, remoteUpdatedAt }], null);
+  }
+}
+
 /** Turns one provider item into work: a task linked to it (new or the open one) and a time entry on it. */
 export async function scheduleFromSource(rt: Runtime, w: WorkWriter, input: FromSourceInput): Promise<ScheduleResult> {
   const em = rt.em();
@@ -176,9 +216,10 @@ export async function scheduleFromSource(rt: Runtime, w: WorkWriter, input: From
     return await em.transactional(async (tx) => {
       // Importers of the same item queue here: the second sees the task the first made.
       await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`task_source:${w.workspaceId}:${source.connectionId}:${source.remoteId}`]);
-      const linked = await sourceLinkedTask(tx, w.workspaceId, source.connectionId, source.remoteId);
+      const linked = (await sourceLinkedTask(tx, w.workspaceId, source.connectionId, source.remoteId)) ?? (await adoptSyncedTask(tx, w.workspaceId, conn.id, adapter, source.remoteId));
       const open = linked?.status === 'open' ? taskView(linked) : null;
       const task = open ?? (await createTask(tx, w, { ...taskInputOf(provider, adapter, record), status: 'open' }, { source }));
+      if (!open) await linkToRules(tx, conn.id, adapter, record.id, record.updatedAt, task);
       const minutes = input.minutes ?? (task.scheduledMinutes && task.scheduledMinutes > 0 ? task.scheduledMinutes : DEFAULT_SCHEDULE_MINUTES);
       const timeEntry = await createTimeEntry(tx, w, { taskId: task.id, startAt: input.start ?? new Date().toISOString(), minutes });
       return { task, timeEntry, taskCreated: !open, source };

@@ -236,4 +236,21 @@ describe('initial match', () => {
     expect(await remoteAll(e, 'tasks')).toHaveLength(1);
     expect(await sql(app.dbUrl, 'select local_id, remote_id from sync_links where rule_id = $1', [e.ruleId])).toEqual([{ local_id: made.task.id, remote_id: item.id }]);
   });
+
+  it('scheduling items of a rule that already ran: a pulled item adopts its synced task; a new item is linked, so no run duplicates it on either side', async () => {
+    const e = await setup('Schedule after sync', 'tasks', [], [{ name: 'Pulled item', due_on: '2026-12-06' }]);
+    expect(await run(e)).toMatchObject({ status: 'succeeded' });
+    const [pulled] = await localTasks(e);
+    const [pulledItem] = await remoteAll(e, 'tasks');
+    const adopted = await app.json('/api/v1/tasks/from-source', { method: 'POST', token: e.token, json: { connectionId: e.connectionId, remoteId: pulledItem.id } });
+    expect(adopted).toMatchObject({ taskCreated: false, task: { id: pulled!.id } });
+
+    const fresh = await sbx(e.key, '/tasks', 'POST', { name: 'Scheduled before the next run', due_on: '2026-12-07' });
+    const made = await app.json('/api/v1/tasks/from-source', { method: 'POST', token: e.token, json: { connectionId: e.connectionId, remoteId: fresh.id } });
+    expect(made.taskCreated).toBe(true);
+    expect(await run(e)).toMatchObject({ status: 'succeeded', counts: { errors: 0 } });
+    expect((await remoteAll(e, 'tasks')).map((r) => r.name).sort()).toEqual(['Pulled item', 'Scheduled before the next run']);
+    expect((await localTasks(e)).map((t) => t.id).sort()).toEqual([pulled!.id, made.task.id].sort());
+    expect(await linkCount(e)).toBe(2);
+  });
 });
