@@ -164,7 +164,7 @@ async function step(rt: Runtime, tctx: TaskContext, run: ISyncRun, rule: SyncJob
         const last = steps + 1 >= rt.config.SYNC_STEPS_PER_JOB;
         const { done, next } = await pullPage(job, prefetched, !last);
         prefetched = next;
-        if (done) await setPhase(job, run.mode === 'full' && !adapter.reportsDeletes ? 'sweep' : rule.direction === 'in' ? 'done' : 'push');
+        if (done) await setPhase(job, run.mode === 'full' && (!adapter.reportsDeletes || adapter.fullPullListsAll) ? 'sweep' : rule.direction === 'in' ? 'done' : 'push');
       } else if (run.phase === 'sweep') {
         if (await sweepBatch(job)) await setPhase(job, rule.direction === 'in' ? 'done' : 'push');
       } else if (run.phase === 'push') {
@@ -191,8 +191,8 @@ async function setPhase(job: SyncJob, phase: ISyncRun['phase']): Promise<void> {
 }
 
 /**
- * After a complete full pull of a feed that reports no deletes: linked records the pull did not
- * see were deleted at the provider. Runs only when the whole pull succeeded (a failed run never
+ * After a complete full pull of a feed that reports no deletes (or of one whose full pull lists
+ * everything, `fullPullListsAll`): linked records the pull did not see were deleted at the provider. Runs only when the whole pull succeeded (a failed run never
  * reaches this phase), in batches.
  */
 async function sweepBatch(job: SyncJob): Promise<boolean> {

@@ -104,6 +104,14 @@ export type ObjectAdapter = {
    */
   reportsDeletes: boolean;
   /**
+   * With `reportsDeletes`: a full pull lists every record in the scope, so the engine sweeps after
+   * it as it does for feeds without deletes. A full pull that follows an expired cursor
+   * (`sync_cursor_expired`) needs this: what was deleted while the cursor was dead is in no feed.
+   * Leave unset when a full pull is windowed (e.g. Google Calendar's `timeMin`): older records
+   * would read as deleted.
+   */
+  fullPullListsAll?: boolean;
+  /**
    * Records changed since `cursor`, oldest first, one page. A cursor the provider no longer
    * accepts throws `sync_cursor_expired` (the engine then starts a full pull).
    */
