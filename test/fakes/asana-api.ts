@@ -3,7 +3,10 @@
  * (https://developers.asana.com/reference/gettasks, createtask, updatetask, deletetask, getuser):
  * tasks in projects, the `{ data }` envelope, offset pagination with `next_page`, `modified_since`,
  * external gids, and users by gid. Its listing is in gid order, not by modification time, as
- * Asana's is. A test names the routes it expects (`serve`); each must be used at least once (the
+ * Asana's is. It keeps an event log for the events API (https://developers.asana.com/reference/getevents):
+ * `added`/`removed` with the project as parent, `changed`, `deleted`; sync tokens (a call without
+ * one answers 412 with a fresh one, as does a token made stale by `expireTokens`), at most
+ * `eventsPerToken` events an answer with `has_more`. A test names the routes it expects (`serve`); each must be used at least once (the
  * shared setup fails a test on an unused mock), and any other request finds no mock and fails.
  */
 import nock from 'nock';
@@ -24,7 +27,8 @@ export type FakeTask = {
   modified_at: string;
 };
 
-export type Route = 'list' | 'get' | 'create' | 'update' | 'delete' | 'users';
+export type Route = 'list' | 'get' | 'create' | 'update' | 'delete' | 'users' | 'events';
+export type FakeEvent = { action: 'added' | 'removed' | 'changed' | 'deleted'; task: string; projects: string[]; parent: string | null; created_at: string };
 export type Seen = { method: string; path: string; query: URLSearchParams; body: any };
 
 const json = { 'content-type': 'application/json' };
@@ -42,6 +46,28 @@ export class FakeAsana {
   /** Asana's clock: an hour back, a minute per write, so each write is past the feed's 30 s overlap. */
   private clock = Date.now() - 3_600_000;
   private listings = 0;
+  events: FakeEvent[] = [];
+  /** Asana answers at most 100 events a token. */
+  eventsPerToken = 100;
+  /** Tokens handed out before the last `expireTokens()` are answered 412. */
+  private tokenEpoch = 0;
+
+  /** Every sync token handed out so far is now too old (412 with a fresh one). */
+  expireTokens(): void {
+    this.tokenEpoch++;
+  }
+
+  private log(action: FakeEvent['action'], t: FakeTask, parent: string | null = null): void {
+    this.events.push({ action, task: t.gid, projects: parent ? [parent] : [...t.projects], parent, created_at: new Date(this.clock).toISOString() });
+  }
+
+  /** The task is deleted in Asana (its `deleted` event is logged). */
+  remove(gid: string): void {
+    const t = this.tasks.get(gid)!;
+    this.tick();
+    this.tasks.delete(gid);
+    this.log('deleted', t);
+  }
 
   tick(at?: string): string {
     this.clock = at ? Math.max(this.clock, Date.parse(at)) : this.clock + 61_000;
@@ -52,12 +78,17 @@ export class FakeAsana {
     const at = this.tick();
     const t: FakeTask = { gid: String(++this.seq), name: 'Untitled', notes: '', completed: false, due_on: null, assignee: null, tags: [], projects: [project], external: null, created_at: at, ...fields, modified_at: at };
     this.tasks.set(t.gid, t);
+    for (const p of t.projects) this.log('added', t, p);
     return t;
   }
 
   edit(gid: string, patch: Partial<FakeTask>, at?: string): FakeTask {
     const t = this.tasks.get(gid)!;
+    const before = [...t.projects];
     Object.assign(t, patch, { modified_at: this.tick(at) });
+    for (const p of before) if (!t.projects.includes(p)) this.log('removed', t, p);
+    for (const p of t.projects) if (!before.includes(p)) this.log('added', t, p);
+    this.log('changed', t);
     return t;
   }
 
@@ -155,14 +186,42 @@ export class FakeAsana {
         if (!t) return notFound;
         self.write(t, body.data);
         t.modified_at = self.tick();
+        self.log('changed', t);
         return [200, { data: self.view(t) }, json];
       });
     }
     if (routes.includes('delete')) {
       api.delete(task).query(true).reply(async (req: Request) => {
         const gid = gidOf((await self.seen('DELETE', req)).url);
-        if (!self.tasks.delete(gid)) return notFound;
+        if (!self.tasks.has(gid)) return notFound;
+        self.remove(gid);
         return [200, { data: {} }, json];
+      });
+    }
+    if (routes.includes('events')) {
+      const token = (i: number) => Buffer.from(JSON.stringify({ i, e: self.tokenEpoch })).toString('base64url');
+      api.get('/api/1.0/events').query(true).reply(async (req: Request) => {
+        const q = (await self.seen('GET', req)).url.searchParams;
+        const project = q.get('resource')!;
+        const sync = q.get('sync');
+        const at = sync ? (JSON.parse(Buffer.from(sync, 'base64url').toString()) as { i: number; e: number }) : null;
+        if (!at || at.e !== self.tokenEpoch) {
+          const message = 'Sync token invalid or too old. If you are attempting to keep resources in sync, you must fetch the full dataset for this query now and use the new sync token for the next sync.';
+          return [412, { errors: [{ message }], sync: token(self.events.length) }, json];
+        }
+        const mine = self.events.map((ev, i) => ({ ev, i })).filter(({ ev, i }) => i >= at.i && ev.projects.includes(project));
+        const page = mine.slice(0, self.eventsPerToken);
+        const more = mine.length > page.length;
+        const next = more ? page.at(-1)!.i + 1 : self.events.length;
+        const data = page.map(({ ev }) => ({
+          user: { gid: '1100', resource_type: 'user', name: 'Ada' },
+          resource: { gid: ev.task, resource_type: 'task', name: self.tasks.get(ev.task)?.name ?? '' },
+          type: 'task',
+          action: ev.action,
+          parent: ev.parent ? { gid: ev.parent, resource_type: 'project', name: 'Project' } : null,
+          created_at: ev.created_at,
+        }));
+        return [200, { data, sync: token(next), has_more: more }, json];
       });
     }
     if (routes.includes('users')) {

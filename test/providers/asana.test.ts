@@ -93,41 +93,54 @@ const scope = { project: PROJECT };
 const json = { 'content-type': 'application/json' };
 const ctx = () => testContext({ provider: asana, credentials: creds });
 const list = (query: Record<string, string>) => nock(API).get('/api/1.0/tasks').query({ project: PROJECT, opt_fields: TASK_OPT_FIELDS, ...query });
+const EVENT_FIELDS = 'action,created_at,parent,resource';
+/** GET /events on the project, with `sync` when given (https://developers.asana.com/reference/getevents). */
+const events = (sync?: string) => nock(API).get('/api/1.0/events').query({ resource: PROJECT, opt_fields: EVENT_FIELDS, ...(sync ? { sync } : {}) });
+const TOO_OLD = 'Sync token invalid or too old. If you are attempting to keep resources in sync, you must fetch the full dataset for this query now and use the new sync token for the next sync.';
+/** A call without a token (a full pull) answers 412 with a fresh one. */
+const freshToken = (sync = 'tok-fresh') => events().reply(412, { errors: [{ message: TOO_OLD }], sync }, json);
+const noEvents = (sync: string, next: string) => events(sync).reply(200, { data: [], sync: next, has_more: false }, json);
+const ref = (gid: string, resource_type: string) => ({ gid, resource_type, name: `${resource_type} ${gid}` });
+const event = (action: string, gid: string, created_at: string, parent: ReturnType<typeof ref> | null = null, resource_type = 'task') => ({ user: ref('1100', 'user'), resource: ref(gid, resource_type), type: resource_type, action, parent, created_at });
 
 describe('asana tasks adapter', () => {
   it('pages by offset keeping modified_since, then moves the cursor to the newest modified_at of the whole listing', async () => {
+    noEvents('tok-1', 'tok-2');
     list({ limit: '2', modified_since: '2026-11-29T07:59:30.000Z' }).reply(
       200,
       { data: [task('2', '2026-11-29T10:00:00.000Z'), task('1', '2026-11-29T09:00:00.000Z')], next_page: { offset: 'off-1', path: '/tasks?offset=off-1', uri: `${API}/api/1.0/tasks?offset=off-1` } },
       json,
     );
     list({ limit: '2', modified_since: '2026-11-29T07:59:30.000Z', offset: 'off-1' }).reply(200, { data: [task('3', '2026-11-29T08:30:00.000Z')], next_page: null }, json);
-    const first = await tasksAdapter.listChanged(ctx(), { cursor: { since: '2026-11-29T08:00:00.000Z', offset: null, max: null }, scope, pageSize: 2 });
+    const first = await tasksAdapter.listChanged(ctx(), { cursor: { since: '2026-11-29T08:00:00.000Z', offset: null, max: null, sync: 'tok-1' }, scope, pageSize: 2 });
     // Oldest first within the page, whatever order Asana listed them in.
     expect(first.records.map((r) => r.id)).toEqual(['1', '2']);
-    expect(first).toMatchObject({ hasMore: true, cursor: { since: '2026-11-29T08:00:00.000Z', offset: 'off-1', max: '2026-11-29T10:00:00.000Z' } });
+    expect(first).toMatchObject({ hasMore: true, cursor: { since: '2026-11-29T08:00:00.000Z', offset: 'off-1', max: '2026-11-29T10:00:00.000Z', sync: 'tok-2' } });
     const second = await tasksAdapter.listChanged(ctx(), { cursor: first.cursor, scope, pageSize: 2 });
-    expect(second).toMatchObject({ hasMore: false, cursor: { since: '2026-11-29T10:00:00.000Z', offset: null, max: null } });
+    // Paging by offset reads no events: only a listing's first page does.
+    expect(second).toMatchObject({ hasMore: false, cursor: { since: '2026-11-29T10:00:00.000Z', offset: null, max: null, sync: 'tok-2' } });
     expect(second.records[0]).toEqual({ id: '3', updatedAt: '2026-11-29T08:30:00.000Z', fields: { name: 'Task 3', notes: '', completed: false, due_on: null, assignee_email: null, tags: [], created_at: '2026-11-01T09:00:00.000Z' } });
   });
 
   it('a drained feed with nothing new keeps its cursor; limit is capped at 100', async () => {
+    noEvents('tok-1', 'tok-1');
     list({ limit: '100', modified_since: '2026-11-29T09:59:30.000Z' }).reply(200, { data: [], next_page: null }, json);
-    const page = await tasksAdapter.listChanged(ctx(), { cursor: { since: '2026-11-29T10:00:00.000Z', offset: null, max: null }, scope, pageSize: 500 });
-    expect(page).toEqual({ records: [], hasMore: false, cursor: { since: '2026-11-29T10:00:00.000Z', offset: null, max: null } });
+    const page = await tasksAdapter.listChanged(ctx(), { cursor: { since: '2026-11-29T10:00:00.000Z', offset: null, max: null, sync: 'tok-1' }, scope, pageSize: 500 });
+    expect(page).toEqual({ records: [], hasMore: false, cursor: { since: '2026-11-29T10:00:00.000Z', offset: null, max: null, sync: 'tok-1' } });
   });
 
   it('an expired offset (400) lists again from the start of the listing', async () => {
     list({ limit: '50', offset: 'stale' }).reply(400, { errors: [{ message: 'offset: Your pagination token has expired.' }] }, json);
     list({ limit: '50' }).reply(200, { data: [task('1', '2026-11-29T09:00:00.000Z')], next_page: null }, json);
     const c = ctx();
-    const page = await tasksAdapter.listChanged(c, { cursor: { since: null, offset: 'stale', max: '2026-11-29T12:00:00.000Z' }, scope, pageSize: 50 });
+    const page = await tasksAdapter.listChanged(c, { cursor: { since: null, offset: 'stale', max: '2026-11-29T12:00:00.000Z', sync: 'tok-1' }, scope, pageSize: 50 });
     // The newest time of the abandoned listing is forgotten with it.
     expect(page).toMatchObject({ hasMore: false, cursor: { since: '2026-11-29T09:00:00.000Z', offset: null } });
     expect(c.logs.join('\n')).toMatch(/refused the pagination offset/);
   });
 
   it('429 with Retry-After surfaces as rate_limited carrying the wait (the session pauses the connection)', async () => {
+    freshToken();
     list({ limit: '10' }).reply(429, { errors: [{ message: 'You have made too many requests recently.' }] }, { ...json, 'retry-after': '42' });
     const err = (await caught(() => tasksAdapter.listChanged(ctx(), { cursor: null, scope, pageSize: 10 }))) as AppError;
     expect(err.code).toBe('rate_limited');
@@ -136,10 +149,13 @@ describe('asana tasks adapter', () => {
 
   it('a cursor it did not write is sync_cursor_expired (a full pull follows); a rule without a project is refused', async () => {
     expect(((await caught(() => tasksAdapter.listChanged(ctx(), { cursor: { sync: 'token' }, scope, pageSize: 10 }))) as AppError).code).toBe('sync_cursor_expired');
+    // One written before the events API was read (no token): a full pull, which the engine sweeps.
+    expect(((await caught(() => tasksAdapter.listChanged(ctx(), { cursor: { since: '2026-11-29T10:00:00.000Z', offset: null, max: null }, scope, pageSize: 10 }))) as AppError).code).toBe('sync_cursor_expired');
     expect(((await caught(() => tasksAdapter.listChanged(ctx(), { cursor: null, scope: {}, pageSize: 10 }))) as AppError).code).toBe('sync_mapping_mismatch');
   });
 
   it('reads assignee emails once per distinct assignee; one it may not see (403) syncs without an email', async () => {
+    freshToken();
     list({ limit: '10' }).reply(
       200,
       {
@@ -177,8 +193,76 @@ describe('asana tasks adapter', () => {
   });
 
   it('a task without a gid is a provider_error', async () => {
+    freshToken();
     list({ limit: '10' }).reply(200, { data: [{ name: 'No gid' }] }, json);
     const err = (await caught(() => tasksAdapter.listChanged(ctx(), { cursor: null, scope, pageSize: 10 }))) as AppError;
     expect(err).toMatchObject({ code: 'provider_error', message: 'Asana answered GET /tasks with a task without a gid' });
+  });
+
+  describe('deletes from the events API', () => {
+    const since = '2026-11-29T08:00:00.000Z';
+    const cursor = { since, offset: null, max: null, sync: 'tok-1' };
+    const project = ref(PROJECT, 'project');
+
+    it('a full pull starts without a token and keeps the fresh one from the 412 answer; it reads no events', async () => {
+      freshToken('tok-fresh');
+      list({ limit: '10' }).reply(200, { data: [task('1', '2026-11-29T09:00:00.000Z')], next_page: null }, json);
+      const page = await tasksAdapter.listChanged(ctx(), { cursor: null, scope, pageSize: 10 });
+      expect(page).toMatchObject({ hasMore: false, cursor: { since: '2026-11-29T09:00:00.000Z', offset: null, max: null, sync: 'tok-fresh' } });
+      expect(page.records.map((r) => r.id)).toEqual(['1']);
+    });
+
+    it('deleted, or removed from the project, is a tombstone at the event time, ahead of the listed tasks; a section move, an add back, a subtask elsewhere are not', async () => {
+      events('tok-1').reply(
+        200,
+        {
+          data: [
+            event('changed', '10', '2026-11-29T08:01:00.000Z'),
+            event('deleted', '11', '2026-11-29T08:02:00.000Z'),
+            event('removed', '12', '2026-11-29T08:03:00.000Z', project),
+            event('removed', '13', '2026-11-29T08:04:00.000Z', ref('555', 'section')),
+            event('removed', '14', '2026-11-29T08:05:00.000Z', project),
+            event('added', '14', '2026-11-29T08:06:00.000Z', project),
+            event('removed', '15', '2026-11-29T08:07:00.000Z', ref('999', 'project')),
+            event('deleted', '16', '2026-11-29T08:08:00.000Z', null, 'story'),
+          ],
+          sync: 'tok-2',
+          has_more: false,
+        },
+        json,
+      );
+      list({ limit: '10', modified_since: '2026-11-29T07:59:30.000Z' }).reply(200, { data: [task('10', '2026-11-29T08:01:00.000Z'), task('14', '2026-11-29T08:06:00.000Z')], next_page: null }, json);
+      const page = await tasksAdapter.listChanged(ctx(), { cursor, scope, pageSize: 10 });
+      expect(page.records.map((r) => [r.id, r.deleted ?? false, r.updatedAt])).toEqual([
+        ['11', true, '2026-11-29T08:02:00.000Z'],
+        ['12', true, '2026-11-29T08:03:00.000Z'],
+        ['10', false, '2026-11-29T08:01:00.000Z'],
+        ['14', false, '2026-11-29T08:06:00.000Z'],
+      ]);
+      expect(page.records[0]).toEqual({ id: '11', updatedAt: '2026-11-29T08:02:00.000Z', deleted: true, fields: {} });
+      // The newest modified_at moves the cursor, not an event's time; the new token is kept.
+      expect(page).toMatchObject({ hasMore: false, cursor: { since: '2026-11-29T08:06:00.000Z', sync: 'tok-2' } });
+    });
+
+    it('has_more: the tombstones of this answer and the next token, the listing after the last answer', async () => {
+      events('tok-1').reply(200, { data: [event('deleted', '11', '2026-11-29T08:02:00.000Z')], sync: 'tok-2', has_more: true }, json);
+      const first = await tasksAdapter.listChanged(ctx(), { cursor, scope, pageSize: 10 });
+      expect(first).toEqual({ records: [{ id: '11', updatedAt: '2026-11-29T08:02:00.000Z', deleted: true, fields: {} }], hasMore: true, cursor: { ...cursor, sync: 'tok-2' } });
+      events('tok-2').reply(200, { data: [event('deleted', '12', '2026-11-29T08:03:00.000Z')], sync: 'tok-3', has_more: false }, json);
+      list({ limit: '10', modified_since: '2026-11-29T07:59:30.000Z' }).reply(200, { data: [], next_page: null }, json);
+      const second = await tasksAdapter.listChanged(ctx(), { cursor: first.cursor, scope, pageSize: 10 });
+      expect(second).toEqual({ records: [{ id: '12', updatedAt: '2026-11-29T08:03:00.000Z', deleted: true, fields: {} }], hasMore: false, cursor: { ...cursor, sync: 'tok-3' } });
+    });
+
+    it('412 on the stored token (it expired) is sync_cursor_expired, and nothing is listed', async () => {
+      events('tok-1').reply(412, { errors: [{ message: TOO_OLD }], sync: 'tok-fresh' }, json);
+      const err = (await caught(() => tasksAdapter.listChanged(ctx(), { cursor, scope, pageSize: 10 }))) as AppError;
+      expect(err).toMatchObject({ code: 'sync_cursor_expired', details: { provider: 'asana', status: 412 } });
+      expect(err.message).toMatch(/412/);
+    });
+
+    it('declares tombstones, and a full pull that lists the whole project (so the engine sweeps it)', () => {
+      expect(tasksAdapter).toMatchObject({ reportsDeletes: true, fullPullListsAll: true });
+    });
   });
 });

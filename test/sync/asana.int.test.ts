@@ -3,7 +3,8 @@
  * the documented shapes (test/fakes/asana-api.ts), over real Postgres and graphile-worker: a rule
  * made through the API with its suggested mapping, a paginated full pull, incremental pulls on
  * `modified_since`, pushed creates (with their external-gid marker) and updates, deletes both
- * ways — Asana's feed reports none, so a reconciling full pull sweeps them — a conflict inside
+ * ways — Asana's are read from the events API at each incremental pull; an expired sync token
+ * (412) sends the rule to a full pull that sweeps what was deleted meanwhile — a conflict inside
  * the grace window, and a create whose answer was lost, found again by its marker.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -87,7 +88,7 @@ const localTitles = async (e: Env) => (await sql<{ title: string }>(app.dbUrl, '
 
 describe('syncing with Asana', () => {
   it('a full pull pages through the project by offset with the opt_fields the suggested mapping needs, and reads assignee emails once each', async () => {
-    const e = await setup('Asana full', ['list', 'users'], (a) => {
+    const e = await setup('Asana full', ['list', 'users', 'events'], (a) => {
       a.add(PROJECT, { name: 'Write the spec [1h30m]', notes: 'First & second', due_on: '2026-12-24', assignee: '1100', tags: ['urgent', 'q4'] });
       a.add(PROJECT, { name: 'Review', completed: true, assignee: '1100' });
       a.add(PROJECT, { name: 'Plain task' });
@@ -122,12 +123,14 @@ describe('syncing with Asana', () => {
       { project: PROJECT, limit: '2', opt_fields: TASK_OPT_FIELDS, offset: expect.any(String) },
       { project: PROJECT, limit: '2', opt_fields: TASK_OPT_FIELDS, offset: expect.any(String) },
     ]);
+    // The full pull starts with a fresh events sync token: asked without one, answered 412.
+    expect(e.asana.of('GET', '/api/1.0/events').map((r) => Object.fromEntries(r.query))).toEqual([{ resource: PROJECT, opt_fields: 'action,created_at,parent,resource' }]);
     // One lookup per distinct assignee of a page (1100 twice on page one).
     expect(e.asana.of('GET', '/api/1.0/users/').map((r) => `${r.path}?${r.query}`)).toEqual(['/api/1.0/users/1100?opt_fields=email', '/api/1.0/users/1101?opt_fields=email']);
   });
 
   it('an incremental pull asks from the newest modification time; a local create is pushed once with its marker, an update sends only what changed, and nothing echoes', async () => {
-    const e = await setup('Asana push', ['list', 'get', 'create', 'update', 'users'], (a) => {
+    const e = await setup('Asana push', ['list', 'get', 'create', 'update', 'users', 'events'], (a) => {
       for (const n of ['One', 'Two', 'Three']) a.add(PROJECT, { name: n });
     });
     const newest = [...e.asana.tasks.values()].map((t) => t.modified_at).sort().at(-1)!;
@@ -162,39 +165,94 @@ describe('syncing with Asana', () => {
     expect(e.asana.of('POST', '/api/1.0/tasks')).toHaveLength(1);
   });
 
-  it('deletes: local ones are sent (a 404 means already gone); Asana’s feed reports none, so the reconciling full pull sweeps tasks deleted or moved out of the project', async () => {
-    const e = await setup('Asana deletes', ['list', 'delete'], (a) => {
+  it('deletes: local ones are sent (a 404 means already gone); tasks deleted in Asana or moved out of the project come from the events API at the next incremental run', async () => {
+    const e = await setup('Asana deletes', ['list', 'delete', 'events'], (a) => {
       for (const n of ['Deleted here', 'Deleted in Asana', 'Moved away', 'Deleted on both sides', 'Stays']) a.add(PROJECT, { name: n });
     });
     expect(e.first.counts).toMatchObject({ pulled: 5, linked: 5 });
     const [here, there, moved, both, stays] = ['Deleted here', 'Deleted in Asana', 'Moved away', 'Deleted on both sides', 'Stays'].map((n) => e.asana.byName(n)!);
-    e.asana.tasks.delete(there!.gid);
+    e.asana.remove(there!.gid);
     e.asana.edit(moved!.gid, { projects: [OTHER_PROJECT] });
-    e.asana.tasks.delete(both!.gid);
+    e.asana.remove(both!.gid);
     for (const t of [here!, both!]) {
       const local = (await localByRemote(e, t.gid))!;
       expect((await app.fetch(`/api/v1/tasks/${local.id}`, { method: 'DELETE', token: e.token })).status).toBe(204);
     }
+    const before = e.asana.requests.length;
 
     const run = await sync(e);
-    expect(run).toMatchObject({ status: 'succeeded', mode: 'incremental', counts: { deleted: 2, errors: 0 } });
-    expect(e.asana.of('DELETE', '/api/1.0/tasks/').map((r) => r.path).sort()).toEqual([`/api/1.0/tasks/${here!.gid}`, `/api/1.0/tasks/${both!.gid}`].sort());
-    expect(e.asana.tasks.has(here!.gid)).toBe(false);
-    // Not in an incremental feed: still here.
-    expect((await localByRemote(e, there!.gid))!.removed_remotely_at).toBeNull();
-
-    // The reconciliation is due (SYNC_RECONCILE_HOURS, 24): a full pull, then the sweep.
-    await sql(app.dbUrl, `update sync_rules set last_full_pull_at = now() - interval '25 hours' where id = $1`, [e.ruleId]);
-    const full = await sync(e);
-    expect(full).toMatchObject({ status: 'succeeded', mode: 'full', counts: { deleted: 2, errors: 0 } });
+    expect(run).toMatchObject({ status: 'succeeded', mode: 'incremental', counts: { errors: 0 } });
+    // The events since the full pull's token, read before the listing.
+    const [events] = e.asana.requests.slice(before).filter((r) => r.path === '/api/1.0/events');
+    expect(Object.fromEntries(events!.query)).toEqual({ resource: PROJECT, opt_fields: 'action,created_at,parent,resource', sync: expect.any(String) });
+    // No reconciliation needed: the incremental run marks them.
     expect((await localByRemote(e, there!.gid))!.removed_remotely_at).not.toBeNull();
     expect((await localByRemote(e, moved!.gid))!.removed_remotely_at).not.toBeNull();
     expect((await localByRemote(e, stays!.gid))!.removed_remotely_at).toBeNull();
-    expect(e.asana.of('DELETE', '/api/1.0/tasks/')).toHaveLength(2);
+    expect(e.asana.of('DELETE', '/api/1.0/tasks/').map((r) => r.path)).toContain(`/api/1.0/tasks/${here!.gid}`);
+    expect(e.asana.tasks.has(here!.gid)).toBe(false);
+    expect(e.asana.tasks.has(stays!.gid)).toBe(true);
+
+    // Our own DELETE comes back as an event: nothing more happens.
+    const deletes = e.asana.of('DELETE', '/api/1.0/tasks/').length;
+    const quiet = await sync(e);
+    expect(quiet).toMatchObject({ status: 'succeeded', mode: 'incremental', counts: { deleted: 0, pushed: 0, pulled: 0, errors: 0 } });
+    expect(e.asana.of('DELETE', '/api/1.0/tasks/')).toHaveLength(deletes);
+  });
+
+  it('an expired events sync token (412) → a full pull that sweeps the tasks deleted meanwhile and stores the fresh token for the next incremental run', async () => {
+    const e = await setup('Asana expired token', ['list', 'events'], (a) => {
+      for (const n of ['Gone in the gap', 'Moved in the gap', 'Stays', 'Later gone']) a.add(PROJECT, { name: n });
+    });
+    const [gap, movedGap, stays, later] = ['Gone in the gap', 'Moved in the gap', 'Stays', 'Later gone'].map((n) => e.asana.byName(n)!);
+    e.asana.remove(gap!.gid);
+    e.asana.edit(movedGap!.gid, { projects: [OTHER_PROJECT] });
+    // The token ages out: these events are in no answer any more.
+    e.asana.expireTokens();
+    const before = e.asana.requests.length;
+
+    const run = await sync(e);
+    expect(run).toMatchObject({ status: 'succeeded', mode: 'full', counts: { deleted: 2, errors: 0 } });
+    expect(run.warnings.join(' ')).toMatch(/412.*full resync/);
+    const events = e.asana.requests.slice(before).filter((r) => r.path === '/api/1.0/events');
+    // The stored token (412), then a fresh one for the full pull (412 again, carrying it).
+    expect(events.map((r) => r.query.has('sync'))).toEqual([true, false]);
+    expect((await localByRemote(e, gap!.gid))!.removed_remotely_at).not.toBeNull();
+    expect((await localByRemote(e, movedGap!.gid))!.removed_remotely_at).not.toBeNull();
+    expect((await localByRemote(e, stays!.gid))!.removed_remotely_at).toBeNull();
+
+    // The next run is incremental again, from the fresh token, and reports a delete at once.
+    e.asana.remove(later!.gid);
+    const next = await sync(e);
+    expect(next).toMatchObject({ status: 'succeeded', mode: 'incremental', counts: { deleted: 1, errors: 0 } });
+    expect((await localByRemote(e, later!.gid))!.removed_remotely_at).not.toBeNull();
+    const [used] = e.asana.requests.slice(before).filter((r) => r.path === '/api/1.0/events').slice(2);
+    expect(used!.query.get('sync')).toEqual(expect.any(String));
+  });
+
+  it('events page by has_more (100 a token at Asana): every answer is read, each with the token the last one gave, before the tasks are listed', async () => {
+    const e = await setup('Asana events paging', ['list', 'events'], (a) => {
+      for (const n of ['A', 'B', 'C', 'D', 'E', 'Kept']) a.add(PROJECT, { name: n });
+    });
+    e.asana.eventsPerToken = 2;
+    const gone = ['A', 'B', 'C', 'D', 'E'].map((n) => e.asana.byName(n)!);
+    for (const t of gone) e.asana.remove(t.gid);
+    e.asana.edit(e.asana.byName('Kept')!.gid, { name: 'Kept, renamed' });
+    const before = e.asana.requests.length;
+
+    const run = await sync(e);
+    expect(run).toMatchObject({ status: 'succeeded', mode: 'incremental', counts: { deleted: 5, pulled: 1, errors: 0 } });
+    for (const t of gone) expect((await localByRemote(e, t.gid))!.removed_remotely_at).not.toBeNull();
+    expect((await localByRemote(e, e.asana.byName('Kept, renamed')!.gid))).toMatchObject({ title: 'Kept, renamed', removed_remotely_at: null });
+    const reads = e.asana.requests.slice(before).filter((r) => r.path === '/api/1.0/events' || r.path === '/api/1.0/tasks');
+    // Six events (five deletes, one change) two an answer: three reads, then the listing.
+    expect(reads.map((r) => r.path)).toEqual(['/api/1.0/events', '/api/1.0/events', '/api/1.0/events', '/api/1.0/tasks']);
+    const tokens = reads.slice(0, 3).map((r) => r.query.get('sync'));
+    expect(new Set(tokens).size).toBe(3);
   });
 
   it('the same field changed on both sides within the grace window: a conflict is recorded and the later write wins', async () => {
-    const e = await setup('Asana conflict', ['list'], (a) => {
+    const e = await setup('Asana conflict', ['list', 'events'], (a) => {
       a.add(PROJECT, { name: 'Shared', notes: 'Kept' });
     });
     const shared = e.asana.byName('Shared')!;
@@ -210,7 +268,7 @@ describe('syncing with Asana', () => {
   });
 
   it('a create whose answer was lost is found by its external gid on the next run, never made twice', async () => {
-    const e = await setup('Asana lost create', ['list', 'create', 'get'], () => {});
+    const e = await setup('Asana lost create', ['list', 'create', 'get', 'events'], () => {});
     expect(e.first).toMatchObject({ status: 'succeeded', counts: { pulled: 0 } });
     const made = await app.json('/api/v1/tasks', { method: 'POST', token: e.token, json: { title: 'Only once' } });
     e.asana.loseCreateAnswers = 1;
@@ -222,7 +280,7 @@ describe('syncing with Asana', () => {
     expect(again).toMatchObject({ status: 'succeeded', counts: { errors: 0 } });
     const task = e.asana.byName('Only once')!;
     // The engine looks the marker up before every create: not there, the create (answer lost), then found.
-    const writes = e.asana.requests.filter((r) => !(r.method === 'GET' && r.path === '/api/1.0/tasks')).map((r) => `${r.method} ${r.path}`);
+    const writes = e.asana.requests.filter((r) => !(r.method === 'GET' && (r.path === '/api/1.0/tasks' || r.path === '/api/1.0/events'))).map((r) => `${r.method} ${r.path}`);
     expect(writes).toEqual([`GET /api/1.0/tasks/external:${task.external}`, 'POST /api/1.0/tasks', `GET /api/1.0/tasks/external:${task.external}`]);
     expect([...e.asana.tasks.values()].filter((t) => t.name === 'Only once')).toHaveLength(1);
     const [link] = await sql<{ local_id: string }>(app.dbUrl, 'select local_id from sync_links where rule_id = $1 and remote_id = $2', [e.ruleId, task.gid]);

@@ -61,6 +61,16 @@ export const taskPage = z.object({
   next_page: z.object({ offset: z.string().optional() }).loose().nullish(),
 });
 
+/**
+ * GET /events (https://developers.asana.com/reference/getevents): `{ data: EventResponse[], sync,
+ * has_more }`; a missing or expired token answers 412 `{ errors, sync }` with a fresh token. Every
+ * property is optional in the description, so here too; only what the tombstones need is read.
+ */
+const eventRef = z.object({ gid: z.string().optional(), resource_type: z.string().optional() }).loose().nullish();
+export const eventSchema = z.object({ action: z.string().optional(), created_at: z.string().optional(), resource: eventRef, parent: eventRef });
+export const eventsPage = z.object({ data: z.array(eventSchema).optional(), sync: z.string().optional(), has_more: z.boolean().optional() });
+export const eventsExpired = z.object({ sync: z.string().optional() });
+
 /** The record of a task; `emails` maps assignee gids to their email (null when not visible). */
 export function toRecord(t: AsanaTask, emails: ReadonlyMap<string, string | null>): RemoteRecord {
   const fields: Record<string, unknown> = {};
