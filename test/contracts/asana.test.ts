@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asana } from '../../src/providers/asana/index.ts';
-import { taskEnvelope, taskPage } from '../../src/providers/asana/adapters/records.ts';
+import { eventsExpired, eventsPage, taskEnvelope, taskPage } from '../../src/providers/asana/adapters/records.ts';
 import { tasksAdapter } from '../../src/providers/asana/adapters/tasks.ts';
 import { meResponseSchema } from '../../src/providers/asana/connector.ts';
 import { testContext } from '../providers/helpers.ts';
@@ -15,6 +15,9 @@ const [minimal, full] = instances(doc, responseSchema(doc, 'GET', '/api/1.0/user
 const [, fullTask] = instances(doc, responseSchema(doc, 'GET', '/api/1.0/tasks/1', 200)) as [unknown, { data: { gid: string; assignee: { gid: string } } }];
 const [, fullPage] = instances(doc, responseSchema(doc, 'GET', '/api/1.0/tasks', 200)) as [unknown, { data: unknown[]; next_page: { offset: string } }];
 const [, fullCreated] = instances(doc, responseSchema(doc, 'POST', '/api/1.0/tasks', 201));
+// The description's events answer (200) and its 412 for a missing or expired sync token.
+const [, fullEvents] = instances(doc, responseSchema(doc, 'GET', '/api/1.0/events', 200)) as [unknown, { sync: string }];
+const [, fullExpired] = instances(doc, responseSchema(doc, 'GET', '/api/1.0/events', 412)) as [unknown, { sync: string }];
 const PROJECT = '1207894561234567';
 const scope = { project: PROJECT };
 const ctx = () => testContext({ provider: asana, credentials: creds });
@@ -49,11 +52,33 @@ describe('Asana against its OpenAPI description', () => {
       // A page holds compact tasks in the description (no assignee to look up).
       let page: unknown;
       const reqs = await exercise('https://app.asana.com', [{ method: 'GET', path: '/api/1.0/tasks', status: 200, body: fullPage }], async () => {
-        page = await tasksAdapter.listChanged(ctx(), { cursor: { since: '2026-11-29T08:00:00.000Z', offset: 'eyJ0eXAiOJiKV1iQLCJhbGciOiJIUzI1NiJ9', max: null }, scope, pageSize: 500 });
+        page = await tasksAdapter.listChanged(ctx(), { cursor: { since: '2026-11-29T08:00:00.000Z', offset: 'eyJ0eXAiOJiKV1iQLCJhbGciOiJIUzI1NiJ9', max: null, sync: 'de4774f6915eae04714ca93bb2f5ee81' }, scope, pageSize: 500 });
       });
       expect(page).toMatchObject({ hasMore: true, cursor: { since: '2026-11-29T08:00:00.000Z', offset: fullPage.next_page.offset } });
       expect(reqs.map((r) => r.url.pathname)).toEqual(['/api/1.0/tasks']);
       expect(Object.fromEntries(reqs[0]!.url.searchParams)).toMatchObject({ project: PROJECT, limit: '100', modified_since: '2026-11-29T07:59:30.000Z' });
+      expectRequestsValid(doc, reqs);
+    });
+
+    it('listChanged at a listing\'s start: GET /events with resource, sync and opt_fields from the enum, then GET /tasks', async () => {
+      let page: unknown;
+      const events: Reply = { method: 'GET', path: '/api/1.0/events', status: 200, body: { ...fullEvents, has_more: false } };
+      const reqs = await exercise('https://app.asana.com', [events, { method: 'GET', path: '/api/1.0/tasks', status: 200, body: { data: [], next_page: null } }], async () => {
+        page = await tasksAdapter.listChanged(ctx(), { cursor: { since: '2026-11-29T08:00:00.000Z', offset: null, max: null, sync: 'de4774f6915eae04714ca93bb2f5ee81' }, scope, pageSize: 100 });
+      });
+      expect(reqs.map((r) => r.url.pathname)).toEqual(['/api/1.0/events', '/api/1.0/tasks']);
+      expect(Object.fromEntries(reqs[0]!.url.searchParams)).toEqual({ resource: PROJECT, sync: 'de4774f6915eae04714ca93bb2f5ee81', opt_fields: 'action,created_at,parent,resource' });
+      expect(page).toMatchObject({ hasMore: false, cursor: { sync: fullEvents.sync } });
+      expectRequestsValid(doc, reqs);
+    });
+
+    it('a full pull: GET /events without sync, answered 412 with the fresh token it keeps', async () => {
+      let page: unknown;
+      const reqs = await exercise('https://app.asana.com', [{ method: 'GET', path: '/api/1.0/events', status: 412, body: fullExpired }, { method: 'GET', path: '/api/1.0/tasks', status: 200, body: { data: [], next_page: null } }], async () => {
+        page = await tasksAdapter.listChanged(ctx(), { cursor: null, scope, pageSize: 100 });
+      });
+      expect(reqs[0]!.url.searchParams.has('sync')).toBe(false);
+      expect(page).toMatchObject({ cursor: { sync: fullExpired.sync } });
       expectRequestsValid(doc, reqs);
     });
 
@@ -97,6 +122,10 @@ describe('Asana against its OpenAPI description', () => {
       expectSchemaNotStricter(doc, 'GET', '/api/1.0/tasks/1', taskEnvelope);
       expectSchemaNotStricter(doc, 'GET', '/api/1.0/tasks', taskPage);
       expectFixtureValid(doc, 'GET', '/api/1.0/tasks', 200, fullPage);
+      expectSchemaNotStricter(doc, 'GET', '/api/1.0/events', eventsPage);
+      for (const expired of instances(doc, responseSchema(doc, 'GET', '/api/1.0/events', 412))) expect(eventsExpired.safeParse(expired).success).toBe(true);
+      expectFixtureValid(doc, 'GET', '/api/1.0/events', 200, { ...fullEvents, has_more: false });
+      expectFixtureValid(doc, 'GET', '/api/1.0/events', 412, fullExpired);
     });
   });
 });
