@@ -261,6 +261,13 @@ describe('asana tasks adapter', () => {
       expect(err.message).toMatch(/412/);
     });
 
+    it('403 on GET /events is a provider_error naming the permission, not refused credentials (the connection is not errored)', async () => {
+      events().reply(403, { errors: [{ message: 'Forbidden' }] }, json);
+      const err = (await caught(() => tasksAdapter.listChanged(ctx(), { cursor: null, scope, pageSize: 10 }))) as AppError;
+      expect(err).toMatchObject({ code: 'provider_error', details: { provider: 'asana', status: 403 } });
+      expect(err.message).toMatch(/Full permissions/);
+    });
+
     it('declares tombstones, and a full pull that lists the whole project (so the engine sweeps it)', () => {
       expect(tasksAdapter).toMatchObject({ reportsDeletes: true, fullPullListsAll: true });
     });

@@ -67,9 +67,24 @@ export const EVENT_OPT_FIELDS = ['action', 'created_at', 'parent', 'resource'].j
 
 const eventsQuery = (project: string, sync: string | null) => ({ resource: project, opt_fields: EVENT_OPT_FIELDS, ...(sync ? { sync } : {}) });
 
+/**
+ * GET /events, 403 and 412 read here. A 403 is not taken as refused credentials (which would move
+ * the connection to errored): the rest of the API may well work — no granular scope names the
+ * events API, so an app registered with specific scopes may be refused it.
+ */
+async function getEvents(ctx: ConnectorContext, project: string, sync: string | null) {
+  const res = await ctx.http.request({ url: '/events', query: eventsQuery(project, sync), allowStatuses: [403, 412] });
+  if (res.status === 403) {
+    throw new AppError('provider_error', 'Asana refused GET /events (HTTP 403), which the tasks sync reads deletes from. Asana lists no granular scope for it: the Asana app may need Full permissions (see docs/providers/asana.md).', {
+      details: { provider: 'asana', status: 403 },
+    });
+  }
+  return res;
+}
+
 /** A fresh sync token: a call without one answers 412 carrying it (a 200 with one is taken too). */
 async function freshToken(ctx: ConnectorContext, project: string): Promise<string> {
-  const res = await ctx.http.request({ url: '/events', query: eventsQuery(project, null), allowStatuses: [412] });
+  const res = await getEvents(ctx, project, null);
   const sync = parseProviderResponse(ctx.provider, eventsExpired, res.body, 'GET /events').sync;
   if (!sync) throw new AppError('provider_error', 'Asana answered GET /events without a sync token', { details: { provider: 'asana', status: res.status } });
   return sync;
@@ -80,7 +95,7 @@ async function freshToken(ctx: ConnectorContext, project: string): Promise<strin
  * removed from it (and not added back later in the same answer), the next token, `has_more`.
  */
 async function readEvents(ctx: ConnectorContext, project: string, sync: string): Promise<{ tombstones: RemoteRecord[]; sync: string; hasMore: boolean }> {
-  const res = await ctx.http.request({ url: '/events', query: eventsQuery(project, sync), allowStatuses: [412] });
+  const res = await getEvents(ctx, project, sync);
   if (res.status === 412) {
     throw new AppError('sync_cursor_expired', 'Asana answered 412 to the stored events sync token (it expired); starting a full pull.', { details: { provider: 'asana', status: 412 } });
   }
