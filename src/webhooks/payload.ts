@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { VIAS, type Via } from '../context.ts';
-import { eventCatalog, type EventType, type RecordedEvent } from '../events/catalog/index.ts';
+import { eventCatalog, publicJsonSchema, type EventType, type RecordedEvent } from '../events/catalog/index.ts';
 import type { EventTypeDefinition } from '../events/catalog/define.ts';
 
 /** Payloads above this are refused at the source (logged, and shown as `refused` in the delivery log). */
@@ -66,13 +66,7 @@ export function describeWebhookEventType(type: EventType, publicUrl = 'https://p
     version: def.version,
     entityType: def.entityType,
     description: def.description,
-    schema: z.toJSONSchema(schema, {
-      io: 'output',
-      // Adding a field is not a breaking change: receivers must not reject unknown fields.
-      override: (ctx) => {
-        if (ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
-      },
-    }),
+    schema: publicJsonSchema(schema),
     example,
   };
 }

@@ -1,4 +1,9 @@
-/** The terminal client, spawned as users run it: `npm run chat -- …` against a real database. */
+/**
+ * The terminal client, spawned as users run it: `npm run chat -- …` against a real database.
+ *
+ * Each test spawns several processes (`npm`, then Node): seconds each on a loaded machine, so
+ * the tests get a 90 s ceiling instead of the default 30 s. Nothing here measures speed.
+ */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
@@ -45,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('npm run chat', () => {
-  it('lists the connections as the default workspace’s first Owner, buttons shown as terminal commands with names', async () => {
+  it('lists the connections as the default workspace’s first Owner, buttons shown as terminal commands with names', { timeout: 90_000 }, async () => {
     const { code, stdout } = await npmChat(['list']);
     expect(code).toBe(0);
     expect(stdout).toContain('== Connections (1) ==');
@@ -56,7 +61,7 @@ describe('npm run chat', () => {
     expect(stdout).not.toContain('/integrations');
   });
 
-  it('speaks terminal: usage lines as typed here, unknown commands exit 1 like other mistakes', async () => {
+  it('speaks terminal: usage lines as typed here, unknown commands exit 1 like other mistakes', { timeout: 90_000 }, async () => {
     const unknown = await npmChat(['frobnicate']);
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toContain("Unknown command 'frobnicate'. `npm run chat -- help` lists every command.");
@@ -66,7 +71,7 @@ describe('npm run chat', () => {
     expect(`${unknown.stdout}${pause.stdout}`).not.toMatch(/\/integrations|@Owner/);
   });
 
-  it('runs actions audited as cli, refuses a member with exit code 1, and prints link codes', async () => {
+  it('runs actions audited as cli, refuses a member with exit code 1, and prints link codes', { timeout: 90_000 }, async () => {
     const paused = await npmChat(['pause', 'linear', 'from', 'the', 'terminal']);
     expect(paused.code).toBe(0);
     expect(paused.stdout).toMatch(/You paused Linear\. Reason: from the terminal/);
@@ -87,7 +92,7 @@ describe('npm run chat', () => {
     expect(await sql(app.dbUrl, 'select 1 from chat_link_codes where used_at is null')).toHaveLength(1);
   });
 
-  it('prints a personal link code for the member given with --as, which links a chat user as them', async () => {
+  it('prints a personal link code for the member given with --as, which links a chat user as them', { timeout: 90_000 }, async () => {
     const out = await npmChat(['--as', 'mia@example.com', 'link', 'me']);
     expect(out.code).toBe(0);
     const code = out.stdout.trim();
@@ -103,7 +108,7 @@ describe('npm run chat', () => {
     expect(c.text(await c.final({ userId: 'U_MIA' }, `link ${code}`))).toMatch(/You now act as mia \(mia@example.com\), Member/);
   });
 
-  it('runs an interactive prompt, asking for a form’s fields without printing secrets', async () => {
+  it('runs an interactive prompt, asking for a form’s fields without printing secrets', { timeout: 90_000 }, async () => {
     const key = 'lin_api_TypedAtThePrompt000000';
     // Plain fields first, the secret last.
     const { code, stdout } = await npmChat([], ['resume linear', 'connect linear --new', 'Linear CLI', key, 'list', 'exit', ''].join('\n'));
@@ -117,7 +122,7 @@ describe('npm run chat', () => {
     expect(fakeLinearBodies.some((b) => b.startsWith(key))).toBe(true);
   });
 
-  it('checks each form field as it is typed and asks again: the format, then a display name already taken, with the secret last', async () => {
+  it('checks each form field as it is typed and asks again: the format, then a display name already taken, with the secret last', { timeout: 90_000 }, async () => {
     const key = 'lin_api_SecondKeyTyped00000000';
     const before = fakeLinearBodies.length;
     const input = ['connect linear --new', 'Linear', 'Linear Two', 'not-a-linear-key', key, 'exit', ''].join('\n');
@@ -138,7 +143,7 @@ describe('npm run chat', () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('refuses, before the secret, a default display name already taken and an API key pasted one prompt early', async () => {
+  it('refuses, before the secret, a default display name already taken and an API key pasted one prompt early', { timeout: 90_000 }, async () => {
     const key = 'lin_api_ThirdKeyTyped000000000';
     const input = ['connect linear --new', '', key, 'Linear Three', key, 'exit', ''].join('\n');
     const { code, stdout } = await npmChat([], input);
@@ -151,7 +156,7 @@ describe('npm run chat', () => {
     expect(await sql(app.dbUrl, `select 1 from connections where display_name like 'lin_api_%'`)).toEqual([]);
   });
 
-  it('confirms disconnect with y/N: no (or no answer) changes nothing and exits 1; y and --yes disconnect', async () => {
+  it('confirms disconnect with y/N: no (or no answer) changes nothing and exits 1; y and --yes disconnect', { timeout: 90_000 }, async () => {
     const status = async (name: string) => (await sql<{ status: string }>(app.dbUrl, `select status from connections where display_name = $1 order by created_at desc limit 1`, [name]))[0]!.status;
     const no = await npmChat(['disconnect', 'Linear CLI'], 'n\n');
     expect(no.code).toBe(1);

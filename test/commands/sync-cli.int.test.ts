@@ -1,6 +1,9 @@
 /**
  * Sync and rules through the terminal client, spawned as users run it (`npm run chat -- …`),
  * against the real Sandbox served by a running Patchbay whose workers run the sync jobs.
+ *
+ * Each test spawns several processes (`npm`, then Node): seconds each on a loaded machine, so
+ * the tests get a 90 s ceiling instead of the default 30 s. Nothing here measures speed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/sandbox/store.ts';
@@ -34,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('npm run chat: sync and rules', () => {
-  it('an admin runs sync sandbox: it says it started, waits for the run and prints the summary with a Log button', async () => {
+  it('an admin runs sync sandbox: it says it started, waits for the run and prints the summary with a Log button', { timeout: 90_000 }, async () => {
     for (const name of ['Plan the offsite', 'Send the invites', 'Book the rooms']) expect((await sbx(app, key, '/tasks', { method: 'POST', json: { name } })).status).toBe(201);
     const out = await npmChat(['sync', 'sandbox']);
     expect(out.code, out.stderr).toBe(0);
@@ -46,7 +49,7 @@ describe('npm run chat: sync and rules', () => {
     expect(audit!.via).toBe('cli');
   });
 
-  it('rules sandbox lists the rule with its last run and buttons as commands', async () => {
+  it('rules sandbox lists the rule with its last run and buttons as commands', { timeout: 90_000 }, async () => {
     const out = await npmChat(['rules', 'sandbox']);
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toContain('== Sync rules of Patchbay Sandbox (1) ==');
@@ -57,7 +60,7 @@ describe('npm run chat: sync and rules', () => {
     expect(out.stdout).toContain('Name a rule by its number: `npm run chat -- rules sandbox pause 1`');
   });
 
-  it('rules sandbox pause 1 disables the rule; sync then says it is paused; resume 1 enables it again', async () => {
+  it('rules sandbox pause 1 disables the rule; sync then says it is paused; resume 1 enables it again', { timeout: 90_000 }, async () => {
     const paused = await npmChat(['rules', 'sandbox', 'pause', '1']);
     expect(paused.code, paused.stderr).toBe(0);
     expect(paused.stdout).toContain('⏸ You paused sync rule 1 (tasks ⇄ Patchbay Sandbox tasks) of Patchbay Sandbox');
@@ -79,7 +82,7 @@ describe('npm run chat: sync and rules', () => {
     expect(await rule()).toEqual({ enabled: true });
   });
 
-  it('rules sandbox delete 1 asks y/N: no keeps the rule, yes deletes it', async () => {
+  it('rules sandbox delete 1 asks y/N: no keeps the rule, yes deletes it', { timeout: 90_000 }, async () => {
     const declined = await npmChat(['rules', 'sandbox', 'delete', '1'], 'n\n');
     expect(declined.code).toBe(1);
     expect(declined.stdout).toContain('Records already synced stay in Patchbay and in Patchbay Sandbox');
@@ -101,7 +104,7 @@ describe('npm run chat: sync and rules', () => {
     expect(said).not.toMatch(/Usage:|\n\s+at /);
   });
 
-  it('rules sandbox add asks the form at the terminal: choices by number, Enter takes the default', async () => {
+  it('rules sandbox add asks the form at the terminal: choices by number, Enter takes the default', { timeout: 90_000 }, async () => {
     // object 2 (contacts), direction default, every 15 min, no filter, delete policy default.
     const out = await npmChat(['rules', 'sandbox', 'add'], ['2', '', '15', '', '', ''].join('\n'));
     expect(out.code, out.stdout + out.stderr).toBe(0);

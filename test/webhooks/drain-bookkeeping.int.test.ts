@@ -4,22 +4,14 @@
  * failure holds the line (the rest wait, the drain job is re-queued at the retry time); 410
  * disables the endpoint and gives up what it had pending.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { startReceiver, type Receiver } from '../helpers/receiver.ts';
+import { describe, expect, it } from 'vitest';
 import { sql } from '../helpers/sql.ts';
+import { webhookTest } from './support.ts';
 
-let app: TestApp;
-let rx: Receiver;
-let n = 0;
-
-async function endpoint() {
-  const res = await app.fetch('/api/v1/webhooks', { method: 'POST', json: { name: `Drain ${++n}`, url: rx.url, eventTypes: ['task_added'] } });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string };
-}
-const addTask = async (title: string) => expect((await app.fetch('/api/v1/tasks', { method: 'POST', json: { title } })).status).toBe(201);
-const rows = (q: string, params: unknown[] = []) => sql(app.dbUrl, q, params) as Promise<Array<Record<string, any>>>;
+const t = webhookTest();
+const endpoint = () => t.endpoint();
+const addTask = (title: string) => t.addTask(title);
+const rows = (q: string, params: unknown[] = []) => sql(t.app.dbUrl, q, params) as Promise<Array<Record<string, any>>>;
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -29,31 +21,16 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs
   }
 }
 
-beforeAll(async () => {
-  app = await startTestApp({ workers: true, env: { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' } });
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await app?.close();
-  await rx?.close();
-});
-beforeEach(async () => {
-  await sql(app.dbUrl, 'delete from webhook_endpoints');
-  rx.received.length = 0;
-  rx.script.length = 0;
-  rx.fallback = { status: 200, body: '{"ok":true}' };
-});
-
 describe('drain bookkeeping', () => {
   it('a success logs the attempt, delivers the row and moves the endpoint counters, in order', async () => {
     const hook = await endpoint();
-    for (const t of ['one', 'two', 'three']) await addTask(t);
-    await rx.waitFor(3);
+    for (const title of ['one', 'two', 'three']) await addTask(title);
+    await t.rx.waitFor(3);
     const ds = await until(
       () => rows(`select id, status, attempts, last_status_code, last_error, delivered_at, last_attempt_at, next_attempt_at from webhook_deliveries where endpoint_id = $1 order by id`, [hook.id]),
       (r) => r.every((d) => d.status === 'delivered'),
     );
-    expect(rx.received.map((r) => JSON.parse(r.body).entity.title)).toEqual(['one', 'two', 'three']);
+    expect(t.rx.received.map((r) => JSON.parse(r.body).entity.title)).toEqual(['one', 'two', 'three']);
     for (const d of ds) {
       expect(d).toMatchObject({ status: 'delivered', attempts: 1, last_status_code: 200, last_error: null, next_attempt_at: null });
       expect(d.delivered_at).toEqual(d.last_attempt_at);
@@ -67,10 +44,10 @@ describe('drain bookkeeping', () => {
 
   it('a failure holds the line: the rest wait and the drain is re-queued at the retry time', async () => {
     const hook = await endpoint();
-    rx.fallback = { status: 503, body: 'down' };
+    t.rx.fallback = { status: 503, body: 'down' };
     await addTask('first');
     await addTask('second');
-    await rx.waitFor(1);
+    await t.rx.waitFor(1);
     const [head] = await until(
       () => rows(`select id, status, attempts, last_status_code, next_attempt_at from webhook_deliveries where endpoint_id = $1 order by id limit 1`, [hook.id]),
       (r) => r[0]?.attempts === 1,
@@ -82,7 +59,7 @@ describe('drain bookkeeping', () => {
       (r) => r.length === 1 && new Date(r[0]!.run_at).getTime() === new Date(head!.next_attempt_at).getTime(),
     );
     expect(new Date(job!.run_at).getTime()).toBe(new Date(head!.next_attempt_at).getTime());
-    expect(rx.received).toHaveLength(1);
+    expect(t.rx.received).toHaveLength(1);
     const [ep] = await rows(`select consecutive_failures, attempts_total::int, failed_attempts_total::int, delivered_total::int from webhook_endpoints where id = $1`, [hook.id]);
     expect(ep).toEqual({ consecutive_failures: 1, attempts_total: 1, failed_attempts_total: 1, delivered_total: 0 });
   });
@@ -91,11 +68,11 @@ describe('drain bookkeeping', () => {
     const hook = await endpoint();
     // The 410 comes late, so the second event's row is surely written before the disable: a
     // fan-out running concurrently with the disabling transaction can still add a pending row.
-    rx.script.push({ status: 410, body: 'gone', delayMs: 500 });
-    rx.fallback = { status: 410, body: 'gone' };
+    t.rx.script.push({ status: 410, body: 'gone', delayMs: 500 });
+    t.rx.fallback = { status: 410, body: 'gone' };
     await addTask('first');
     await addTask('second');
-    await rx.waitFor(1);
+    await t.rx.waitFor(1);
     const [ep] = await until(
       () => rows(`select status, status_reason from webhook_endpoints where id = $1`, [hook.id]),
       (r) => r[0]?.status === 'disabled',
@@ -106,6 +83,6 @@ describe('drain bookkeeping', () => {
       (r) => r.length === 2 && r.every((d) => d.status === 'failed'),
     );
     expect(ds).toEqual([{ status: 'failed', attempts: 1 }, { status: 'failed', attempts: 0 }]);
-    expect(rx.received).toHaveLength(1);
+    expect(t.rx.received).toHaveLength(1);
   });
 });

@@ -96,7 +96,20 @@ export function eventPayloadSchema<T extends EventType>(type: T) {
     .describe(def.description);
 }
 
-/** Everything GET /api/v1/webhooks/event-types will serve for one type. */
+/**
+ * The JSON Schema customers get for a public payload. Adding a field is not a breaking change, so
+ * the schema never forbids unknown properties: receivers must not reject them.
+ */
+export function publicJsonSchema(schema: z.ZodType) {
+  return z.toJSONSchema(schema, {
+    io: 'output',
+    override: (ctx) => {
+      if (ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
+    },
+  });
+}
+
+/** One type's description, JSON Schema and example, as GET /api/v1/events documents it. */
 export function describeEventType(type: EventType) {
   const def: EventTypeDefinition = eventCatalog[type];
   const payload = eventPayloadSchema(type);
@@ -105,13 +118,7 @@ export function describeEventType(type: EventType) {
     version: def.version,
     entityType: def.entityType,
     description: def.description,
-    schema: z.toJSONSchema(payload, {
-      io: 'output',
-      // Adding a field is not a breaking change: receivers must not reject unknown fields.
-      override: (ctx) => {
-        if (ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
-      },
-    }),
+    schema: publicJsonSchema(payload),
     example: payload.parse({ type: def.type, version: def.version, entityType: def.entityType, ...def.example }),
   };
 }
