@@ -103,6 +103,14 @@ export async function attempt(rt: Runtime, target: DeliveryTarget, messageId: st
   return result;
 }
 
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
 /** The endpoint as events show it. */
 export async function webhookSnapshot(em: EntityManager, endpointId: string): Promise<WebhookSnapshot> {
   const [w] = await em.execute<
@@ -111,7 +119,9 @@ export async function webhookSnapshot(em: EntityManager, endpointId: string): Pr
   return {
     id: w!.id,
     name: w!.name,
-    url: w!.url,
+    // The origin only: a path or query can carry a token (Slack's incoming webhooks do), and this
+    // snapshot goes to the workspace's other endpoints and the events API.
+    url: originOf(w!.url),
     eventTypes: w!.event_types ?? 'all',
     status: w!.status,
     statusReason: w!.status_reason,

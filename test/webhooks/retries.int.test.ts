@@ -72,8 +72,10 @@ describe('retries and auto-pause', () => {
     let ep = await endpointRow(hook.id);
     for (let i = 0; i < 100 && ep.status !== 'paused'; i++) (await sleep(20), (ep = await endpointRow(hook.id)));
     expect(ep).toMatchObject({ status: 'paused', consecutive_failures: 11, status_reason: 'Paused after 11 failed attempts in a row (last: HTTP 500)' });
-    const [paused] = await sql<{ data: Record<string, unknown> }>(t.app.dbUrl, "select data from domain_events where type = 'webhook_paused' and entity_id = $1", [hook.id]);
+    const [paused] = await sql<{ data: Record<string, unknown>; snapshot: Record<string, unknown> }>(t.app.dbUrl, "select data, snapshot from domain_events where type = 'webhook_paused' and entity_id = $1", [hook.id]);
     expect(paused!.data).toMatchObject({ by: 'auto', lastStatusCode: 500, pendingDeliveries: 1 });
+    // Other endpoints receive this event: the URL's path (which can carry a token) is not in it.
+    expect(paused!.snapshot.url).toBe(new URL(t.rx.url).origin);
 
     // Paused: later events are kept, nothing is sent.
     await addTask('two');

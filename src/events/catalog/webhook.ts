@@ -14,7 +14,7 @@ export const webhookSnapshot = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    url: z.string(),
+    url: z.string().describe("The endpoint's origin (scheme, host and port): its path and query can carry a token, so they are never published"),
     eventTypes: z.union([z.literal('all'), z.array(z.string())]),
     status: z.enum(WEBHOOK_STATUSES),
     statusReason: z.string().nullable(),
@@ -28,7 +28,7 @@ export type WebhookSnapshot = z.output<typeof webhookSnapshot>;
 const exampleWebhook = {
   id: '5d2c9e7a-3b4f-4c1d-8e6f-0a9b8c7d6e5f',
   name: 'Billing sync',
-  url: 'https://hooks.example.com/patchbay',
+  url: 'https://hooks.example.com',
   eventTypes: ['task_added', 'task_updated'],
   status: 'paused',
   statusReason: 'Paused after 11 failed attempts in a row (last: HTTP 503)',
