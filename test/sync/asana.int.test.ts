@@ -15,6 +15,7 @@ import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { FakeAsana, type Route } from '../fakes/asana-api.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
+import { firstRunOf, runNow } from './support.ts';
 
 const PROJECT = '1207894561234567';
 const OTHER_PROJECT = '1207894561239999';
@@ -55,26 +56,10 @@ async function setup(name: string, routes: Route[], seed: (a: FakeAsana) => void
   const body = (await res.json()) as any;
   expect(res.status, JSON.stringify(body)).toBe(201);
   const e = { asana, connectionId: conn.id, ruleId: body.rule.id, token: ws.token, workspaceId: ws.workspace.id };
-  for (let i = 0; i < 400; i++) {
-    const runs = await app.json(`/api/v1/connections/${e.connectionId}/sync-runs`, { token: e.token });
-    const first = runs.data?.[0];
-    if (first && (first.status === 'succeeded' || first.status === 'failed')) return { ...e, first };
-    await sleep(50);
-  }
-  throw new Error("the rule's first run did not finish");
+  return { ...e, first: await firstRunOf(app, e) };
 }
 
-async function sync(e: Env) {
-  const res = await app.fetch(`/api/v1/connections/${e.connectionId}/rules/${e.ruleId}/run`, { method: 'POST', token: e.token });
-  const { run } = (await res.json()) as any;
-  expect(res.status).toBe(202);
-  for (let i = 0; i < 400; i++) {
-    const r = await app.json(`/api/v1/connections/${e.connectionId}/sync-runs/${run.id}`, { token: e.token });
-    if (r.status === 'succeeded' || r.status === 'failed') return r;
-    await sleep(50);
-  }
-  throw new Error('run did not finish');
-}
+const sync = (e: Env) => runNow(app, e);
 
 type LocalTask = { id: string; title: string; description: string | null; status: string; due_date: string | null; assignee_email: string | null; labels: string[]; scheduled_minutes: number | null; deleted_at: Date | null; removed_remotely_at: Date | null };
 const localByRemote = async (e: Env, remoteId: string) =>

@@ -12,6 +12,7 @@ import { checkRequest, loadDiscovery } from '../contracts/describe.ts';
 import { FakeGoogleCalendar } from '../fakes/google-calendar.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
+import { firstRunOf, runNow } from './support.ts';
 
 const doc = loadDiscovery('google-calendar.discovery.json');
 let app: TestApp;
@@ -53,26 +54,10 @@ async function setup(name: string, remote: Array<Record<string, any> & { id: str
   const body = (await res.json()) as any;
   expect(res.status, JSON.stringify(body)).toBe(201);
   const e = { fake, connectionId: conn.id, ruleId: (body.rule ?? body).id, token: ws.token };
-  for (let i = 0; i < 400; i++) {
-    const runs = await app.json(`/api/v1/connections/${e.connectionId}/sync-runs`, { token: e.token });
-    const first = runs.data?.[0];
-    if (first && (first.status === 'succeeded' || first.status === 'failed')) return { ...e, first: await app.json(`/api/v1/connections/${e.connectionId}/sync-runs/${first.id}`, { token: e.token }) };
-    await sleep(50);
-  }
-  throw new Error("the rule's first run did not finish");
+  return { ...e, first: await firstRunOf(app, e) };
 }
 
-async function sync(e: Env) {
-  const res = await app.fetch(`/api/v1/connections/${e.connectionId}/rules/${e.ruleId}/run`, { method: 'POST', token: e.token });
-  const { run } = (await res.json()) as any;
-  expect(res.status).toBe(202);
-  for (let i = 0; i < 400; i++) {
-    const r = await app.json(`/api/v1/connections/${e.connectionId}/sync-runs/${run.id}`, { token: e.token });
-    if (r.status === 'succeeded' || r.status === 'failed') return r;
-    await sleep(50);
-  }
-  throw new Error('run did not finish');
-}
+const sync = (e: Env) => runNow(app, e);
 
 /** The local event linked to a Google event id, as the API shows it. */
 async function local(e: Env, remoteId: string) {

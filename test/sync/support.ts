@@ -95,3 +95,29 @@ export const connectionRow = async (e: FeedEnv, id: string) =>
     'select status, status_reason, paused_by, paused_until, consecutive_failures from connections where id = $1',
     [id],
   ))[0]!;
+
+type ApiRule = { connectionId: string; ruleId: string; token: string };
+
+/** Waits for a connection's first run to finish (a new enabled rule runs at once), read through the API. */
+export async function firstRunOf(app: TestApp, e: ApiRule): Promise<any> {
+  for (let i = 0; i < 400; i++) {
+    const runs = await app.json(`/api/v1/connections/${e.connectionId}/sync-runs`, { token: e.token });
+    const first = runs.data?.[0];
+    if (first && (first.status === 'succeeded' || first.status === 'failed')) return first;
+    await sleep(50);
+  }
+  throw new Error("the rule's first run did not finish");
+}
+
+/** Runs a rule now (POST …/run, as `sync` in chat does) and waits for its run, as a user polling GET …/sync-runs/{id} would. */
+export async function runNow(app: TestApp, e: ApiRule): Promise<any> {
+  const res = await app.fetch(`/api/v1/connections/${e.connectionId}/rules/${e.ruleId}/run`, { method: 'POST', token: e.token });
+  const { run } = (await res.json()) as any;
+  expect(res.status).toBe(202);
+  for (let i = 0; i < 400; i++) {
+    const r = await app.json(`/api/v1/connections/${e.connectionId}/sync-runs/${run.id}`, { token: e.token });
+    if (r.status === 'succeeded' || r.status === 'failed') return r;
+    await sleep(50);
+  }
+  throw new Error('run did not finish');
+}
