@@ -259,8 +259,8 @@ export async function findWebhookByRef(rt: Runtime, workspaceId: string, ref: st
   const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
   const byId = isId ? await em.findOne(WebhookEndpoint, { id: ref, workspace: workspaceId }) : null;
   if (byId) return byId;
-  const rows = await em.find(WebhookEndpoint, { workspace: workspaceId });
-  const found = rows.find((w) => w.name.toLowerCase() === ref.trim().toLowerCase());
+  const [row] = await em.execute<Array<{ id: string }>>('select id from webhook_endpoints where workspace_id = ? and lower(name) = lower(?) limit 1', [workspaceId, ref.trim()]);
+  const found = row ? await em.findOne(WebhookEndpoint, { id: row.id }) : null;
   if (!found) throw notFound('Webhook', ref);
   return found;
 }
@@ -296,17 +296,4 @@ export async function rotateWebhookSecret(rt: Runtime, caller: Caller, id: strin
     });
     return { ...webhookView(w, now), secret };
   });
-}
-
-/** The secrets that sign a delivery now, decrypted: the current one, then the previous one while its overlap lasts. */
-export async function signingSecrets(rt: Runtime, em: EntityManager, endpointId: string, now = new Date()): Promise<string[]> {
-  const rows = await em.execute<Array<{ secret: string; previous_secret: string | null; previous_secret_expires_at: Date | null }>>(
-    'select secret, previous_secret, previous_secret_expires_at from webhook_endpoints where id = ?',
-    [endpointId],
-  );
-  const row = rows[0];
-  if (!row) throw notFound('Webhook', endpointId);
-  const secrets = [rt.vault.decrypt<string>(row.secret)];
-  if (row.previous_secret && row.previous_secret_expires_at && new Date(row.previous_secret_expires_at) > now) secrets.push(rt.vault.decrypt<string>(row.previous_secret));
-  return secrets;
 }

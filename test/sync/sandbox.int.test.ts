@@ -9,6 +9,7 @@ import { createAccount } from '../../src/sandbox/store.ts';
 import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
+import { sbx as sandboxCall } from '../sandbox/support.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -18,14 +19,10 @@ afterAll(async () => app?.close());
 
 type Env = { key: string; accountId: string; connectionId: string; ruleId: string; token: string; workspaceId: string };
 
+/** A Sandbox API call with the account's key (the shared helper), failing the test on an error answer. */
 async function sbx(key: string, path: string, method = 'GET', json?: unknown) {
-  const res = await fetch(`${app.url}/sandbox/api${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(json ? { 'content-type': 'application/json' } : {}) },
-    body: json ? JSON.stringify(json) : undefined,
-  });
-  const text = await res.text();
-  return text ? JSON.parse(text) : undefined;
+  const res = await sandboxCall(app, key, path, { method, ...(json !== undefined ? { json } : {}) });
+  return res.body;
 }
 
 /**

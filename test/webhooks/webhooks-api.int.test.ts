@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/access/api-tokens.ts';
 import { Member } from '../../src/entities/member.ts';
 import { Workspace } from '../../src/entities/workspace.ts';
-import { signingSecrets } from '../../src/webhooks/endpoints.ts';
+import { loadTarget } from '../../src/webhooks/drain.ts';
 import { webhookBodySchema } from '../../src/webhooks/payload.ts';
 import { signDelivery } from '../../src/webhooks/sign.ts';
 import { errorBody, json, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -21,6 +21,8 @@ let adminToken = '';
 
 const create = (json: Record<string, unknown>, token?: string) => app.fetch('/api/v1/webhooks', { method: 'POST', json, ...(token ? { token } : {}) });
 let n = 0;
+/** The secrets that sign a delivery of this endpoint at `now` (what the drain job signs with). */
+const signingSecrets = async (id: string, now?: Date) => (await loadTarget(app.pb.rt, app.pb.rt.em(), id, now))!.secrets;
 const body = (over: Record<string, unknown> = {}) => ({ name: `Hook ${++n}`, url: 'https://93.184.215.14/patchbay', eventTypes: ['task_added', 'task_updated'], ...over });
 
 beforeAll(async () => {
@@ -61,7 +63,7 @@ describe('webhook endpoints API', () => {
 
   it('signs with the created secret so that standardwebhooks verifies the delivery', async () => {
     const created = await json(await create(body()));
-    const secrets = await signingSecrets(app.pb.rt, app.pb.rt.em(), created.id);
+    const secrets = await signingSecrets(created.id);
     expect(secrets).toEqual([created.secret]);
     const payload = JSON.stringify({ eventType: 'task_added', entityId: 'x' });
     const headers = signDelivery(secrets, 'msg_1', payload);
@@ -115,7 +117,7 @@ describe('webhook endpoints API', () => {
     expect(expires - Date.now()).toBeLessThanOrEqual(48 * 3600_000);
     expect((await app.json(`/api/v1/webhooks/${created.id}`)).previousSecretExpiresAt).toBe(rotated.previousSecretExpiresAt);
 
-    const secrets = await signingSecrets(app.pb.rt, app.pb.rt.em(), created.id);
+    const secrets = await signingSecrets(created.id);
     expect(secrets).toEqual([rotated.secret, created.secret]);
     const payload = JSON.stringify({ eventType: 'task_updated' });
     const headers = signDelivery(secrets, 'msg_rot', payload);
@@ -124,7 +126,7 @@ describe('webhook endpoints API', () => {
     expect(new Webhook(rotated.secret).verify(payload, headers)).toBeTruthy();
 
     // After the overlap only the new secret signs.
-    const after = await signingSecrets(app.pb.rt, app.pb.rt.em(), created.id, new Date(expires + 1000));
+    const after = await signingSecrets(created.id, new Date(expires + 1000));
     expect(after).toEqual([rotated.secret]);
     const later = signDelivery(after, 'msg_late', payload);
     expect(() => new Webhook(created.secret).verify(payload, later)).toThrow();
@@ -132,10 +134,10 @@ describe('webhook endpoints API', () => {
     // Default overlap 24 h; 0 replaces at once; more than 7 days is a 400.
     const again = await json(await app.fetch(`/api/v1/webhooks/${created.id}/rotate-secret`, { method: 'POST', json: {} }));
     expect(Date.parse(again.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(23.9 * 3600_000);
-    expect(await signingSecrets(app.pb.rt, app.pb.rt.em(), created.id)).toEqual([again.secret, rotated.secret]);
+    expect(await signingSecrets(created.id)).toEqual([again.secret, rotated.secret]);
     const now = await json(await app.fetch(`/api/v1/webhooks/${created.id}/rotate-secret`, { method: 'POST', json: { overlapHours: 0 } }));
     expect(now.previousSecretExpiresAt).toBeNull();
-    expect(await signingSecrets(app.pb.rt, app.pb.rt.em(), created.id)).toEqual([now.secret]);
+    expect(await signingSecrets(created.id)).toEqual([now.secret]);
     const tooLong = await app.fetch(`/api/v1/webhooks/${created.id}/rotate-secret`, { method: 'POST', json: { overlapHours: 169 } });
     expect(tooLong.status).toBe(400);
     const audits = await sql(app.dbUrl, "select details from audit_logs where action = 'webhook.rotate_secret' and target_id = $1", [created.id]);
