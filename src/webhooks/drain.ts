@@ -153,8 +153,20 @@ type Pending = { id: number; message_id: string; body: string; attempts: number;
 
 type Outcome = 'next' | 'stop';
 
+/** Patchbay stops an endpoint (auto-pause or 410): its status, and the event the alerts and other endpoints hear. */
+async function stopEndpoint(tx: EntityManager, target: DeliveryTarget, status: 'paused' | 'disabled', reason: string, at: Date, r: AttemptResult): Promise<void> {
+  await tx.execute(`update webhook_endpoints set status = ?, status_reason = ?, updated_at = ? where id = ?`, [status, reason, at, target.id]);
+  await recordEvent(tx, {
+    workspaceId: target.workspaceId,
+    type: status === 'paused' ? 'webhook_paused' : 'webhook_disabled',
+    entityId: target.id,
+    snapshot: await webhookSnapshot(tx, target.id),
+    data: { reason, by: 'auto', lastStatusCode: r.statusCode, lastError: r.error, pendingDeliveries: await pendingCount(tx, target.id) },
+  });
+}
+
 /** Records one automatic attempt and its consequences; 'stop' when the drain must not go on. */
-async function recordAttempt(rt: Runtime, target: DeliveryTarget, d: Pending, at: Date, r: AttemptResult, logger: Logger): Promise<{ outcome: Outcome; retryAt?: Date }> {
+async function recordAttempt(rt: Runtime, target: DeliveryTarget, d: Pending, at: Date, r: AttemptResult, logger: Logger): Promise<{ outcome: Outcome }> {
   if (r.ok) return await recordSuccess(rt.em(), target.id, d, at, r);
   return await rt.em().transactional(async (tx) => {
     const [ep] = await tx.execute<Array<{ status: string; consecutive_failures: number }>>(
@@ -191,38 +203,22 @@ async function recordAttempt(rt: Runtime, target: DeliveryTarget, d: Pending, at
     );
     if (ep.status !== 'active') return { outcome: 'stop' as const };
     if (gone) {
-      const reason = 'Disabled: the endpoint answered 410 Gone';
       // The receiver says it is gone for good: what it has not received is given up, not kept.
       await tx.execute(
         `update webhook_deliveries set status = 'failed', last_error = coalesce(last_error, ?), next_attempt_at = null where endpoint_id = ? and status = 'pending'`,
         ['Given up: the endpoint was disabled (410 Gone)', target.id],
       );
-      await tx.execute(`update webhook_endpoints set status = 'disabled', status_reason = ?, updated_at = ? where id = ?`, [reason, at, target.id]);
-      await recordEvent(tx, {
-        workspaceId: target.workspaceId,
-        type: 'webhook_disabled',
-        entityId: target.id,
-        snapshot: await webhookSnapshot(tx, target.id),
-        data: { reason, by: 'auto', lastStatusCode: r.statusCode, lastError: r.error, pendingDeliveries: 0 },
-      });
+      await stopEndpoint(tx, target, 'disabled', 'Disabled: the endpoint answered 410 Gone', at, r);
       logger.warn({ endpointId: target.id }, 'webhook endpoint answered 410 Gone: disabled');
       return { outcome: 'stop' as const };
     }
     if (pause) {
-      const reason = `Paused after ${failures} failed attempts in a row (last: ${outcomeText(r)})`;
-      await tx.execute(`update webhook_endpoints set status = 'paused', status_reason = ?, updated_at = ? where id = ?`, [reason, at, target.id]);
-      await recordEvent(tx, {
-        workspaceId: target.workspaceId,
-        type: 'webhook_paused',
-        entityId: target.id,
-        snapshot: await webhookSnapshot(tx, target.id),
-        data: { reason, by: 'auto', lastStatusCode: r.statusCode, lastError: r.error, pendingDeliveries: await pendingCount(tx, target.id) },
-      });
+      await stopEndpoint(tx, target, 'paused', `Paused after ${failures} failed attempts in a row (last: ${outcomeText(r)})`, at, r);
       logger.warn({ endpointId: target.id, failures }, 'webhook endpoint failed too often: paused; its events are kept');
       return { outcome: 'stop' as const };
     }
     await queueDrains(tx, [target.id], { runAt: retryAt! });
-    return { outcome: 'stop' as const, retryAt: retryAt! };
+    return { outcome: 'stop' as const };
   });
 }
 
