@@ -21,10 +21,14 @@ export const ERROR_CODES = {
   validation_failed: { status: 400, retry: false, chat: usage() },
   malformed_json: { status: 400, retry: false, chat: usage() },
   unauthenticated: { status: 401, retry: false, chat: { icon: '🔒' } },
+  /** An inbound webhook whose signature is missing, wrong or stale: nothing of it is kept. */
+  signature_invalid: { status: 401, retry: false, chat: { icon: '🔒' } },
   forbidden: { status: 403, retry: false, chat: { icon: '🚫', then: 'role' } },
   not_found: { status: 404, retry: false, chat: { icon: '🔎' } },
   route_not_found: { status: 404, retry: false, chat: { icon: '🔎' } },
   method_not_allowed: { status: 405, retry: false, chat: { icon: '⚠️' } },
+  /** A webhook URL of a disconnected connection: providers that honour 410 (Trello, Asana) drop the webhook. */
+  gone: { status: 410, retry: false, chat: { icon: '🔎' } },
   conflict: { status: 409, retry: false, chat: usage() },
   invalid_transition: { status: 409, retry: false, chat: usage() },
   oauth_state_invalid: { status: 400, retry: false, chat: { icon: '⚠️' } },

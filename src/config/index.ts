@@ -76,6 +76,8 @@ export const configSchema = z
     WEBHOOK_CONCURRENCY: int(10, 1, 200),
     /** How long one webhook delivery waits for the receiver's answer. */
     WEBHOOK_TIMEOUT_SECONDS: int(30, 1, 300),
+    /** Realtime rules whose provider webhooks are registered still poll this often, for what webhooks dropped. */
+    REALTIME_RECONCILE_MINUTES: int(60, 5, 1440),
     /** Run graphile-worker inside `npm start`. Set false when workers run as their own service. */
     /** Start even when stored credentials cannot be decrypted; those connections are marked errored. */
     ALLOW_UNDECRYPTABLE_CREDENTIALS: bool(false),

@@ -17,6 +17,7 @@ import type { Runtime } from '../runtime.ts';
 import { actorName, isMember, type Actor, type Caller } from './actor.ts';
 import { parseCredentialFields } from './credentials.ts';
 import { findConnection, insertConnection, precheck, transition, type ConnectedEventExtras, type NewConnection } from './lifecycle.ts';
+import { removeAllRegistrations } from '../inbound/registrations.ts';
 import { openSession, probeCredentials } from './provider-session.ts';
 import { scheduleRefresh } from './tokens.ts';
 import { viewOf, type ConnectionView } from './view.ts';
@@ -260,6 +261,8 @@ export class ConnectionService {
     const name = session.provider.definition.displayName;
     let revoke: DisconnectResult['revoke'] = 'not_supported';
     let note = session.provider.definition.revokeNote ?? `${name} has no revoke call; the credentials were deleted from Patchbay.`;
+    // Webhooks Patchbay registered go first, while the credentials still work (best effort each).
+    await removeAllRegistrations(this.rt, session).catch((err: unknown) => this.rt.logger.warn({ err, connectionId: conn.id }, 'could not remove provider webhooks'));
     try {
       if ((await session.revoke()) === 'revoked') {
         revoke = 'revoked';

@@ -1,11 +1,14 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { Connection } from './connection.ts';
 
 /**
  * One delivery that came in from outside (a Slack event or command, a Discord or Teams
  * activity, a provider webhook), recorded before it is handled and marked processed after, so
  * a platform's retries are handled once. Unique per source (`slack:event`, `webhook:github`, …),
  * scope (`app`, `team:<platform>:<id>`, `connection:<id>`) and the sender's delivery id.
- * Pruned after a day (src/jobs/retention.ts); senders stop retrying well before.
+ * Provider webhook receipts also name their connection and the object they concern: the
+ * connection's apply job reads the unprocessed ones (src/inbound/apply.ts). Kept 3 days
+ * (src/jobs/retention.ts): GitHub and Stripe let a sender redeliver for that long.
  */
 export const InboundReceipt = defineEntity({
   name: 'InboundReceipt',
@@ -19,6 +22,11 @@ export const InboundReceipt = defineEntity({
     kind: p.string().nullable(),
     /** SHA-256 of the payload: tells a genuine retry from a different payload reusing an id. */
     payloadHash: p.string().nullable(),
+    /** The connection a provider webhook concerns; null for chat deliveries and custom hooks. */
+    connection: () => p.manyToOne(Connection).mapToPk().nullable().deleteRule('cascade'),
+    /** The provider object it changes (`tasks`, `contacts`, …); null when nothing is to apply (ignored). */
+    object: p.string().nullable(),
+    remoteId: p.string().nullable(),
     receivedAt: p.datetime().onCreate(() => new Date()),
     processedAt: p.datetime().nullable(),
   },

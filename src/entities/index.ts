@@ -16,6 +16,7 @@ import { LinkCode } from './link-code.ts';
 import { Member } from './member.ts';
 import { OAuthState } from './oauth-state.ts';
 import { ProviderApp } from './provider-app.ts';
+import { ProviderWebhook } from './provider-webhook.ts';
 import { RateLimitCounter } from './rate-limit-counter.ts';
 import { SyncLink } from './sync-link.ts';
 import { SyncMatchKey } from './sync-match-key.ts';
@@ -30,8 +31,8 @@ import { WebhookEndpoint } from './webhook-endpoint.ts';
 import { Workspace } from './workspace.ts';
 
 export { ApiToken, AuditLog, Connection, ConnectionLog, DomainEvent, EventDelivery, Member, OAuthState, ProviderApp, Workspace };
-export { AlertPost, AlertSubscription, ChatChannelPace, ChatIdentity, ChatTeam, InboundReceipt, LinkCode, RateLimitCounter };
+export { AlertPost, AlertSubscription, ChatChannelPace, ChatIdentity, ChatTeam, InboundReceipt, LinkCode, ProviderWebhook, RateLimitCounter };
 export { CalendarEvent, Contact, Task, TimeEntry };
 export { SyncLink, SyncMatchKey, SyncRule, SyncRun, SyncTotal, WorkChange };
 export { WebhookAttempt, WebhookDelivery, WebhookEndpoint };
-export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter, Task, Contact, CalendarEvent, TimeEntry, SyncRule, SyncLink, SyncMatchKey, SyncRun, WorkChange, SyncTotal, WebhookEndpoint, WebhookDelivery, WebhookAttempt];
+export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter, Task, Contact, CalendarEvent, TimeEntry, SyncRule, SyncLink, SyncMatchKey, SyncRun, WorkChange, SyncTotal, WebhookEndpoint, WebhookDelivery, WebhookAttempt, ProviderWebhook];

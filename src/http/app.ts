@@ -12,6 +12,7 @@ import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { VERSION } from '../version.ts';
 import { mountSandbox } from '../sandbox/index.ts';
+import { inboundWebhookRouter } from '../inbound/receive.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { buildOpenApi } from './openapi.ts';
 import type { AnyRoute, AuthContext } from './route.ts';
@@ -94,6 +95,8 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
   });
 
   for (const mount of opts.rawMounts ?? []) mount(app);
+  // Provider webhooks verify the exact bytes sent: their raw-body router comes before any JSON parser.
+  app.use(inboundWebhookRouter(rt));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: VERSION });

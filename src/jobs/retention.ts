@@ -28,7 +28,7 @@ export const retentionRules: RetentionRule[] = [
   // Link codes live 30 minutes; keep used and expired ones a week for the audit trail.
   { table: 'chat_link_codes', column: 'expires_at', keepDays: () => 7 },
   // Senders retry for at most an hour (Slack); a day of delivery ids is plenty to de-duplicate.
-  { table: 'inbound_receipts', column: 'received_at', keepDays: () => 1 },
+  { table: 'inbound_receipts', column: 'received_at', keepDays: () => 3 },
   // A channel's last post matters for a second; rows of channels quiet for a day go.
   { table: 'chat_channel_paces', column: 'last_post_at', keepDays: () => 1 },
   // Rate-limit windows last minutes; counters of keys idle for a day go (random tokens, old addresses).

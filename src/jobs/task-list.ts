@@ -1,6 +1,9 @@
 /** Every job type, in one place. A task is one file in ./tasks named by its identifier. */
 import dispatchEvents from './tasks/dispatch-events.ts';
+import inboundApply from './tasks/inbound-apply.ts';
 import postAlert from './tasks/post-alert.ts';
+import providerWebhooksRenew from './tasks/provider-webhooks-renew.ts';
+import providerWebhooksSync from './tasks/provider-webhooks-sync.ts';
 import refreshIdleTokens from './tasks/refresh-idle-tokens.ts';
 import refreshToken from './tasks/refresh-token.ts';
 import resumeConnection from './tasks/resume-connection.ts';
@@ -12,7 +15,10 @@ import type { TaskDefinition } from './define-task.ts';
 
 export const tasks = {
   dispatch_events: dispatchEvents,
+  inbound_apply: inboundApply,
   post_alert: postAlert,
+  provider_webhooks_renew: providerWebhooksRenew,
+  provider_webhooks_sync: providerWebhooksSync,
   refresh_idle_tokens: refreshIdleTokens,
   refresh_token: refreshToken,
   resume_connection: resumeConnection,
@@ -32,4 +38,6 @@ export const crontab = `
 41 4 * * * refresh_idle_tokens ?max=1&jobKey=refresh_idle_tokens
 # restart sync rules whose schedule lapsed (a connection recovered, a worker died)
 * * * * * sync_schedule ?max=1&jobKey=sync_schedule
+# renew provider webhooks before they expire (Google watch channels)
+*/10 * * * * provider_webhooks_renew ?max=1&jobKey=provider_webhooks_renew
 `;

@@ -74,8 +74,10 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
       if (addr && typeof addr === 'object' && config.PORT === 0) url = `http://127.0.0.1:${addr.port}`;
       // An ephemeral port (tests): the Sandbox's default address is only known now.
       if (addr && typeof addr === 'object' && config.PORT === 0 && !config.raw.SANDBOX_URL) {
-        rt.config = { ...config, SANDBOX_URL: ownSandboxUrl(config.HOST, addr.port) };
+        rt.config = { ...rt.config, SANDBOX_URL: ownSandboxUrl(config.HOST, addr.port) };
       }
+      // …and so is the public URL providers send webhooks to, unless the operator set one.
+      if (addr && typeof addr === 'object' && config.PORT === 0 && !config.raw.PUBLIC_URL) rt.config = { ...rt.config, PUBLIC_URL: url };
       // Chat commands arrive here: cache who their users are, dropped on any change (any process).
       stopCache = await rt.chatCache.listen(db.url, logger);
       for (const b of bots) await b.start();

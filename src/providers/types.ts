@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.ts';
 import type { EgressPolicy } from '../net/egress.ts';
 import type { ObjectAdapter } from '../sync/types.ts';
+import type { ProviderWebhooks } from '../inbound/scheme.ts';
 import { apiBaseUrlFromTokenSchema, urlOverridesSpecSchema, type UrlKey } from './_shared/url-overrides.ts';
 
 export const CATEGORIES = ['project_management', 'crm', 'calendar', 'email', 'developer', 'communication', 'billing', 'other'] as const;
@@ -242,4 +243,6 @@ export type Provider = {
   testSpec?: TestSpec;
   /** The objects the sync engine can sync (one adapter each); an object without one is listed but not synced. */
   adapters: readonly ObjectAdapter[];
+  /** How the provider's webhooks are verified and registered; absent when Patchbay takes none from it. */
+  webhooks?: ProviderWebhooks;
 };

@@ -11,5 +11,7 @@ export const SANDBOX_PATH = '/sandbox/api';
 /** Mounts the Sandbox API when `SANDBOX_ENABLED`. */
 export function mountSandbox(app: Express, rt: Runtime, delivery?: SandboxDeps['delivery']): void {
   if (!rt.config.SANDBOX_ENABLED) return;
-  app.use(SANDBOX_PATH, sandboxRouter({ db: rt.db.pool, config: rt.config, logger: rt.logger.child({ component: 'sandbox' }), ...(delivery ? { delivery } : {}) }));
+  // Read at call time: with an ephemeral port the addresses are known only after listening.
+  const ownReceivers = () => [rt.config.PUBLIC_URL, new URL(rt.config.SANDBOX_URL).origin].map((o) => `${o}/webhooks/sandbox/`);
+  app.use(SANDBOX_PATH, sandboxRouter({ db: rt.db.pool, config: rt.config, logger: rt.logger.child({ component: 'sandbox' }), delivery: { ownReceivers, ...delivery } }));
 }

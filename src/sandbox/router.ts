@@ -134,7 +134,7 @@ export function sandboxRouter(deps: SandboxDeps): Router {
 
   router.post('/webhooks', async (req, res) => {
     const { url } = parse(webhookBody, req.body ?? {});
-    res.status(201).json(await subscribe(deps.db, caller(res).accountId, url, egress));
+    res.status(201).json(await subscribe(deps.db, caller(res).accountId, url, egress, delivery.ownReceivers));
   });
   router.get('/webhooks', async (_req, res) => {
     res.json({ data: await listSubscriptions(deps.db, caller(res).accountId) });

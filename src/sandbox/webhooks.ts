@@ -38,10 +38,10 @@ function checkUrl(url: unknown): string {
  * policy now (a loopback, private or metadata target is a 400 unless the operator admitted it), and
  * every delivery checks it again (DNS may answer differently later).
  */
-export async function subscribe(db: Db, accountId: string, url: unknown, egress: EgressPolicy): Promise<Subscription & { secret: string }> {
+export async function subscribe(db: Db, accountId: string, url: unknown, egress: EgressPolicy, ownReceivers: () => string[] = () => []): Promise<Subscription & { secret: string }> {
   const target = checkUrl(url);
   try {
-    await checkEgressTarget(new URL(target), egress);
+    if (!isOwnReceiver(target, ownReceivers)) await checkEgressTarget(new URL(target), egress);
   } catch (err) {
     // The one refusal text for every reason, so the check cannot map internal hosts.
     if (err instanceof EgressRefusedError) throw new SandboxError(400, 'invalid_request', `url is refused: ${EGRESS_REFUSED_TEXT}.`);
@@ -68,8 +68,19 @@ export async function unsubscribe(db: Db, accountId: string, id: string): Promis
   if (!rowCount) throw new SandboxError(404, 'not_found', `No webhook '${id}'.`);
 }
 
+/**
+ * Patchbay's own Sandbox receiver (`<PUBLIC_URL or this process's address>/webhooks/sandbox/…`):
+ * the Sandbox is served by Patchbay, so sending to Patchbay's receiver reaches no third host, and
+ * the walkthrough's realtime rule works on a laptop without admitting private addresses.
+ */
+export function isOwnReceiver(url: string, ownReceivers: () => string[]): boolean {
+  return ownReceivers().some((prefix) => url.startsWith(prefix) && !url.slice(prefix.length).includes('..'));
+}
+
 export type DeliveryDeps = {
   db: Db;
+  /** URL prefixes of Patchbay's own Sandbox receiver, admitted without the egress policy. */
+  ownReceivers?: () => string[];
   config: Pick<Config, 'NODE_ENV' | 'EGRESS_ALLOW_PRIVATE'>;
   logger: Logger;
   /** Test seams. */
@@ -92,7 +103,9 @@ export async function deliverChanges(deps: DeliveryDeps, accountId: string, even
     deps.logger.warn({ err: String(err) }, 'sandbox webhooks: could not load subscriptions');
     return;
   }
-  const send = guardedFetch(deps.egress ?? egressPolicy(deps.config));
+  const guarded = guardedFetch(deps.egress ?? egressPolicy(deps.config));
+  const own = deps.ownReceivers ?? (() => []);
+  const send: typeof guarded = (url, init) => (isOwnReceiver(String(url), own) ? fetch(url, init) : guarded(url, init));
   const delays = deps.retryDelaysMs ?? RETRY_DELAYS_MS;
   await Promise.all(
     subs.flatMap((sub) =>

@@ -21,6 +21,7 @@ import { reportRunProgress } from './progress.ts';
 import { summaryText, syncRunView } from './runs.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import { pollSeconds, ruleJobKey, scheduleRule, syncQueueName } from './schedule.ts';
+import { webhooksLive } from '../inbound/registrations.ts';
 
 async function addTotals(job: SyncJob, tx: SyncJob['em'], ok: boolean): Promise<void> {
   const r = job.run;
@@ -106,7 +107,8 @@ export async function finishRun(job: SyncJob, error?: unknown): Promise<void> {
       await enqueue(tx, 'sync_run', { ruleId: rule.id, runId: waiting.id }, { queueName: syncQueueName(connection.id), jobKey: ruleJobKey(rule.id) });
     } else if (stillRuns) {
       // After a long rate limit: once the pause's own job has resumed the connection; the run picks up at the committed cursor.
-      const delay = rateLimited ? (err.retryAfterSeconds ?? 60) + 5 : ok ? pollSeconds(rule) : retryDelaySeconds(job, failures);
+      const reconcile = rule.frequency === 'realtime' && (await webhooksLive(tx, connection.id)) ? rt.config.REALTIME_RECONCILE_MINUTES * 60 : undefined;
+      const delay = rateLimited ? (err.retryAfterSeconds ?? 60) + 5 : ok ? pollSeconds(rule, reconcile) : retryDelaySeconds(job, failures);
       await scheduleRule(tx, rule, new Date(now.getTime() + delay * 1000));
     }
   });

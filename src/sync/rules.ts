@@ -20,6 +20,7 @@ import type { Runtime } from '../runtime.ts';
 import { checkMapping, suggestMapping, type MappingSuggestion } from './mapping.ts';
 import type { CreateRuleInput, UpdateRuleInput } from './rule-input.ts';
 import { requestRun, scheduleRule, unscheduleRule } from './schedule.ts';
+import { queueRegistrationSync } from '../inbound/registrations.ts';
 import { DEFAULT_MAPPING_CONFIDENCE } from './suggest.ts';
 import type { LocalObject, MappingEntry, ObjectAdapter, RemoteField, SyncDirection, SyncScope } from './types.ts';
 
@@ -197,6 +198,7 @@ export async function createRule(rt: Runtime, caller: Caller, connectionId: stri
     await tx.flush();
     // Paused and errored connections are not scheduled; they resume scheduling when they recover.
     if (rule.enabled && conn.status === 'connected') await scheduleRule(tx, rule, new Date());
+    if (rule.enabled && rule.frequency === 'realtime') await queueRegistrationSync(tx, conn.id);
     await writeAudit(tx, {
       workspaceId: caller.workspaceId,
       action: 'sync_rule.create',
@@ -233,6 +235,8 @@ export async function updateRule(rt: Runtime, caller: Caller, connectionId: stri
     await tx.flush();
     if (!rule.enabled && wasEnabled) await unscheduleRule(tx, rule.id);
     else if (rule.enabled && conn.status === 'connected' && (!wasEnabled || changed.some((k) => k === 'frequency' || k === 'intervalSeconds'))) await scheduleRule(tx, rule, new Date());
+    // Webhooks follow the realtime rules: registered when one needs them, removed when none does.
+    if (changed.some((k) => k === 'enabled' || k === 'frequency' || k === 'scope')) await queueRegistrationSync(tx, conn.id);
     await writeAudit(tx, {
       workspaceId: caller.workspaceId,
       action: 'sync_rule.update',
@@ -253,6 +257,7 @@ export async function deleteRule(rt: Runtime, caller: Caller, connectionId: stri
     await findConnection(tx, caller.workspaceId, connectionId);
     const rule = await findRule(tx, caller, connectionId, ruleId, true);
     await unscheduleRule(tx, rule.id);
+    if (rule.frequency === 'realtime') await queueRegistrationSync(tx, rule.connection);
     tx.remove(rule);
     await writeAudit(tx, {
       workspaceId: caller.workspaceId,

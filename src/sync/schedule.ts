@@ -14,9 +14,16 @@ import { enqueue } from '../jobs/enqueue.ts';
 export const syncQueueName = (connectionId: string) => `sync:${connectionId}`;
 export const ruleJobKey = (ruleId: string) => `sync_run:${ruleId}`;
 
-/** How long a rule waits between polls: its interval, or 5 minutes for `realtime` until webhooks drive it. */
-export function pollSeconds(rule: Pick<ISyncRule, 'frequency' | 'intervalSeconds'>): number {
-  return rule.frequency === 'realtime' ? 300 : rule.intervalSeconds;
+/** Seconds a realtime rule waits between polls while no webhook of the provider drives it. */
+export const REALTIME_FALLBACK_POLL_SECONDS = 300;
+
+/**
+ * How long a rule waits between polls: its interval; for `realtime`, the reconciliation interval
+ * when the provider's webhooks drive it (`reconcileSeconds`), else 5 minutes.
+ */
+export function pollSeconds(rule: Pick<ISyncRule, 'frequency' | 'intervalSeconds'>, reconcileSeconds?: number): number {
+  if (rule.frequency !== 'realtime') return rule.intervalSeconds;
+  return reconcileSeconds ?? REALTIME_FALLBACK_POLL_SECONDS;
 }
 
 /** Queues the rule's next scheduled run at `runAt`, replacing a queued one (not a running one). */

@@ -43,7 +43,7 @@ function every(seconds: number): string {
 }
 
 function frequencyText(r: ISyncRule): string {
-  return r.frequency === 'realtime' ? `realtime (polls ${every(pollSeconds(r))} until webhooks drive it)` : every(r.intervalSeconds);
+  return r.frequency === 'realtime' ? `realtime (provider webhooks; polls ${every(pollSeconds(r))} while none is registered)` : every(r.intervalSeconds);
 }
 
 function lastRunText(run: ISyncRun | null): string {

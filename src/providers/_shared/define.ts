@@ -11,6 +11,7 @@ import {
   type TestSpec,
 } from '../types.ts';
 import type { ObjectAdapter } from '../../sync/types.ts';
+import type { ProviderWebhooks } from '../../inbound/scheme.ts';
 import { parseProviderResponse } from './parse.ts';
 
 export class ProviderDefinitionError extends Error {
@@ -66,7 +67,12 @@ export async function runTestSpec(spec: TestSpec, ctx: ConnectorContext): Promis
  * A provider from its folder: the definition, the connector, and the object adapters the sync
  * engine may use (each must pair with an object the definition declares).
  */
-export function defineProvider<S extends import('zod').ZodType>(definition: ProviderDefinition, spec: ConnectorSpec<S>, adapters: readonly ObjectAdapter[] = []): Provider {
+export function defineProvider<S extends import('zod').ZodType>(
+  definition: ProviderDefinition,
+  spec: ConnectorSpec<S>,
+  adapters: readonly ObjectAdapter[] = [],
+  extras: { webhooks?: ProviderWebhooks } = {},
+): Provider {
   const parsed = parseDefinition(definition);
   for (const a of adapters) {
     if (!parsed.objects.some((o) => o.name === a.remoteObject)) {
@@ -74,8 +80,9 @@ export function defineProvider<S extends import('zod').ZodType>(definition: Prov
     }
   }
   const { test, ...rest } = spec;
-  if (typeof test === 'function') return { definition: parsed, connector: { ...rest, test }, adapters };
+  const webhooks = extras.webhooks ? { webhooks: extras.webhooks } : {};
+  if (typeof test === 'function') return { definition: parsed, connector: { ...rest, test }, adapters, ...webhooks };
   const testSpec = test as unknown as TestSpec;
   const connector: Connector = { ...rest, test: (ctx) => runTestSpec(testSpec, ctx) };
-  return { definition: parsed, connector, testSpec, adapters };
+  return { definition: parsed, connector, testSpec, adapters, ...webhooks };
 }

@@ -28,5 +28,5 @@ export const definition = {
   },
   apiBaseUrl: 'https://app.asana.com/api/1.0',
   rateLimit: { signals: [] },
-  objects: [{ name: 'tasks', direction: 'both', scopes: ['tasks:read', 'tasks:write', 'tasks:delete', 'projects:read', 'workspaces:read'] }],
+  objects: [{ name: 'tasks', direction: 'both', scopes: ['tasks:read', 'tasks:write', 'tasks:delete', 'projects:read', 'workspaces:read', 'webhooks:write', 'webhooks:delete'] }],
 } satisfies ProviderDefinition;

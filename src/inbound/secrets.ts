@@ -1,0 +1,103 @@
+/**
+ * Who an inbound webhook is for and which secrets may have signed it. Looked up per request but
+ * cached for a few seconds per URL: a burst of deliveries to one connection (a bulk edit at the
+ * provider) costs one lookup and one decryption, not one each. A secret removed or rotated stays
+ * accepted for at most the cache's lifetime; the apply job re-checks the connection anyway.
+ */
+import { oauthAppFromEnv } from '../providers/_shared/urls.ts';
+import type { Provider } from '../providers/types.ts';
+import type { Credentials } from '../providers/types.ts';
+import type { Runtime } from '../runtime.ts';
+
+export type SecretCandidate = {
+  secret: string;
+  /** The registration it belongs to (its `last_received_at` moves), when it came from one. */
+  registrationId: string | null;
+  /** App secrets: the workspace whose own OAuth app it is; null for the instance's app. */
+  appWorkspaceId?: string | null;
+};
+
+export type ConnectionTarget = { id: string; workspaceId: string; providerSlug: string; status: string };
+
+const TTL_MS = 5_000;
+const MAX_ENTRIES = 10_000;
+
+type Entry<T> = { value: T; expires: number };
+
+export class InboundCache {
+  private entries = new Map<string, Entry<unknown>>();
+
+  async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.expires > now) return hit.value as T;
+    const value = await load();
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear(); // crude, but bounded: an attacker's random ids cannot grow it
+    this.entries.set(key, { value, expires: now + TTL_MS });
+    return value;
+  }
+
+  /** Forgets what is known of a connection (its registrations changed). */
+  forget(connectionId: string): void {
+    for (const k of this.entries.keys()) if (k.includes(connectionId)) this.entries.delete(k);
+  }
+}
+
+export async function loadConnection(rt: Runtime, provider: Provider, connectionId: string): Promise<ConnectionTarget | null> {
+  const { rows } = await rt.db.pool.query<{ id: string; workspace_id: string; provider_slug: string; status: string }>(
+    'select id, workspace_id, provider_slug, status from connections where id = $1 and provider_slug = $2',
+    [connectionId, provider.definition.slug],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, workspaceId: r.workspace_id, providerSlug: r.provider_slug, status: r.status } : null;
+}
+
+/** The secrets that may have signed a delivery to this connection (or one registration of it). */
+export async function connectionSecrets(rt: Runtime, provider: Provider, conn: ConnectionTarget, registrationId: string | null): Promise<SecretCandidate[]> {
+  const scheme = provider.webhooks!.scheme;
+  if (scheme.secretSource === 'credential') {
+    const { rows } = await rt.db.pool.query<{ credentials: string | null }>('select credentials from connections where id = $1', [conn.id]);
+    if (!rows[0]?.credentials) return [];
+    const creds = rt.vault.decrypt<Credentials>(rows[0].credentials);
+    const value = creds.type !== 'oauth2' && scheme.credentialField ? creds.fields[scheme.credentialField] : undefined;
+    return value ? [{ secret: value, registrationId: null }] : [];
+  }
+  if (scheme.secretSource === 'app') return await appSecrets(rt, provider, conn.workspaceId);
+  const { rows } = await rt.db.pool.query<{ id: string; secret: string }>(
+    `select id, secret from provider_webhooks where connection_id = $1 and secret is not null and ($2::uuid is null or id = $2::uuid)`,
+    [conn.id, registrationId],
+  );
+  return rows.map((r) => ({ secret: rt.vault.decrypt<string>(r.secret), registrationId: r.id }));
+}
+
+/**
+ * OAuth apps' client secrets (HubSpot, Trello sign with them). For one workspace: its own app, else
+ * the instance's. For app-level URLs (no connection known yet): the instance's and every workspace's own.
+ */
+export async function appSecrets(rt: Runtime, provider: Provider, workspaceId?: string): Promise<SecretCandidate[]> {
+  const slug = provider.definition.slug;
+  const { rows } = await rt.db.pool.query<{ workspace_id: string; client_secret: string }>(
+    'select workspace_id, client_secret from provider_apps where provider_slug = $1 and ($2::uuid is null or workspace_id = $2::uuid)',
+    [slug, workspaceId ?? null],
+  );
+  const own = rows.map((r) => ({ secret: rt.vault.decrypt<string>(r.client_secret), registrationId: null, appWorkspaceId: r.workspace_id }));
+  if (workspaceId && own.length) return own;
+  const instance = oauthAppFromEnv(provider, rt.config);
+  return instance ? [...own, { secret: instance.clientSecret, registrationId: null, appWorkspaceId: null }] : own;
+}
+
+/**
+ * App-level routing: the live connections to a provider account. With a workspace's own app the
+ * delivery is that workspace's; with the instance's app, it is every workspace's without its own.
+ */
+export async function connectionsForAccount(rt: Runtime, provider: Provider, accountId: string, appWorkspaceId: string | null): Promise<ConnectionTarget[]> {
+  const slug = provider.definition.slug;
+  const { rows } = await rt.db.pool.query<{ id: string; workspace_id: string; status: string }>(
+    `select c.id, c.workspace_id, c.status from connections c
+      where c.provider_slug = $1 and c.metadata->>'accountId' = $2 and c.status <> 'disconnected'
+        and case when $3::uuid is not null then c.workspace_id = $3::uuid
+                 else not exists (select 1 from provider_apps a where a.workspace_id = c.workspace_id and a.provider_slug = $1) end`,
+    [slug, accountId, appWorkspaceId],
+  );
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, providerSlug: slug, status: r.status }));
+}
