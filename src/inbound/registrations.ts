@@ -76,7 +76,7 @@ export async function syncRegistrations(rt: Runtime, connectionId: string): Prom
     }
   }
   for (const row of toRemove) await removeOne(rt, session, row);
-  if (failures.length) throw new AppError('provider_error', `Could not register ${provider.definition.displayName} webhooks (${failures.join('; ')}); retrying.`);
+  if (failures.length) throw new AppError('provider_error', `Could not register the ${provider.definition.displayName} webhooks (${failures.join('; ')}); retrying.`);
 }
 
 async function registerOne(rt: Runtime, session: ProviderSession, resource: string): Promise<void> {
@@ -98,10 +98,10 @@ async function registerOne(rt: Runtime, session: ProviderSession, resource: stri
       `update provider_webhooks set status = 'active', remote_id = $2, expires_at = $3, secret = coalesce($4, secret), error = null, updated_at = now() where id = $1`,
       [id, r.remoteId, r.expiresAt ?? null, r.secret ? rt.vault.encrypt(r.secret) : null],
     );
-    await writeConnectionLog(rt.em(), { workspaceId: conn.workspace, connectionId: conn.id }, { level: 'info', kind: 'webhook', message: `Registered a ${provider.definition.displayName} webhook for ${resource}: changes now arrive in real time.` });
+    await writeConnectionLog(rt.em(), { workspaceId: conn.workspace, connectionId: conn.id }, { level: 'info', kind: 'webhook', message: `${provider.definition.displayName} webhook registered for ${resource}: changes now arrive in real time.` });
   } catch (err) {
     await rt.db.pool.query(`update provider_webhooks set status = 'failed', error = $2, updated_at = now() where id = $1`, [id, errorText(err)]);
-    await writeConnectionLog(rt.em(), { workspaceId: conn.workspace, connectionId: conn.id }, { level: 'warn', kind: 'webhook', message: `Could not register a ${provider.definition.displayName} webhook for ${resource}: ${errorText(err)}. Polling continues meanwhile.` });
+    await writeConnectionLog(rt.em(), { workspaceId: conn.workspace, connectionId: conn.id }, { level: 'warn', kind: 'webhook', message: `Could not register the ${provider.definition.displayName} webhook for ${resource}: ${errorText(err)}. Polling continues meanwhile.` });
     throw err;
   }
 }

@@ -9,6 +9,7 @@
  * `eventsPerToken` events an answer with `has_more`. A test names the routes it expects (`serve`); each must be used at least once (the
  * shared setup fails a test on an unused mock), and any other request finds no mock and fails.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import nock from 'nock';
 
 export const ASANA = 'https://app.asana.com';
@@ -27,7 +28,8 @@ export type FakeTask = {
   modified_at: string;
 };
 
-export type Route = 'list' | 'get' | 'create' | 'update' | 'delete' | 'users' | 'events';
+export type Route = 'list' | 'get' | 'create' | 'update' | 'delete' | 'users' | 'events' | 'webhooks';
+export type FakeWebhook = { gid: string; resource: string; target: string; secret: string; filters: unknown };
 export type FakeEvent = { action: 'added' | 'removed' | 'changed' | 'deleted'; task: string; projects: string[]; parent: string | null; created_at: string };
 export type Seen = { method: string; path: string; query: URLSearchParams; body: any };
 
@@ -231,5 +233,55 @@ export class FakeAsana {
         return email ? [200, { data: { gid, resource_type: 'user', email } }, json] : [404, { errors: [{ message: 'user: Unknown object' }] }, json];
       });
     }
+  }
+
+  webhooks = new Map<string, FakeWebhook>();
+
+  /**
+   * Webhooks as https://developers.asana.com/docs/webhooks-guide describes them: `POST /webhooks`
+   * sends the handshake (`X-Hook-Secret`) to the target while the call is in flight and fails the
+   * call unless the target echoes it; deliveries are signed with that secret (`X-Hook-Signature`).
+   */
+  serveWebhooks(opts: { remove?: boolean } = {}): void {
+    const api = nock(ASANA).persist();
+    const self = this;
+    api.post('/api/1.0/webhooks').query(true).reply(async (req: Request) => {
+      const d = (await self.seen('POST', req)).body.data;
+      const secret = randomBytes(32).toString('hex');
+      const hs = await fetch(d.target, { method: 'POST', headers: { 'x-hook-secret': secret, 'content-length': '0' } });
+      await hs.text();
+      if (hs.status !== 200 || hs.headers.get('x-hook-secret') !== secret) {
+        return [400, { errors: [{ message: 'Could not complete activation handshake with target URL. Please ensure that the receiving server is accepting connections and supports SSL' }] }, json];
+      }
+      const hook: FakeWebhook = { gid: String(self.seq++), resource: d.resource, target: d.target, secret, filters: d.filters };
+      self.webhooks.set(hook.gid, hook);
+      return [201, { data: { gid: hook.gid, resource: { gid: d.resource, name: 'Project' }, target: d.target, active: true }, 'X-Hook-Secret': secret }, json];
+    });
+    if (opts.remove) api.delete(/^\/api\/1\.0\/webhooks\/\d+$/).query(true).reply(async (req: Request) => {
+      const gid = decodeURIComponent(new URL(req.url).pathname.split('/').pop()!);
+      await self.seen('DELETE', req);
+      return self.webhooks.delete(gid) ? [200, { data: {} }, json] : [404, { errors: [{ message: 'webhook: Unknown object' }] }, json];
+    });
+  }
+
+  /** Sends the events logged since `from` to every webhook on their project, as Asana does; answers the statuses. */
+  async deliver(from: number, opts: { secret?: string } = {}): Promise<number[]> {
+    const statuses: number[] = [];
+    for (const hook of this.webhooks.values()) {
+      const events = this.events.slice(from).filter((ev) => ev.projects.includes(hook.resource) || ev.parent === hook.resource).map((ev) => ({
+        user: { gid: '1100', resource_type: 'user' },
+        created_at: ev.created_at,
+        action: ev.action,
+        resource: { gid: ev.task, resource_type: 'task', resource_subtype: 'default_task' },
+        parent: ev.parent ? { gid: ev.parent, resource_type: 'project', resource_subtype: null } : null,
+      }));
+      if (!events.length) continue;
+      const body = JSON.stringify({ events });
+      const sig = createHmac('sha256', opts.secret ?? hook.secret).update(body).digest('hex');
+      const res = await fetch(hook.target, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hook-signature': sig }, body });
+      await res.text();
+      statuses.push(res.status);
+    }
+    return statuses;
   }
 }

@@ -1,0 +1,127 @@
+/**
+ * Asana webhooks against a stateful fake Asana (test/fakes/asana-api.ts): a realtime tasks rule
+ * registers a webhook on its project; Asana's handshake arrives while that call is in flight and
+ * its secret is kept; a task change Asana delivers updates the local task through a webhook-
+ * triggered run, with no poll; a wrong signature and a handshake nobody asked for are refused;
+ * disconnecting deletes the webhook at Asana.
+ */
+import { createHmac } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connection } from '../../src/entities/connection.ts';
+import { createWorkspace } from '../../src/workspaces/workspaces.ts';
+import { FakeAsana } from '../fakes/asana-api.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { sql } from '../helpers/sql.ts';
+import { firstRunOf } from '../sync/support.ts';
+
+const PROJECT = '1207894561234567';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ workers: true });
+}, 60_000);
+afterAll(async () => app?.close());
+
+type Env = { asana: FakeAsana; connectionId: string; ruleId: string; token: string; workspaceId: string; registration: { id: string; remote_id: string; secret: string } };
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function setup(name: string, opts: { remove?: boolean } = {}): Promise<Env> {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const ws = await createWorkspace(app.pb.rt.em(), { name, slug, ownerName: 'Ada', ownerEmail: `ada@${slug}.example` });
+  const em = app.pb.rt.em();
+  const conn = em.create(Connection, {
+    workspace: ws.workspace.id,
+    providerSlug: 'asana',
+    displayName: `Asana ${name}`,
+    authKind: 'oauth2',
+    credentials: app.pb.rt.vault.encrypt({ type: 'oauth2', accessToken: 'asana-access-0123456789', refreshToken: 'asana-refresh-9876543210', scopes: ['tasks:read', 'tasks:write', 'webhooks:write', 'webhooks:delete'] }),
+  });
+  await em.flush();
+  const asana = new FakeAsana();
+  asana.add(PROJECT, { name: 'Draft the plan' });
+  asana.serve(['list', 'events']);
+  asana.serveWebhooks(opts);
+  const res = await app.fetch(`/api/v1/connections/${conn.id}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'both', scope: { project: PROJECT }, frequency: 'realtime' } });
+  const body = (await res.json()) as any;
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  const registration = await until('the Asana webhook registration', async () => {
+    const [row] = await sql<{ id: string; status: string; remote_id: string; secret: string; error: string | null }>(app.dbUrl, 'select id, status, remote_id, secret, error from provider_webhooks where connection_id = $1', [conn.id]);
+    return row?.status === 'active' ? row : undefined;
+  });
+  const e = { asana, connectionId: conn.id, ruleId: body.rule.id, token: ws.token, workspaceId: ws.workspace.id, registration };
+  await firstRunOf(app, e);
+  return e;
+}
+
+const localTitles = (e: Env) => sql<{ title: string }>(app.dbUrl, 'select title from tasks where workspace_id = $1 order by title', [e.workspaceId]);
+
+describe('Asana webhooks', () => {
+  it('registers on the rule\'s project, keeping the secret of the handshake that arrived during the call', async () => {
+    const e = await setup('Hook Co');
+    const [hook] = [...e.asana.webhooks.values()];
+    expect(hook).toMatchObject({ resource: PROJECT, target: `${app.pb.rt.config.PUBLIC_URL}/webhooks/asana/${e.connectionId}/${e.registration.id}` });
+    expect(e.registration.remote_id).toBe(hook!.gid);
+    expect(app.pb.rt.vault.decrypt<string>(e.registration.secret)).toBe(hook!.secret);
+    const [log] = await sql<{ message: string }>(app.dbUrl, `select message from connection_logs where connection_id = $1 and kind = 'webhook'`, [e.connectionId]);
+    expect(log!.message).toBe(`Asana webhook registered for ${PROJECT}: changes now arrive in real time.`);
+  });
+
+  it('a task change Asana delivers updates the local task within seconds, without a poll', async () => {
+    const e = await setup('Live Co');
+    expect((await localTitles(e)).map((t) => t.title)).toEqual(['Draft the plan']);
+    const from = e.asana.events.length;
+    const task = [...e.asana.tasks.values()][0]!;
+    e.asana.edit(task.gid, { name: 'Draft the plan (final)' });
+    expect(await e.asana.deliver(from)).toEqual([200]);
+    await until('the local task to change', async () => (await localTitles(e)).some((t) => t.title === 'Draft the plan (final)'), 10_000);
+    const runs = await sql<{ trigger: string; status: string }>(app.dbUrl, `select trigger, status from sync_runs where rule_id = $1 order by created_at`, [e.ruleId]);
+    // The first run, then one run the webhook asked for — no scheduled poll in between.
+    expect(runs.map((r) => r.trigger)).toEqual([runs[0]!.trigger, 'webhook']);
+    expect(runs[0]!.trigger).not.toBe('webhook');
+    const receipts = await sql<{ kind: string; object: string; remote_id: string }>(app.dbUrl, 'select kind, object, remote_id from inbound_receipts where connection_id = $1', [e.connectionId]);
+    expect(receipts).toEqual([{ kind: 'task.changed', object: 'tasks', remote_id: task.gid }]);
+  });
+
+  it('a delivery signed with another secret is 401 and stored nowhere; a heartbeat is 200', async () => {
+    const e = await setup('Forged Co');
+    const from = e.asana.events.length;
+    e.asana.edit([...e.asana.tasks.values()][0]!.gid, { name: 'Forged' });
+    expect(await e.asana.deliver(from, { secret: 'f'.repeat(64) })).toEqual([401]);
+    expect(await sql(app.dbUrl, 'select 1 from inbound_receipts where connection_id = $1', [e.connectionId])).toEqual([]);
+    const url = `${app.url}/webhooks/asana/${e.connectionId}/${e.registration.id}`;
+    const heartbeat = JSON.stringify({ events: [] });
+    const secret = app.pb.rt.vault.decrypt<string>(e.registration.secret);
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hook-signature': createHmac('sha256', secret).update(heartbeat).digest('hex') }, body: heartbeat });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ received: 0 });
+  });
+
+  it('a handshake for a registration that is not in flight is refused and the secret stays', async () => {
+    const e = await setup('Hijack Co');
+    const url = `${app.url}/webhooks/asana/${e.connectionId}/${e.registration.id}`;
+    const res = await fetch(url, { method: 'POST', headers: { 'x-hook-secret': 'attacker-chosen-secret' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('x-hook-secret')).toBeNull();
+    const [row] = await sql<{ secret: string }>(app.dbUrl, 'select secret from provider_webhooks where id = $1', [e.registration.id]);
+    expect(app.pb.rt.vault.decrypt<string>(row!.secret)).not.toBe('attacker-chosen-secret');
+  });
+
+  it('disconnecting deletes the webhook at Asana', async () => {
+    const e = await setup('Bye Co', { remove: true });
+    const res = await app.fetch(`/api/v1/connections/${e.connectionId}/disconnect`, { method: 'POST', token: e.token });
+    expect(res.status).toBe(200);
+    expect(e.asana.webhooks.size).toBe(0);
+    expect(e.asana.of('DELETE', '/api/1.0/webhooks/')).toHaveLength(1);
+    expect(await sql(app.dbUrl, 'select 1 from provider_webhooks where connection_id = $1', [e.connectionId])).toEqual([]);
+  });
+});
