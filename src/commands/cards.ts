@@ -84,7 +84,7 @@ export function connectionButtons(c: ConnectionView, role?: Role): Button[] {
 }
 
 /** The full `status` card. */
-export function connectionCard(c: ConnectionView, logs: IConnectionLog[], role?: Role): Block[] {
+export function connectionCard(c: ConnectionView, logs: IConnectionLog[], role?: Role, extra: { webhooks?: string | null } = {}): Block[] {
   let providerLabel = c.providerName;
   try {
     providerLabel = `${getProvider(c.provider).definition.displayName} (${c.provider})`;
@@ -102,6 +102,7 @@ export function connectionCard(c: ConnectionView, logs: IConnectionLog[], role?:
   ];
   if (c.pausedUntil) fields.push({ label: 'Resumes', value: formatWhen(c.pausedUntil) });
   if (c.scopes.length) fields.push({ label: 'Scopes', value: plain(c.scopes.join(', ')) });
+  if (extra.webhooks) fields.push({ label: 'Webhooks', value: plain(extra.webhooks) });
   const blocks: Block[] = [
     { type: 'header', text: plain(c.displayName) },
     { type: 'section', text: c.statusReason ? `${statusBadge(c.status, c.pausedBy)} — ${plain(c.statusReason)}` : statusBadge(c.status, c.pausedBy), fields },

@@ -5,6 +5,7 @@
 import type { Express } from 'express';
 import type { Runtime } from '../runtime.ts';
 import { sandboxRouter, type SandboxDeps } from './router.ts';
+import { ownReceivers } from './webhooks.ts';
 
 export const SANDBOX_PATH = '/sandbox/api';
 
@@ -12,6 +13,6 @@ export const SANDBOX_PATH = '/sandbox/api';
 export function mountSandbox(app: Express, rt: Runtime, delivery?: SandboxDeps['delivery']): void {
   if (!rt.config.SANDBOX_ENABLED) return;
   // Read at call time: with an ephemeral port the addresses are known only after listening.
-  const ownReceivers = () => [rt.config.PUBLIC_URL, new URL(rt.config.SANDBOX_URL).origin].map((o) => `${o}/webhooks/sandbox/`);
-  app.use(SANDBOX_PATH, sandboxRouter({ db: rt.db.pool, config: rt.config, logger: rt.logger.child({ component: 'sandbox' }), delivery: { ownReceivers, ...delivery } }));
+  const own = () => ownReceivers(rt.config);
+  app.use(SANDBOX_PATH, sandboxRouter({ db: rt.db.pool, config: rt.config, logger: rt.logger.child({ component: 'sandbox' }), delivery: { ownReceivers: own, ...delivery } }));
 }

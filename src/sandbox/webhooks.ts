@@ -73,6 +73,10 @@ export async function unsubscribe(db: Db, accountId: string, id: string): Promis
  * the Sandbox is served by Patchbay, so sending to Patchbay's receiver reaches no third host, and
  * the walkthrough's realtime rule works on a laptop without admitting private addresses.
  */
+export function ownReceivers(config: Pick<Config, 'PUBLIC_URL' | 'SANDBOX_URL'>): string[] {
+  return [config.PUBLIC_URL, new URL(config.SANDBOX_URL).origin].map((o) => `${o}/webhooks/sandbox/`);
+}
+
 export function isOwnReceiver(url: string, ownReceivers: () => string[]): boolean {
   return ownReceivers().some((prefix) => url.startsWith(prefix) && !url.slice(prefix.length).includes('..'));
 }

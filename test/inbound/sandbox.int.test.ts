@@ -7,6 +7,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookSummary } from '../../src/inbound/summary.ts';
 import { createAccount } from '../../src/sandbox/store.ts';
 import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -95,6 +96,8 @@ describe('Sandbox webhooks drive a realtime rule', () => {
     expect(runs.length).toBeGreaterThanOrEqual(1);
     const rows = await receipts(e);
     expect(rows.some((r) => r.kind === 'task.updated' && r.object === 'tasks' && r.processed_at)).toBe(true);
+    // What `status <connection>` shows under Webhooks.
+    expect(await webhookSummary(app.pb.rt.em(), e.connectionId)).toMatch(/^1 receiving, last change received \d+ s ago$/);
   });
 
   it('50 concurrent copies of one delivery: all acknowledged, one receipt, one run', async () => {

@@ -1,4 +1,5 @@
 import { ConnectionLog } from '../../entities/connection-log.ts';
+import { webhookSummary } from '../../inbound/summary.ts';
 import { connectionCard, connectionTitle } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
@@ -13,7 +14,8 @@ const status: Command = {
   async run(ctx, line) {
     const c = await resolveConnection(ctx, line.args.join(' ') || undefined, { includeDisconnected: true });
     const logs = await ctx.rt.em().find(ConnectionLog, { connection: c.id, workspace: ctx.workspace.id }, { orderBy: { id: 'desc' }, limit: 3 });
-    return ephemeral(`${connectionTitle(c)}${c.statusReason ? ` — ${plain(c.statusReason)}` : ''}`, connectionCard(c, logs, ctx.member.role));
+    const webhooks = await webhookSummary(ctx.rt.em(), c.id);
+    return ephemeral(`${connectionTitle(c)}${c.statusReason ? ` — ${plain(c.statusReason)}` : ''}`, connectionCard(c, logs, ctx.member.role, { webhooks }));
   },
 };
 
