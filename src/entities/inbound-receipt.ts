@@ -13,7 +13,13 @@ import { Connection } from './connection.ts';
 export const InboundReceipt = defineEntity({
   name: 'InboundReceipt',
   tableName: 'inbound_receipts',
-  indexes: [{ properties: ['receivedAt'] }],
+  indexes: [
+    { properties: ['receivedAt'] },
+    {
+      name: 'inbound_receipts_pending_index',
+      expression: `create index "inbound_receipts_pending_index" on "inbound_receipts" ("connection_id", "received_at") where "processed_at" is null and "connection_id" is not null`,
+    },
+  ],
   properties: {
     source: p.string().primary(),
     scope: p.string().primary(),
@@ -25,8 +31,8 @@ export const InboundReceipt = defineEntity({
     /** The connection a provider webhook concerns; null for chat deliveries and custom hooks. */
     connection: () => p.manyToOne(Connection).mapToPk().nullable().deleteRule('cascade'),
     /** The provider object it changes (`tasks`, `contacts`, …); null when nothing is to apply (ignored). */
-    object: p.string().nullable(),
-    remoteId: p.string().nullable(),
+    object: p.text().nullable(),
+    remoteId: p.text().nullable(),
     receivedAt: p.datetime().onCreate(() => new Date()),
     processedAt: p.datetime().nullable(),
   },

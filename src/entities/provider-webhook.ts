@@ -17,6 +17,9 @@ export const ProviderWebhook = defineEntity({
   name: 'ProviderWebhook',
   tableName: 'provider_webhooks',
   uniques: [{ name: 'provider_webhooks_connection_resource_unique', properties: ['connection', 'resource'] }],
+  indexes: [
+    { name: 'provider_webhooks_expires_at_index', expression: `create index "provider_webhooks_expires_at_index" on "provider_webhooks" ("expires_at") where "expires_at" is not null` },
+  ],
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
     workspace: () => p.manyToOne(Workspace).mapToPk().deleteRule('cascade'),

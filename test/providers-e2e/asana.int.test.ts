@@ -24,7 +24,7 @@ const tokenResponse = {
 // GET /users/me: https://developers.asana.com/reference/getuser (as in test/providers/asana.test.ts).
 const me = { data: { gid: '12345', resource_type: 'user', name: 'Greg Sanchez', email: 'gsanchez@example.com', workspaces: [] } };
 
-const SCOPES = 'users:read tasks:read tasks:write tasks:delete projects:read workspaces:read';
+const SCOPES = 'users:read tasks:read tasks:write tasks:delete projects:read workspaces:read webhooks:write webhooks:delete';
 
 let e2e: E2E;
 beforeAll(async () => {

@@ -36,11 +36,11 @@ describe('registry', () => {
     for (const slug of folders) expect(existsSync(docPath(slug)), `docs/providers/${slug}.md`).toBe(true);
   });
 
-  it('each folder has the simple shape: index.ts builds it from definition + connector, with no self-reference', () => {
+  it('each folder has the simple shape: index.ts builds it from definition + connector (+ adapters, webhooks), with no self-reference', () => {
     for (const p of listProviders()) {
       const slug = p.definition.slug;
       const index = readFileSync(new URL(`../../src/providers/${slug}/index.ts`, import.meta.url), 'utf8');
-      expect(index, slug).toMatch(/defineProvider\(definition, connector(, \[\w+(, \w+)*\])?\)/);
+      expect(index, slug).toMatch(/defineProvider\(definition, connector(, \[(\w+(, \w+)*)?\])?(, \{ webhooks \})?\)/);
       expect(index, slug).not.toMatch(/=>/);
     }
   });
