@@ -55,8 +55,11 @@ function failure(what: string, errors: z.infer<typeof errorsSchema> | undefined)
   const first = errors?.[0];
   const code = first?.extensions?.code ?? first?.extensions?.type;
   const message = (first?.extensions?.userPresentableMessage ?? first?.message ?? 'no data in the answer').slice(0, 300);
-  const auth = code !== undefined && /forbidden|authentication/i.test(code);
-  return new AppError(auth ? 'provider_auth_failed' : 'provider_error', `Linear refused ${what}: ${message}${auth ? ' (creating webhooks needs a Linear admin: the `admin` scope, or an admin\'s API key)' : ''}`, {
+  // A refused permission (not an admin) is no reason to mark the connection's credentials broken:
+  // syncing still works, only webhooks do not. A rejected key is.
+  const forbidden = code !== undefined && /forbidden/i.test(code);
+  const auth = code !== undefined && /authentication/i.test(code);
+  return new AppError(auth ? 'provider_auth_failed' : 'provider_error', `Linear refused ${what}: ${message}${forbidden ? ' (managing webhooks needs a Linear admin: the `admin` scope, or an admin\'s API key)' : ''}`, {
     details: { provider: 'linear', ...(code ? { code } : {}) },
   });
 }
