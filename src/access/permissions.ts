@@ -32,6 +32,8 @@ export const PERMISSIONS = {
   'connections.rename': 'admin',
   'connections.disconnect': 'admin',
   'connections.sync': 'admin',
+  /** Store or remove a provider-made webhook secret (Jira admin webhooks). */
+  'connections.webhook_secret': 'admin',
   'sync_rules.manage': 'admin',
   'webhooks.manage': 'admin',
   'hooks.manage': 'admin',
