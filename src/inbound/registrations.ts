@@ -93,7 +93,9 @@ async function registerOne(rt: Runtime, session: ProviderSession, resource: stri
   );
   const id = rows[0]!.id;
   try {
-    const r = await session.call((ctx) => wh.register!(ctx, { url: inboundUrl(rt, provider.definition.slug, conn.id, id), resource, registrationId: id, secret }));
+    // A refusal here is usually a missing webhook scope or role, not dead credentials: it fails
+    // the registration (logged, retried, polling continues) without erroring a working connection.
+    const r = await session.call((ctx) => wh.register!(ctx, { url: inboundUrl(rt, provider.definition.slug, conn.id, id), resource, registrationId: id, secret }), { errorOnAuthFailure: false });
     await rt.db.pool.query(
       `update provider_webhooks set status = 'active', remote_id = $2, expires_at = $3, secret = coalesce($4, secret), error = null, updated_at = now() where id = $1`,
       [id, r.remoteId, r.expiresAt ?? null, r.secret ? rt.vault.encrypt(r.secret) : null],
@@ -147,7 +149,7 @@ export async function renewExpiring(rt: Runtime, now = new Date()): Promise<numb
     const secret = row.secret ? rt.vault.decrypt<string>(row.secret) : randomBytes(32).toString('hex');
     try {
       const session = await openSession(rt, row.workspace_id, row.connection_id);
-      const r = await session.call((ctx) => wh.register!(ctx, { url: inboundUrl(rt, row.provider_slug, row.connection_id, row.id), resource: row.resource, registrationId: row.id, secret }));
+      const r = await session.call((ctx) => wh.register!(ctx, { url: inboundUrl(rt, row.provider_slug, row.connection_id, row.id), resource: row.resource, registrationId: row.id, secret }), { errorOnAuthFailure: false });
       await rt.db.pool.query(`update provider_webhooks set remote_id = $2, expires_at = $3, secret = coalesce($4, secret), updated_at = now() where id = $1`, [
         row.id,
         r.remoteId,
