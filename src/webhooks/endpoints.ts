@@ -13,7 +13,7 @@ import type { Config } from '../config/index.ts';
 import type { Caller } from '../connections/actor.ts';
 import { WebhookEndpoint, type IWebhookEndpoint, type WebhookSource, type WebhookStatus } from '../entities/webhook-endpoint.ts';
 import { AppError, conflict, notFound, uniqueViolationOf } from '../errors.ts';
-import type { EventType } from '../events/catalog/index.ts';
+import { EVENT_TYPES, type EventType } from '../events/catalog/index.ts';
 import { checkEgressTarget, EGRESS_REFUSED_TEXT, EgressRefusedError, egressPolicy, systemResolver, type EgressPolicy, type Resolver } from '../net/egress.ts';
 import type { Runtime } from '../runtime.ts';
 import type { CreateWebhookInput, RotateSecretInput, UpdateWebhookInput } from './input.ts';
@@ -299,4 +299,18 @@ export async function rotateWebhookSecret(rt: Runtime, caller: Caller, id: strin
     });
     return { ...webhookView(w, now), secret };
   });
+}
+
+/**
+ * The endpoints a service subscribed through Patchbay's API (`source` = its provider slug, e.g.
+ * `zapier`), oldest first: what an inbound provider's connection test reports. No secrets, no URLs.
+ */
+export async function subscriptionsOf(rt: Runtime, workspaceId: string, source: string): Promise<Array<{ id: string; eventTypes: string[]; status: string; createdAt: string }>> {
+  const rows = await rt
+    .em()
+    .execute<Array<{ id: string; event_types: string[] | null; status: string; created_at: Date }>>(
+      'select id, event_types, status, created_at from webhook_endpoints where workspace_id = ? and source = ? order by created_at, id',
+      [workspaceId, source],
+    );
+  return rows.map((r) => ({ id: r.id, eventTypes: r.event_types ?? [...EVENT_TYPES], status: r.status, createdAt: new Date(r.created_at).toISOString() }));
 }

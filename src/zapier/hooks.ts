@@ -19,7 +19,7 @@ import { pgArray } from '../db/pg-array.ts';
 import { DomainEvent } from '../entities/domain-event.ts';
 import { WebhookEndpoint } from '../entities/webhook-endpoint.ts';
 import { AppError } from '../errors.ts';
-import { EVENT_TYPES, isEventType, type EventType } from '../events/catalog/index.ts';
+import { isEventType, type EventType } from '../events/catalog/index.ts';
 import { toRecordedEvent } from '../events/stored.ts';
 import type { Runtime } from '../runtime.ts';
 import { checkUrl } from '../webhooks/endpoints.ts';
@@ -110,17 +110,6 @@ export async function unsubscribeZapierHook(rt: Runtime, caller: Caller, id: str
     }
     await removeEndpoint(tx, id, { by: 'zapier', reason: 'Removed: the Zap was turned off (Zapier unsubscribed)', lastStatusCode: null }, rt.logger);
   });
-}
-
-/** The workspace's active Zapier subscriptions: what the `zapier` connection's test reports. */
-export async function zapierSubscriptions(rt: Runtime, workspaceId: string): Promise<Array<{ id: string; eventTypes: string[]; status: string; createdAt: string }>> {
-  const rows = await rt
-    .em()
-    .execute<Array<{ id: string; event_types: string[] | null; status: string; created_at: Date }>>(
-      `select id, event_types, status, created_at from webhook_endpoints where workspace_id = ? and source = 'zapier' order by created_at, id`,
-      [workspaceId],
-    );
-  return rows.map((r) => ({ id: r.id, eventTypes: r.event_types ?? [...EVENT_TYPES], status: r.status, createdAt: new Date(r.created_at).toISOString() }));
 }
 
 /** A sample: the delivered body plus the `id` Zapier requires of `performList` items (the event id; `sample_<type>` for the catalog's example). */
