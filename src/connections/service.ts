@@ -74,11 +74,14 @@ export class ConnectionService {
   /** Connects a credentials provider (API key / Basic): fields validated, tested, then saved. */
   async connectWithCredentials(
     caller: Caller,
-    input: { provider: string; displayName?: string; fields: Record<string, unknown>; urls?: ConnectionMetadata['urls'] },
+    input: { provider: string; displayName?: string; fields: Record<string, unknown> | undefined; urls?: ConnectionMetadata['urls'] },
   ): Promise<{ connection: ConnectionView; account: AccountInfo }> {
     await this.authorize(caller, 'connections.connect', null, { provider: input.provider });
     const provider = getProvider(input.provider);
-    if (provider.definition.auth.inbound) return await this.connectInbound(caller, provider, input);
+    if (provider.definition.auth.inbound) return await this.connectInbound(caller, provider, { ...input, fields: input.fields ?? {} });
+    if (!input.fields) {
+      throw new AppError('validation_failed', 'Invalid request: body.credentials is required.', { details: [{ location: 'body', path: 'credentials', message: 'is required' }] });
+    }
     const credentials = parseCredentialFields(provider, input.fields);
     const displayName = (input.displayName ?? provider.definition.displayName).trim();
     await this.ensureNameFree(caller.workspaceId, displayName);

@@ -36,7 +36,7 @@ describe('the zapier provider', () => {
 
     res = await t.app.fetch('/api/v1/connections', { method: 'POST', json: { provider: 'zapier' } });
     expect(res.status).toBe(201);
-    const created = await res.json();
+    const created = (await res.json()) as { connection: { id: string } };
     expect(created).toMatchObject({ connection: { provider: 'zapier', authKind: 'inbound', status: 'connected' }, account: { id: 'zapier', name: expect.stringContaining('no active Zapier subscriptions') } });
     const id = created.connection.id as string;
 

@@ -15,8 +15,8 @@ export default defineRoute({
   body: z.strictObject({
     provider: providerSlugSchema,
     displayName: displayNameSchema.optional(),
-    // Empty (or absent) for an inbound provider (Zapier): it holds a Patchbay token, not the reverse.
-    credentials: credentialFieldsSchema.default({}),
+    // Required, except for an inbound provider (Zapier): it holds a Patchbay token, not the reverse.
+    credentials: credentialFieldsSchema.optional(),
     urls: z
       .strictObject({ apiBaseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional().openapi({ example: 'https://api.eu1.twilio.com' }) })
       .optional()
