@@ -47,6 +47,8 @@ export type ZapierHook = { id: string; event: EventType; createdAt: string };
 
 /** How many recent real events `samples` returns at most (Zapier shows a few to map fields from). */
 export const MAX_SAMPLES = 3;
+/** How far back (in event ids) samples are looked for before the catalog's example serves. */
+const SAMPLE_WINDOW = 50_000;
 
 /** A Zap's endpoint is named for its event and id, unique in the workspace; admins see it in `webhooks`. */
 const hookName = (event: EventType, id: string) => `Zapier: ${event} (${id.slice(0, 8)})`;
@@ -122,7 +124,12 @@ export type ZapierSample = Record<string, unknown> & { id: string };
  */
 export async function zapierSamples(rt: Runtime, caller: Caller, type: EventType): Promise<ZapierSample[]> {
   const em = rt.em();
-  const rows = await em.find(DomainEvent, { workspace: caller.workspaceId, type }, { orderBy: { id: 'desc' }, limit: MAX_SAMPLES });
+  // Only recent history is searched: ids within SAMPLE_WINDOW of the workspace's newest event
+  // (ids are instance-wide), through the (workspace, id) index — a rare type must not cost a scan
+  // of everything the workspace ever did.
+  const [top] = await em.execute<Array<{ max: string | null }>>('select max(id)::text as max from domain_events where workspace_id = ?', [caller.workspaceId]);
+  const floor = Math.max(0, Number(top?.max ?? 0) - SAMPLE_WINDOW);
+  const rows = await em.find(DomainEvent, { workspace: caller.workspaceId, type, id: { $gt: floor } }, { orderBy: { id: 'desc' }, limit: MAX_SAMPLES });
   const actorIds = [...new Set(rows.flatMap((r) => (r.actorMemberId ? [r.actorMemberId] : [])))];
   const names = new Map<string, string>();
   if (actorIds.length) {
