@@ -71,6 +71,13 @@ export async function subscribeZapierHook(rt: Runtime, caller: Caller, input: Su
   await checkUrl(rt, input.hookUrl, 'hookUrl');
   const id = randomUUID();
   return await rt.em().transactional(async (tx) => {
+    // Zapier's hook URL is unique per Zap: the same URL and event again is a retried subscribe (the
+    // first answer was lost), answered with the same endpoint rather than a second, orphaned one.
+    const [same] = await tx.execute<Array<{ id: string; created_at: Date }>>(
+      `select id, created_at from webhook_endpoints where workspace_id = ? and source = 'zapier' and url = ? and event_types = ?::text[] order by created_at limit 1`,
+      [caller.workspaceId, input.hookUrl, `{${input.event}}`],
+    );
+    if (same) return { id: same.id, event: input.event, createdAt: new Date(same.created_at).toISOString() };
     const w = tx.create(WebhookEndpoint, {
       id,
       workspace: caller.workspaceId,

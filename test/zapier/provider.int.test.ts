@@ -14,8 +14,10 @@ import { webhookTest } from '../webhooks/support.ts';
 const t = webhookTest({ PUBLIC_URL: 'https://patchbay.test' });
 const OWNER = { userId: 'U_OWNER', userName: 'olivia' };
 
+let zaps = 0;
+/** One Zap: Zapier's hook URL is unique per Zap. */
 async function subscribe(event: string): Promise<string> {
-  const res = await t.app.fetch('/api/v1/zapier/hooks', { method: 'POST', json: { hookUrl: t.rx.url, event } });
+  const res = await t.app.fetch('/api/v1/zapier/hooks', { method: 'POST', json: { hookUrl: `${t.rx.url}?zap=${++zaps}`, event } });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }

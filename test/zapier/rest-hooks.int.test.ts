@@ -62,6 +62,9 @@ describe('Zapier REST hooks', () => {
     expect(res.status).toBe(201);
     const hook = (await res.json()) as { id: string; event: string };
     expect(hook).toMatchObject({ id: expect.any(String), event: 'task_added' });
+    // A retried subscribe (same hook URL and event) answers the same endpoint, not a second one.
+    const again = await subscribe({ hookUrl: t.rx.url, event: 'task_added' }, token);
+    expect(((await again.json()) as { id: string }).id).toBe(hook.id);
     const [row] = await rows('select source, status, url, event_types from webhook_endpoints where id = $1', [hook.id]);
     expect(row).toEqual({ source: 'zapier', status: 'active', url: t.rx.url, event_types: ['task_added'] });
     // Admins see where it came from, in the API and in chat.
