@@ -14,7 +14,6 @@ export class Migration20261130000200_zapier_hooks extends Migration {
   override up(): void | Promise<void> {
     this.addSql(`alter table "webhook_endpoints" add "source" text not null default 'api';`);
     this.addSql(`alter table "webhook_endpoints" add constraint "webhook_endpoints_source_check" check ("source" in ('api', 'zapier'));`);
-    this.addSql(`create index "webhook_endpoints_workspace_id_source_index" on "webhook_endpoints" ("workspace_id", "source");`);
     this.addSql(`alter table "connections" drop constraint if exists "connections_auth_kind_check";`);
     this.addSql(`alter table "connections" add constraint "connections_auth_kind_check" check ("auth_kind" in ('oauth2', 'api_key', 'basic', 'inbound'));`);
   }
@@ -22,7 +21,6 @@ export class Migration20261130000200_zapier_hooks extends Migration {
   override down(): void | Promise<void> {
     this.addSql(`alter table "connections" drop constraint if exists "connections_auth_kind_check";`);
     this.addSql(`alter table "connections" add constraint "connections_auth_kind_check" check ("auth_kind" in ('oauth2', 'api_key', 'basic'));`);
-    this.addSql(`drop index if exists "webhook_endpoints_workspace_id_source_index";`);
     this.addSql(`alter table "webhook_endpoints" drop constraint if exists "webhook_endpoints_source_check";`);
     this.addSql(`alter table "webhook_endpoints" drop column "source";`);
   }
