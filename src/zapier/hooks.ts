@@ -60,7 +60,7 @@ async function authorizeManage(rt: Runtime, caller: Caller, targetId: string | n
     action: 'webhooks.manage',
     targetType: 'webhook',
     targetId,
-    what: 'Subscribing Zapier to Patchbay events',
+    what: 'Turning Zaps on or off (Zapier subscriptions)',
     details: { source: 'zapier' },
   });
 }
@@ -75,7 +75,7 @@ export async function subscribeZapierHook(rt: Runtime, caller: Caller, input: Su
     // first answer was lost), answered with the same endpoint rather than a second, orphaned one.
     const [same] = await tx.execute<Array<{ id: string; created_at: Date }>>(
       `select id, created_at from webhook_endpoints where workspace_id = ? and source = 'zapier' and url = ? and event_types = ?::text[] order by created_at limit 1`,
-      [caller.workspaceId, input.hookUrl, `{${input.event}}`],
+      [caller.workspaceId, input.hookUrl, pgArray([input.event])],
     );
     if (same) return { id: same.id, event: input.event, createdAt: new Date(same.created_at).toISOString() };
     const w = tx.create(WebhookEndpoint, {
