@@ -10,7 +10,7 @@ import type { Role } from '../entities/member.ts';
 import { getProvider } from '../providers/registry.ts';
 import { bold, commandButton, formatWhen, plain, statusBadge, type Block, type Button, type Field } from './view.ts';
 
-const AUTH_NAMES: Record<string, string> = { oauth2: 'OAuth', api_key: 'API key', basic: 'Username and password' };
+const AUTH_NAMES: Record<string, string> = { oauth2: 'OAuth', api_key: 'API key', basic: 'Username and password', inbound: 'None stored (the service holds a Patchbay API token)' };
 
 /** `OAuth`, `API key`, or for HTTP Basic the provider's own field names (Twilio: `Account SID and Auth Token`). */
 function authName(c: ConnectionView): string {

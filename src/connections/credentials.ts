@@ -17,6 +17,10 @@ export async function loadCredentials(rt: Runtime, em: EntityManager, conn: Pick
 /** Validates typed credential fields against the provider's declaration; values are never echoed. */
 export function parseCredentialFields(provider: Provider, fields: Record<string, unknown>): Credentials {
   const spec = provider.definition.auth.credentials;
+  if (provider.definition.auth.inbound) {
+    const name = provider.definition.displayName;
+    throw new AppError('validation_failed', `${name} takes no credentials: it calls Patchbay with a Patchbay API token pasted into ${name}. There is nothing to reconnect; test the connection to see what ${name} subscribed to.`);
+  }
   if (!spec) {
     throw new AppError(
       'validation_failed',

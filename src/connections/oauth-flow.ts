@@ -47,6 +47,9 @@ export async function startAuthorization(
     details: { provider: input.provider },
   });
   const provider = getProvider(input.provider);
+  if (provider.definition.auth.inbound) {
+    throw new AppError('validation_failed', `${provider.definition.displayName} does not connect through OAuth: it calls Patchbay with a Patchbay API token. \`connect ${provider.definition.slug}\` in chat (or POST /api/v1/connections) explains the setup.`);
+  }
   if (!provider.definition.auth.oauth2) {
     throw new AppError(
       'validation_failed',

@@ -21,6 +21,7 @@ import type { Runtime } from '../runtime.ts';
 import { systemActor } from './actor.ts';
 import { loadCredentials } from './credentials.ts';
 import { findConnection } from './lifecycle.ts';
+import { subscriptionsOf } from '../webhooks/endpoints.ts';
 import { workspaceApp } from './oauth-apps.ts';
 import { markErrored, pauseForRateLimit } from './system-transitions.ts';
 import { refreshConnectionToken, refreshDue } from './tokens.ts';
@@ -48,8 +49,19 @@ export type ProviderSession = {
   revoke(): Promise<'revoked' | 'not_supported'>;
 };
 
-function contextFor(rt: Runtime, provider: Provider, credentials: Credentials, metadata: Record<string, unknown>, overrides?: ProviderUrlOverrides, oauthClient?: OAuthClient | null): ConnectorContext {
-  return connectorContext({ config: rt.config, logger: rt.logger, provider, credentials, metadata, overrides, oauthClient: oauthClient ?? null });
+function contextFor(
+  rt: Runtime,
+  workspaceId: string | null,
+  provider: Provider,
+  credentials: Credentials,
+  metadata: Record<string, unknown>,
+  overrides?: ProviderUrlOverrides,
+  oauthClient?: OAuthClient | null,
+): ConnectorContext {
+  const ctx = connectorContext({ config: rt.config, logger: rt.logger, provider, credentials, metadata, overrides, oauthClient: oauthClient ?? null });
+  // An inbound provider (Zapier) reports what it subscribed to in the workspace: its endpoints.
+  if (provider.definition.auth.inbound && workspaceId) ctx.inbound = { subscriptions: () => subscriptionsOf(rt, workspaceId, provider.definition.slug) };
+  return ctx;
 }
 
 /** Checks credentials that belong to no connection yet (connect, reconnect, the OAuth callback): the provider's "who am I". */
@@ -59,8 +71,9 @@ export async function probeCredentials(
   credentials: Credentials,
   metadata: { urls?: ProviderUrlOverrides } & Record<string, unknown> = {},
   oauthClient?: OAuthClient | null,
+  workspaceId: string | null = null,
 ): Promise<AccountInfo> {
-  return await provider.connector.test(contextFor(rt, provider, credentials, metadata, metadata.urls, oauthClient));
+  return await provider.connector.test(contextFor(rt, workspaceId, provider, credentials, metadata, metadata.urls, oauthClient));
 }
 
 /** Opens a session on a connection of the workspace (`not_found` otherwise). */
@@ -88,7 +101,7 @@ export async function openSession(rt: Runtime, workspaceId: string, connection: 
       }
       // Some providers' calls authenticate as the app (HubSpot's token introspection): pass the app in use.
       const oauthClient = await appInUse(credentials);
-      const run = (creds: Credentials) => fn(contextFor(rt, provider, creds, metadata, conn.metadata.urls, oauthClient));
+      const run = (creds: Credentials) => fn(contextFor(rt, workspaceId, provider, creds, metadata, conn.metadata.urls, oauthClient));
       try {
         try {
           return await run(credentials);
@@ -114,7 +127,7 @@ export async function openSession(rt: Runtime, workspaceId: string, connection: 
       if (!credentials || !(provider.connector.canRevoke?.(credentials) ?? true)) return 'not_supported';
       // Some providers revoke by authenticating as the app (GitHub, Asana): pass the app in use.
       const oauthClient = await appInUse(credentials);
-      await provider.connector.revoke(contextFor(rt, provider, credentials, metadata, conn.metadata.urls, oauthClient));
+      await provider.connector.revoke(contextFor(rt, workspaceId, provider, credentials, metadata, conn.metadata.urls, oauthClient));
       return 'revoked';
     },
   };

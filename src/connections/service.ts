@@ -75,10 +75,14 @@ export class ConnectionService {
   /** Connects a credentials provider (API key / Basic): fields validated, tested, then saved. */
   async connectWithCredentials(
     caller: Caller,
-    input: { provider: string; displayName?: string; fields: Record<string, unknown>; urls?: ConnectionMetadata['urls'] },
+    input: { provider: string; displayName?: string; fields: Record<string, unknown> | undefined; urls?: ConnectionMetadata['urls'] },
   ): Promise<{ connection: ConnectionView; account: AccountInfo }> {
     await this.authorize(caller, 'connections.connect', null, { provider: input.provider });
     const provider = getProvider(input.provider);
+    if (provider.definition.auth.inbound) return await this.connectInbound(caller, provider, { ...input, fields: input.fields ?? {} });
+    if (!input.fields) {
+      throw new AppError('validation_failed', 'Invalid request: body.credentials is required.', { details: [{ location: 'body', path: 'credentials', message: 'is required' }] });
+    }
     const credentials = parseCredentialFields(provider, input.fields);
     const displayName = (input.displayName ?? provider.definition.displayName).trim();
     await this.ensureNameFree(caller.workspaceId, displayName);
@@ -90,6 +94,30 @@ export class ConnectionService {
       authKind: credentials.type,
       credentials,
       metadata: { ...metadata, accountId: account.accountId, accountName: account.accountName, extra: account.extra },
+    });
+    return { connection: viewOf(conn), account };
+  }
+
+  /**
+   * Connects an inbound provider (Zapier): the service holds a Patchbay API token, so there is
+   * nothing to type or store; the test (what the service subscribed to) runs first, as for any connect.
+   */
+  private async connectInbound(caller: Caller, provider: Provider, input: { displayName?: string; fields: Record<string, unknown> }): Promise<{ connection: ConnectionView; account: AccountInfo }> {
+    const name = provider.definition.displayName;
+    if (Object.keys(input.fields ?? {}).length) {
+      throw new AppError('validation_failed', `${name} takes no credentials: it calls Patchbay with a Patchbay API token you paste into ${name}. Send no credentials.`, {
+        details: [{ location: 'body', path: 'credentials', message: `must be empty: ${name} holds a Patchbay API token, Patchbay stores nothing for it` }],
+      });
+    }
+    const displayName = (input.displayName ?? name).trim();
+    await this.ensureNameFree(caller.workspaceId, displayName);
+    const credentials: Credentials = { type: 'inbound' };
+    const account = await this.probe(caller, 'connection.connect', null, provider, credentials, {});
+    const conn = await this.createConnection(caller, provider, {
+      displayName,
+      authKind: 'inbound',
+      credentials,
+      metadata: { accountId: account.accountId, accountName: account.accountName, extra: account.extra },
     });
     return { connection: viewOf(conn), account };
   }
@@ -295,7 +323,7 @@ export class ConnectionService {
   /** Checks new credentials at the provider; a failure is audited as the operation failing. */
   private async probe(caller: Caller, action: string, targetId: string | null, provider: Provider, credentials: Credentials, metadata: ConnectionMetadata): Promise<AccountInfo> {
     try {
-      return await probeCredentials(this.rt, provider, credentials, metadata);
+      return await probeCredentials(this.rt, provider, credentials, metadata, null, caller.workspaceId);
     } catch (err) {
       await auditOutsideTransaction(this.rt, {
         workspaceId: caller.workspaceId,

@@ -9,7 +9,8 @@ export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 export const PAUSED_BY = ['member', 'rate_limit'] as const;
 export type PausedBy = (typeof PAUSED_BY)[number];
 
-export const AUTH_KINDS = ['oauth2', 'api_key', 'basic'] as const;
+/** `inbound`: a service that calls Patchbay with a Patchbay API token (Zapier); no credentials stored. */
+export const AUTH_KINDS = ['oauth2', 'api_key', 'basic', 'inbound'] as const;
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
 /** What we know of the account behind a connection; never secret. */

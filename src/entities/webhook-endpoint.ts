@@ -6,6 +6,10 @@ import { Workspace } from './workspace.ts';
 export const WEBHOOK_STATUSES = ['active', 'paused', 'disabled'] as const;
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 
+/** Who made an endpoint: an admin through the API (`api`), or a Zap subscribing through `POST /api/v1/zapier/hooks`. */
+export const WEBHOOK_SOURCES = ['api', 'zapier'] as const;
+export type WebhookSource = (typeof WEBHOOK_SOURCES)[number];
+
 /**
  * An outbound webhook endpoint: where a workspace's events are POSTed, which types it wants
  * (`eventTypes` null = all), and how deliveries are signed. Secrets and the authorization value
@@ -30,6 +34,8 @@ export const WebhookEndpoint = defineEntity({
     secret: p.text().hidden().lazy(),
     previousSecret: p.text().nullable().hidden().lazy(),
     previousSecretExpiresAt: p.datetime().nullable(),
+    /** A `zapier` endpoint is removed (not disabled) on 410 Gone, and deleted by the Zap's unsubscribe. */
+    source: p.enum(WEBHOOK_SOURCES).default('api'),
     status: p.enum(WEBHOOK_STATUSES).default('active'),
     statusReason: p.text().nullable(),
     /** Failed delivery attempts in a row since the last success. */

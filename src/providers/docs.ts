@@ -20,6 +20,7 @@ export function authModes(provider: Provider): string[] {
   const modes: string[] = [];
   if (a.oauth2) modes.push(a.oauth2.pkce ? 'OAuth 2.0 (authorization code + PKCE)' : 'OAuth 2.0 (authorization code)');
   if (a.credentials) modes.push(a.credentials.kind === 'basic' ? 'HTTP Basic credentials' : 'API key');
+  if (a.inbound) modes.push('Inbound: the service calls Patchbay with a Patchbay API token');
   return modes;
 }
 
@@ -31,6 +32,7 @@ function envTable(provider: Provider): string[] {
     rows.push([providerEnvVar(slug, 'CLIENT_ID'), 'OAuth app client id (the instance-wide app; a workspace can configure its own).']);
     rows.push([providerEnvVar(slug, 'CLIENT_SECRET'), 'OAuth app client secret.']);
   }
+  if (provider.definition.auth.inbound) return ['None: Patchbay never calls this service\'s API (deliveries go to the hook URLs it subscribes).'];
   const setting = provider.definition.apiBaseUrlSetting;
   const apiDefault = setting ? `${code(setting)}, whose default is ${code(provider.definition.apiBaseUrl)} with this process's port` : code(provider.definition.apiBaseUrl);
   rows.push([providerEnvVar(slug, URL_ENV_SUFFIXES.apiBaseUrl), `Overrides the API base URL (default ${apiDefault}).`]);
@@ -53,7 +55,8 @@ export function renderGeneratedSection(provider: Provider): string {
   out.push(`| Slug | ${code(d.slug)} |`);
   out.push(`| Category | ${d.category.replace(/_/g, ' ')} |`);
   out.push(`| Auth | ${authModes(provider).join('; ')} |`);
-  out.push(`| API base URL | ${d.apiBaseUrlSetting ? `${code(d.apiBaseUrlSetting)} (default ${code(d.apiBaseUrl)} with this process's port)` : code(d.apiBaseUrl)} |`);
+  if (d.auth.inbound) out.push(`| API base URL | none: Patchbay never calls ${d.displayName}'s API; it POSTs deliveries to the hook URLs ${d.displayName} subscribes |`);
+  else out.push(`| API base URL | ${d.apiBaseUrlSetting ? `${code(d.apiBaseUrlSetting)} (default ${code(d.apiBaseUrl)} with this process's port)` : code(d.apiBaseUrl)} |`);
   out.push(`| Provider documentation | ${d.docsUrl} |`);
   out.push('');
 
@@ -87,6 +90,15 @@ export function renderGeneratedSection(provider: Provider): string {
     out.push('');
   }
 
+  const inbound = d.auth.inbound;
+  if (inbound) {
+    out.push('## Inbound (the service calls Patchbay)', '');
+    out.push(cell(inbound.instructions), '');
+    out.push(`- Patchbay stores no credentials for ${d.displayName}; ${d.displayName} holds a Patchbay API token (an Admin's or Owner's, to subscribe).`);
+    out.push(`- Connecting records a connection (auth kind ${code('inbound')}) whose test reports the active subscriptions.`);
+    out.push('');
+  }
+
   out.push('## Objects and scopes', '');
   if (d.objects.length) {
     out.push('| Object | Direction | Syncs with | Scopes requested for it |', '| --- | --- | --- | --- |');
@@ -101,6 +113,24 @@ export function renderGeneratedSection(provider: Provider): string {
   }
   out.push('');
 
+  if (!d.auth.inbound) rateLimits(out, provider);
+  else out.push('## Rate limits', '', `Not applicable: Patchbay makes no API calls to ${d.displayName}. Deliveries to its hook URLs follow the outbound webhook retry rules.`, '');
+
+  out.push('## Disconnect', '');
+  if (d.auth.inbound) out.push(`Patchbay holds no ${d.displayName} credentials: disconnecting ends the connection record only.`);
+  else if (provider.connector.revoke) out.push(`Disconnecting revokes the grant at ${d.displayName}, then deletes the credentials from Patchbay.`);
+  else out.push(`${d.displayName} has no revoke call: disconnecting deletes the credentials from Patchbay.`);
+  if (d.revokeNote) out.push('', `> ${cell(d.revokeNote)}`);
+  out.push('');
+
+  out.push('## Environment variables', '');
+  out.push(...envTable(provider));
+  out.push('', GENERATED_END);
+  return out.join('\n');
+}
+
+function rateLimits(out: string[], provider: Provider): void {
+  const d = provider.definition;
   out.push('## Rate limits', '');
   out.push('- HTTP 429 is always treated as a rate limit.');
   for (const s of d.rateLimit.signals) {
@@ -114,17 +144,6 @@ export function renderGeneratedSection(provider: Provider): string {
     `- Wait taken from ${code('Retry-After')}${reset ? `, else ${code(reset.name)} (${reset.format.replace(/_/g, ' ')})` : ''}, else 60 s; the connection is paused until then.`,
   );
   out.push('');
-
-  out.push('## Disconnect', '');
-  if (provider.connector.revoke) out.push(`Disconnecting revokes the grant at ${d.displayName}, then deletes the credentials from Patchbay.`);
-  else out.push(`${d.displayName} has no revoke call: disconnecting deletes the credentials from Patchbay.`);
-  if (d.revokeNote) out.push('', `> ${cell(d.revokeNote)}`);
-  out.push('');
-
-  out.push('## Environment variables', '');
-  out.push(...envTable(provider));
-  out.push('', GENERATED_END);
-  return out.join('\n');
 }
 
 /** The generated section currently in a page, markers included, or null when the markers are missing. */

@@ -16,10 +16,11 @@ import { linear } from './linear/index.ts';
 import { sandbox } from './sandbox/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
+import { zapier } from './zapier/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, sandbox, trello, twilio];
+const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, sandbox, trello, twilio, zapier];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
@@ -85,7 +86,8 @@ export type ProviderCatalogEntry = {
   displayName: string;
   category: string;
   docsUrl: string;
-  authModes: Array<'oauth2' | 'api_key' | 'basic'>;
+  /** `inbound`: the service calls Patchbay with a Patchbay API token (Zapier); nothing to type. */
+  authModes: Array<'oauth2' | 'api_key' | 'basic' | 'inbound'>;
   authDescription: string;
   /** Whether a connection can be made now: credential fields exist, or the instance's OAuth app is configured. */
   configured: boolean;
@@ -105,6 +107,7 @@ export function providerCatalogEntry(provider: Provider, config: RawConfig): Pro
   const modes: ProviderCatalogEntry['authModes'] = [];
   if (d.auth.oauth2) modes.push('oauth2');
   if (d.auth.credentials) modes.push(d.auth.credentials.kind);
+  if (d.auth.inbound) modes.push('inbound');
   const oauthConfigured = d.auth.oauth2 ? oauthAppFromEnv(provider, config) !== null : null;
   return {
     slug: d.slug,
@@ -113,7 +116,7 @@ export function providerCatalogEntry(provider: Provider, config: RawConfig): Pro
     docsUrl: d.docsUrl,
     authModes: modes,
     authDescription: authModes(provider).join('; '),
-    configured: d.auth.credentials !== undefined || oauthConfigured === true,
+    configured: d.auth.credentials !== undefined || d.auth.inbound !== undefined || oauthConfigured === true,
     oauthConfigured,
     objects: d.objects.map((o) => {
       const adapter = provider.adapters.find((a) => a.remoteObject === o.name);

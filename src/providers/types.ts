@@ -57,6 +57,18 @@ export const credentialsSpecSchema = z.object({
 });
 export type CredentialsSpec = z.infer<typeof credentialsSpecSchema>;
 
+/**
+ * A service that calls Patchbay rather than the reverse (Zapier's app): it holds a Patchbay API
+ * token, and Patchbay stores no credentials for it. Connecting records a connection (auth kind
+ * `inbound`) with nothing secret, whose test reports what the service subscribed to — the
+ * outbound endpoints whose `source` is the provider's slug.
+ */
+export const inboundSpecSchema = z.object({
+  /** How the service is set up: shown by `connect`, in the catalog and on the doc page. */
+  instructions: z.string(),
+});
+export type InboundSpec = z.infer<typeof inboundSpecSchema>;
+
 /** A response that means "slow down", beyond plain 429 (which is always recognised). */
 export const rateLimitSignalSchema = z.object({
   status: z.number().int(),
@@ -71,10 +83,14 @@ export const providerDefinitionSchema = z.object({
   displayName: z.string(),
   category: z.enum(CATEGORIES),
   docsUrl: z.url(),
-  /** At least one of the two. Linear has both (OAuth, or a personal API key). */
+  /**
+   * OAuth and/or typed credentials (Linear has both: OAuth, or a personal API key) — or `inbound`
+   * alone, for a service that calls Patchbay with a Patchbay API token (Zapier).
+   */
   auth: z
-    .object({ oauth2: oauth2SpecSchema.optional(), credentials: credentialsSpecSchema.optional() })
-    .refine((a) => a.oauth2 || a.credentials, { error: 'a provider needs oauth2 or credentials auth' }),
+    .object({ oauth2: oauth2SpecSchema.optional(), credentials: credentialsSpecSchema.optional(), inbound: inboundSpecSchema.optional() })
+    .refine((a) => a.oauth2 || a.credentials || a.inbound, { error: 'a provider needs oauth2, credentials or inbound auth' })
+    .refine((a) => !(a.inbound && (a.oauth2 || a.credentials)), { error: 'an inbound provider holds a Patchbay token: it has no oauth2 or credentials auth' }),
   apiBaseUrl: z.url(),
   /**
    * An operator setting (a configuration key) that supplies the API base URL in place of
@@ -112,7 +128,9 @@ export type Credentials =
       /** Provider extras from the token response (instance_url, api_domain, …). */
       extra?: Record<string, unknown>;
     }
-  | { type: 'api_key' | 'basic'; fields: Record<string, string> };
+  | { type: 'api_key' | 'basic'; fields: Record<string, string> }
+  /** An inbound provider's connection: nothing secret (the service holds a Patchbay API token). */
+  | { type: 'inbound' };
 
 export type OAuth2Credentials = Extract<Credentials, { type: 'oauth2' }>;
 export type FieldCredentials = Extract<Credentials, { type: 'api_key' | 'basic' }>;
@@ -187,6 +205,15 @@ export type ConnectorContext = {
   urls: ProviderUrls;
   /** The operator's egress policy, for calls a connector makes outside `http` (token revokes). */
   egress: EgressPolicy;
+  /** For inbound providers (Zapier): what the service subscribed to in the connection's workspace. */
+  inbound?: InboundPort;
+};
+
+/** An outbound endpoint an inbound service subscribed through Patchbay's API (`source` = its slug). */
+export type InboundSubscription = { id: string; eventTypes: string[]; status: string; createdAt: string };
+
+export type InboundPort = {
+  subscriptions(): Promise<InboundSubscription[]>;
 };
 
 export type Connector = {

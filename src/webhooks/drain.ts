@@ -8,7 +8,8 @@
  * After each attempt, in one transaction with the endpoint row locked: the attempt is logged, the
  * delivery and the endpoint's counters move, and when the endpoint must stop — more than 10
  * failures in a row pauses it, a 410 Gone disables it — its status changes and the event
- * (`webhook_paused` / `webhook_disabled`) is recorded, which the alert pipeline picks up.
+ * (`webhook_paused` / `webhook_disabled`) is recorded, which the alert pipeline picks up. A Zap's
+ * endpoint (`source = 'zapier'`) that answers 410 is removed instead (`remove.ts`).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { correlationId } from '../context.ts';
@@ -17,6 +18,7 @@ import { recordEvent } from '../events/record.ts';
 import type { Logger } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
 import { webhookEgressPolicy } from './endpoints.ts';
+import { GONE_REASON, removeEndpoint } from './remove.ts';
 import { PAUSE_AFTER_FAILURES, retryDelayMs } from './retry.ts';
 import { sendAttempt, type AttemptResult } from './send.ts';
 import { signDelivery } from './sign.ts';
@@ -114,8 +116,8 @@ function originOf(url: string): string {
 /** The endpoint as events show it. */
 export async function webhookSnapshot(em: EntityManager, endpointId: string): Promise<WebhookSnapshot> {
   const [w] = await em.execute<
-    Array<{ id: string; name: string; url: string; event_types: string[] | null; status: 'active' | 'paused' | 'disabled'; status_reason: string | null; consecutive_failures: number; created_at: Date; updated_at: Date }>
-  >('select id, name, url, event_types, status, status_reason, consecutive_failures, created_at, updated_at from webhook_endpoints where id = ?', [endpointId]);
+    Array<{ id: string; name: string; url: string; event_types: string[] | null; source: 'api' | 'zapier'; status: 'active' | 'paused' | 'disabled'; status_reason: string | null; consecutive_failures: number; created_at: Date; updated_at: Date }>
+  >('select id, name, url, event_types, source, status, status_reason, consecutive_failures, created_at, updated_at from webhook_endpoints where id = ?', [endpointId]);
   return {
     id: w!.id,
     name: w!.name,
@@ -123,6 +125,7 @@ export async function webhookSnapshot(em: EntityManager, endpointId: string): Pr
     // snapshot goes to the workspace's other endpoints and the events API.
     url: originOf(w!.url),
     eventTypes: w!.event_types ?? 'all',
+    source: w!.source,
     status: w!.status,
     statusReason: w!.status_reason,
     consecutiveFailures: w!.consecutive_failures,
@@ -169,8 +172,8 @@ async function stopEndpoint(tx: EntityManager, target: DeliveryTarget, status: '
 async function recordAttempt(rt: Runtime, target: DeliveryTarget, d: Pending, at: Date, r: AttemptResult, logger: Logger): Promise<{ outcome: Outcome }> {
   if (r.ok) return await recordSuccess(rt.em(), target.id, d, at, r);
   return await rt.em().transactional(async (tx) => {
-    const [ep] = await tx.execute<Array<{ status: string; consecutive_failures: number }>>(
-      'select status, consecutive_failures from webhook_endpoints where id = ? for update',
+    const [ep] = await tx.execute<Array<{ status: string; consecutive_failures: number; source: string }>>(
+      'select status, consecutive_failures, source from webhook_endpoints where id = ? for update',
       [target.id],
     );
     if (!ep) return { outcome: 'stop' as const };
@@ -202,6 +205,11 @@ async function recordAttempt(rt: Runtime, target: DeliveryTarget, d: Pending, at
       [attempts, r.statusCode, r.error, at, retryAt, d.id],
     );
     if (ep.status !== 'active') return { outcome: 'stop' as const };
+    if (gone && ep.source === 'zapier') {
+      // A Zap's hook is the Zap's: gone means removed, not disabled (src/webhooks/remove.ts).
+      await removeEndpoint(tx, target.id, { by: 'auto', reason: GONE_REASON, lastStatusCode: r.statusCode }, logger);
+      return { outcome: 'stop' as const };
+    }
     if (gone) {
       // The receiver says it is gone for good: what it has not received is given up, not kept.
       await tx.execute(

@@ -11,9 +11,9 @@ import { authorizeOrAudit } from '../access/authorize.ts';
 import { writeAudit } from '../audit/audit.ts';
 import type { Config } from '../config/index.ts';
 import type { Caller } from '../connections/actor.ts';
-import { WebhookEndpoint, type IWebhookEndpoint, type WebhookStatus } from '../entities/webhook-endpoint.ts';
+import { WebhookEndpoint, type IWebhookEndpoint, type WebhookSource, type WebhookStatus } from '../entities/webhook-endpoint.ts';
 import { AppError, conflict, notFound, uniqueViolationOf } from '../errors.ts';
-import type { EventType } from '../events/catalog/index.ts';
+import { EVENT_TYPES, type EventType } from '../events/catalog/index.ts';
 import { checkEgressTarget, EGRESS_REFUSED_TEXT, EgressRefusedError, egressPolicy, systemResolver, type EgressPolicy, type Resolver } from '../net/egress.ts';
 import type { Runtime } from '../runtime.ts';
 import type { CreateWebhookInput, RotateSecretInput, UpdateWebhookInput } from './input.ts';
@@ -29,6 +29,8 @@ export type WebhookView = {
   eventTypes: 'all' | EventType[];
   authorizationHeader: string | null;
   hasAuthorization: boolean;
+  /** `api`: made by an admin; `zapier`: a Zap's REST hook (removed when the Zap is turned off or its URL answers 410). */
+  source: WebhookSource;
   status: WebhookStatus;
   statusReason: string | null;
   consecutiveFailures: number;
@@ -55,6 +57,7 @@ export function webhookView(w: IWebhookEndpoint, now = new Date()): WebhookView 
     eventTypes: w.eventTypes ? (w.eventTypes as EventType[]) : 'all',
     authorizationHeader: w.authorizationHeader ?? null,
     hasAuthorization: Boolean(w.authorizationHeader),
+    source: w.source,
     status: w.status,
     statusReason: w.statusReason ?? null,
     consecutiveFailures: w.consecutiveFailures,
@@ -78,19 +81,19 @@ export function webhookEgressPolicy(
   return policy;
 }
 
-const invalidUrl = () =>
-  new AppError('validation_failed', `Invalid request: body.url is refused: ${EGRESS_REFUSED_TEXT}.`, {
-    details: [{ location: 'body', path: 'url', message: `is refused: ${EGRESS_REFUSED_TEXT}` }],
+const invalidUrl = (field: string) =>
+  new AppError('validation_failed', `Invalid request: body.${field} is refused: ${EGRESS_REFUSED_TEXT}.`, {
+    details: [{ location: 'body', path: field, message: `is refused: ${EGRESS_REFUSED_TEXT}` }],
   });
 
 /** The URL must pass the egress guard now; every refusal has the one text (the reason goes to the log only). */
-async function checkUrl(rt: Runtime, url: string): Promise<void> {
+export async function checkUrl(rt: Runtime, url: string, field = 'url'): Promise<void> {
   try {
     await checkEgressTarget(new URL(url), webhookEgressPolicy(rt.config, rt.net.resolver));
   } catch (err) {
     if (!(err instanceof EgressRefusedError)) throw err;
     rt.logger.info({ reason: err.reason }, 'webhook URL refused by the egress guard');
-    throw invalidUrl();
+    throw invalidUrl(field);
   }
 }
 
@@ -296,4 +299,18 @@ export async function rotateWebhookSecret(rt: Runtime, caller: Caller, id: strin
     });
     return { ...webhookView(w, now), secret };
   });
+}
+
+/**
+ * The endpoints a service subscribed through Patchbay's API (`source` = its provider slug, e.g.
+ * `zapier`), oldest first: what an inbound provider's connection test reports. No secrets, no URLs.
+ */
+export async function subscriptionsOf(rt: Runtime, workspaceId: string, source: string): Promise<Array<{ id: string; eventTypes: string[]; status: string; createdAt: string }>> {
+  const rows = await rt
+    .em()
+    .execute<Array<{ id: string; event_types: string[] | null; status: string; created_at: Date }>>(
+      'select id, event_types, status, created_at from webhook_endpoints where workspace_id = ? and source = ? order by created_at, id',
+      [workspaceId, source],
+    );
+  return rows.map((r) => ({ id: r.id, eventTypes: r.event_types ?? [...EVENT_TYPES], status: r.status, createdAt: new Date(r.created_at).toISOString() }));
 }

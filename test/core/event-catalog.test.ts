@@ -40,6 +40,7 @@ describe('event catalog', () => {
       'webhook_disabled',
       'webhook_enabled',
       'webhook_paused',
+      'webhook_removed',
     ]);
   });
 

@@ -14,7 +14,7 @@ afterAll(async () => {
 describe('provider catalog and workspace OAuth apps', () => {
   it('lists the providers (the first eight and the built-in Sandbox) with auth modes, configuration state, scopes, revoke behaviour and what syncs', async () => {
     const { data } = await app.json('/api/v1/providers', { token: (await memberWithToken(app, 'member')).token });
-    expect(data.map((p: { slug: string }) => p.slug).sort()).toEqual(['asana', 'github', 'google-calendar', 'hubspot', 'jira', 'linear', 'sandbox', 'trello', 'twilio']);
+    expect(data.map((p: { slug: string }) => p.slug).sort()).toEqual(['asana', 'github', 'google-calendar', 'hubspot', 'jira', 'linear', 'sandbox', 'trello', 'twilio', 'zapier']);
     const bySlug = Object.fromEntries(data.map((p: { slug: string }) => [p.slug, p]));
     expect(bySlug.linear).toMatchObject({ authModes: ['oauth2', 'api_key'], oauthConfigured: true, oauthApp: 'instance', configured: true });
     expect(bySlug.github).toMatchObject({ authModes: ['oauth2'], oauthConfigured: false, oauthApp: null, configured: false });

@@ -10,8 +10,9 @@ import {
   hasOAuthApp,
   splitFormValues,
 } from '../credentials.ts';
-import type { Command, FormHandler } from '../types.ts';
-import { bold, commandButton, ephemeral, inChannel, mention, plain } from '../view.ts';
+import type { Provider } from '../../providers/types.ts';
+import type { Command, CommandContext, FormHandler } from '../types.ts';
+import { bold, commandButton, ephemeral, inChannel, mention, plain, type NeutralReply } from '../view.ts';
 
 const connect: Command = {
   name: 'connect',
@@ -42,6 +43,7 @@ const connect: Command = {
         ]);
       }
     }
+    if (d.auth.inbound) return await connectInbound(ctx, provider, line.flags.has('new'));
     const wantsKey = line.flags.has('api-key');
     if (d.auth.credentials && (wantsKey || !d.auth.oauth2 || !(await hasOAuthApp(ctx, provider)))) {
       return credentialsForm(provider, { formId: connectFormId(d.slug), title: `Connect ${d.displayName}`, submitLabel: 'Connect', withDisplayName: true });
@@ -51,6 +53,31 @@ const connect: Command = {
     return await authorizeReply(ctx, provider, { alternative: apiKeyAlternative(provider, extra) });
   },
 };
+
+/**
+ * An inbound provider (Zapier) calls Patchbay with a Patchbay API token, so there is nothing to
+ * type: connecting records the connection (its test lists what the service subscribed to) and the
+ * reply explains the setup. Connected already: the reply explains it again, without a duplicate.
+ */
+async function connectInbound(ctx: CommandContext, provider: Provider, again: boolean): Promise<NeutralReply> {
+  const d = provider.definition;
+  const steps = d.auth.inbound!.instructions;
+  const live = again ? [] : (await ctx.connections.list(ctx.caller, { provider: d.slug })).filter((c) => c.status !== 'disconnected');
+  if (live[0]) {
+    const text = `${bold(plain(live[0].displayName))} is already connected. ${steps}`;
+    return ephemeral(text, [
+      { type: 'section', text },
+      { type: 'actions', buttons: connectionButtons(live[0]) },
+    ]);
+  }
+  const { connection, account } = await ctx.connections.connectWithCredentials(ctx.caller, { provider: d.slug, fields: {} });
+  const text = `✅ ${mention(ctx.invocation.userId)} connected ${bold(plain(connection.displayName))}: ${plain(account.accountName)}.`;
+  return inChannel(`${text}\n${steps}`, [
+    { type: 'section', text },
+    { type: 'section', text: steps },
+    { type: 'actions', buttons: connectionButtons(connection) },
+  ]);
+}
 
 /** `connect:<slug>` form: validates at once (errors shown on the form), then tests with the provider and saves. */
 export const connectForm: FormHandler = {

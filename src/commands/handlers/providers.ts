@@ -40,7 +40,7 @@ const providers: Command = {
       const syncs = p.adapters.map((a) => a.remoteObject);
       const line0 = `${bold(d.displayName)} ${code(d.slug)} — ${label(d.category)} · ${modes.join(' or ')}${note}${syncs.length ? ` · syncs ${syncs.join(', ')}` : ''}${n ? ` · ${n} connected` : ''}`;
       lines.push(line0);
-      const usable = Boolean(d.auth.credentials || oauthApp);
+      const usable = Boolean(d.auth.credentials || d.auth.inbound || oauthApp);
       blocks.push({
         type: 'section',
         text: line0,

@@ -21,9 +21,10 @@ const MAX_SHOWN = 15;
 
 const VERBS = ['enable', 'test'] as const;
 
-/** `✅ active · **Billing sync** → hooks.example.com` */
+/** `✅ active · **Billing sync** → hooks.example.com` (`· from a Zap` when Zapier made it). */
 function title(w: WebhookView): string {
-  return `${WEBHOOK_STATUS_EMOJI[w.status]} ${w.status} · ${bold(plain(w.name))} → ${plain(hostOf(w.url))}`;
+  const from = w.source === 'zapier' ? ' · from a Zap (Zapier)' : '';
+  return `${WEBHOOK_STATUS_EMOJI[w.status]} ${w.status} · ${bold(plain(w.name))} → ${plain(hostOf(w.url))}${from}`;
 }
 
 function facts(w: WebhookView, pending: number): string {

@@ -1,10 +1,11 @@
 /**
  * Outbound webhook endpoint events: an endpoint stopped receiving (auto-paused after failing too
- * often, paused by an admin, or disabled by a 410 Gone) or was enabled again. Delivered like any
+ * often, paused by an admin, or disabled by a 410 Gone), was enabled again, or — a Zap's REST hook
+ * — was removed (the Zap was turned off, or its hook URL answered 410 Gone). Delivered like any
  * other event to the workspace's other endpoints, and alerted in chat (`alerts here webhooks`).
  */
 import { z } from 'zod';
-import { WEBHOOK_STATUSES } from '../../entities/webhook-endpoint.ts';
+import { WEBHOOK_SOURCES, WEBHOOK_STATUSES } from '../../entities/webhook-endpoint.ts';
 import { byType, eventFamily } from './define.ts';
 
 const isoTime = () => z.iso.datetime().describe('ISO 8601 timestamp, UTC');
@@ -16,6 +17,7 @@ export const webhookSnapshot = z
     name: z.string(),
     url: z.string().describe("The endpoint's origin (scheme, host and port): its path and query can carry a token, so they are never published"),
     eventTypes: z.union([z.literal('all'), z.array(z.string())]),
+    source: z.enum(WEBHOOK_SOURCES).default('api').describe('`api`: created by an admin; `zapier`: a Zap\'s REST hook'),
     status: z.enum(WEBHOOK_STATUSES),
     statusReason: z.string().nullable(),
     consecutiveFailures: z.number().int().describe('Failed attempts in a row since the last success'),
@@ -30,6 +32,7 @@ const exampleWebhook = {
   name: 'Billing sync',
   url: 'https://hooks.example.com',
   eventTypes: ['task_added', 'task_updated'],
+  source: 'api',
   status: 'paused',
   statusReason: 'Paused after 11 failed attempts in a row (last: HTTP 503)',
   consecutiveFailures: 11,
@@ -67,6 +70,22 @@ export const webhookEvents = byType([
       entityId: exampleWebhook.id,
       snapshot: { ...exampleWebhook, status: 'disabled', statusReason: 'Disabled: the endpoint answered 410 Gone' },
       data: { reason: 'Disabled: the endpoint answered 410 Gone', by: 'auto', lastStatusCode: 410, lastError: null, pendingDeliveries: 0 },
+    },
+  }),
+  webhookEvent('webhook_removed', {
+    version: 1,
+    description:
+      "A Zap's REST hook endpoint was removed: the Zap was turned off (Zapier unsubscribed), or Zapier's hook URL answered 410 Gone. Its pending deliveries were dropped with it; the snapshot is the endpoint as it was.",
+    data: z.object({
+      reason: z.string().describe('Why, in words'),
+      by: z.enum(['zapier', 'auto']).describe('zapier: the Zap unsubscribed; auto: the hook URL answered 410 Gone'),
+      lastStatusCode: z.number().int().nullable().describe('410 when the hook URL said it is gone; null on unsubscribe'),
+      droppedDeliveries: z.number().int().describe('Pending deliveries dropped with the endpoint'),
+    }),
+    example: {
+      entityId: exampleWebhook.id,
+      snapshot: { ...exampleWebhook, name: 'Zapier: task_added (8e1f0c2a)', url: 'https://hooks.zapier.com', eventTypes: ['task_added'], source: 'zapier', status: 'active', statusReason: null, consecutiveFailures: 1 },
+      data: { reason: 'Removed: the Zap\'s hook URL answered 410 Gone', by: 'auto', lastStatusCode: 410, droppedDeliveries: 0 },
     },
   }),
   webhookEvent('webhook_enabled', {

@@ -18,8 +18,8 @@ export function oauthCredentials(ctx: ConnectorContext): OAuth2Credentials {
 export function fieldCredentials(ctx: ConnectorContext, names: string[]): Record<string, string> {
   const d = ctx.provider.definition;
   const c = ctx.credentials;
-  const missing = c.type === 'oauth2' ? names : names.filter((n) => !c.fields[n]);
-  if (c.type === 'oauth2' || missing.length) {
+  const missing = c.type === 'oauth2' || c.type === 'inbound' ? names : names.filter((n) => !c.fields[n]);
+  if (c.type === 'oauth2' || c.type === 'inbound' || missing.length) {
     throw new AppError('provider_auth_failed', `${d.displayName} credentials are incomplete (${missing.join(', ')}); reconnect it.`, {
       details: { provider: d.slug, missing },
     });

@@ -65,7 +65,7 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 
 const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The default way credentials are sent: Bearer for oauth2 and api_key, Basic of the first two fields for basic. */
+/** The default way credentials are sent: Bearer for oauth2 and api_key, Basic of the first two fields for basic, nothing for inbound. */
 export function defaultApplyAuth(provider: Provider | null, target: AuthTarget, credentials: Credentials): void {
   if (credentials.type === 'oauth2') {
     target.headers.set('authorization', `Bearer ${credentials.accessToken}`);
@@ -76,6 +76,8 @@ export function defaultApplyAuth(provider: Provider | null, target: AuthTarget, 
     target.headers.set('authorization', basicAuthHeader(user ?? '', pass ?? ''));
     return;
   }
+  // An inbound provider's connection holds nothing to send (the service calls Patchbay, not the reverse).
+  if (credentials.type === 'inbound') return;
   const [first] = basicPair(provider, credentials.fields);
   if (first !== undefined) target.headers.set('authorization', `Bearer ${first}`);
 }

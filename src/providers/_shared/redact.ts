@@ -17,7 +17,7 @@ export function secretValues(provider: Provider | null, credentials: Credentials
   if (credentials?.type === 'oauth2') {
     raw.push(credentials.accessToken);
     if (credentials.refreshToken) raw.push(credentials.refreshToken);
-  } else if (credentials) {
+  } else if (credentials && credentials.type !== 'inbound') {
     const declared = new Map((provider?.definition.auth.credentials?.fields ?? []).map((f) => [f.name, f]));
     const values = Object.entries(credentials.fields);
     for (const [name, value] of values) {

@@ -10,7 +10,7 @@ import { allowListAdmits, isInternalAddress, NO_PRIVATE, normalizeIp, type Allow
 
 export const URL_KEYS = ['apiBaseUrl', 'authorizeUrl', 'tokenUrl', 'revokeUrl'] as const;
 export type UrlKey = (typeof URL_KEYS)[number];
-export type AuthKindName = 'oauth2' | 'api_key' | 'basic';
+export type AuthKindName = 'oauth2' | 'api_key' | 'basic' | 'inbound';
 
 /** `api.example.com`, `*.example.com` (any depth below it), or `*` (any public host: self-managed installations). */
 const hostPattern = z
@@ -83,7 +83,7 @@ export function overrideProblems(
     let message: string | null;
     if (!spec) message = `${def.displayName} does not accept URL overrides`;
     else if (!spec.fields.includes(field)) message = `${def.displayName} accepts overrides of ${spec.fields.join(', ')} only`;
-    else if (!spec.authKinds.includes(authKind)) message = `${def.displayName} does not accept URL overrides for ${authKind} connections`;
+    else if (!(spec.authKinds as readonly AuthKindName[]).includes(authKind)) message = `${def.displayName} does not accept URL overrides for ${authKind} connections`;
     else message = urlProblem(value.trim(), spec, allow);
     if (message) out.push({ field, message });
   }

@@ -39,7 +39,8 @@ export function providerEnvVariables(provider: Provider): string[] {
   const oauth = provider.definition.auth.oauth2;
   const vars: string[] = [];
   if (oauth) vars.push(providerEnvVar(slug, 'CLIENT_ID'), providerEnvVar(slug, 'CLIENT_SECRET'));
-  vars.push(providerEnvVar(slug, URL_ENV_SUFFIXES.apiBaseUrl));
+  // An inbound provider (Zapier) is never called through its API: no base URL to override.
+  if (!provider.definition.auth.inbound) vars.push(providerEnvVar(slug, URL_ENV_SUFFIXES.apiBaseUrl));
   if (oauth) {
     vars.push(providerEnvVar(slug, URL_ENV_SUFFIXES.authorizeUrl), providerEnvVar(slug, URL_ENV_SUFFIXES.tokenUrl));
     if (oauth.revokeUrl) vars.push(providerEnvVar(slug, URL_ENV_SUFFIXES.revokeUrl));

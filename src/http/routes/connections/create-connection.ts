@@ -7,14 +7,16 @@ export default defineRoute({
   method: 'post',
   path: '/connections',
   operationId: 'createConnection',
-  summary: 'Connect a provider that uses typed credentials (API key, Basic)',
-  description: 'The credentials are validated and tested against the provider before anything is saved. OAuth providers use `POST /connections/oauth`.',
+  summary: 'Connect a provider that uses typed credentials (API key, Basic), or an inbound one (Zapier)',
+  description:
+    'The credentials are validated and tested against the provider before anything is saved. OAuth providers use `POST /connections/oauth`. An inbound provider (`zapier`: it calls Patchbay with a Patchbay API token) takes no `credentials`; its connection\'s test reports what it subscribed to.',
   tag: 'Connections',
   permission: 'connections.connect',
   body: z.strictObject({
     provider: providerSlugSchema,
     displayName: displayNameSchema.optional(),
-    credentials: credentialFieldsSchema,
+    // Required, except for an inbound provider (Zapier): it holds a Patchbay token, not the reverse.
+    credentials: credentialFieldsSchema.optional(),
     urls: z
       .strictObject({ apiBaseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional().openapi({ example: 'https://api.eu1.twilio.com' }) })
       .optional()

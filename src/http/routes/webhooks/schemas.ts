@@ -1,5 +1,5 @@
 /** Schemas of the webhook endpoints, with examples of an endpoint that receives task events. */
-import { WEBHOOK_STATUSES } from '../../../entities/webhook-endpoint.ts';
+import { WEBHOOK_SOURCES, WEBHOOK_STATUSES } from '../../../entities/webhook-endpoint.ts';
 import { EVENT_TYPES, type EventType } from '../../../events/catalog/index.ts';
 import { createWebhookInput, rotateSecretInput, updateWebhookInput } from '../../../webhooks/input.ts';
 import { EX } from '../../examples.ts';
@@ -17,6 +17,7 @@ export const exampleWebhook = {
   eventTypes: ['task_added', 'task_updated', 'timetracking_added'],
   authorizationHeader: 'Authorization',
   hasAuthorization: true,
+  source: 'api',
   status: 'active',
   statusReason: null,
   consecutiveFailures: 0,
@@ -38,6 +39,9 @@ const webhookShape = {
     .openapi({ description: 'The catalog event types this endpoint receives, or "all"' }),
   authorizationHeader: z.string().nullable().openapi({ description: 'Name of the header sent with every delivery; its value is never shown' }),
   hasAuthorization: z.boolean().openapi({ description: 'Whether an authorization header value is stored' }),
+  source: z.enum(WEBHOOK_SOURCES).openapi({
+    description: '`api`: created by an admin; `zapier`: a Zap\'s REST hook (POST /api/v1/zapier/hooks), removed when the Zap is turned off or its URL answers 410 Gone',
+  }),
   status: z.enum(WEBHOOK_STATUSES).openapi({ description: '`active` receives deliveries; `paused` keeps them for later; `disabled` (410 Gone from the receiver) until enabled' }),
   statusReason: z.string().nullable(),
   consecutiveFailures: z.number().int().openapi({ description: 'Failed delivery attempts in a row since the last success' }),
