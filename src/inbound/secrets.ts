@@ -59,7 +59,7 @@ export async function connectionSecrets(rt: Runtime, provider: Provider, conn: C
     const { rows } = await rt.db.pool.query<{ credentials: string | null }>('select credentials from connections where id = $1', [conn.id]);
     if (!rows[0]?.credentials) return [];
     const creds = rt.vault.decrypt<Credentials>(rows[0].credentials);
-    const value = creds.type !== 'oauth2' && scheme.credentialField ? creds.fields[scheme.credentialField] : undefined;
+    const value = 'fields' in creds && scheme.credentialField ? creds.fields[scheme.credentialField] : undefined;
     return value ? [{ secret: value, registrationId: null }] : [];
   }
   if (scheme.secretSource === 'app') return await appSecrets(rt, provider, conn.workspaceId);

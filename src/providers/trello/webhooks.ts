@@ -64,7 +64,7 @@ export const webhooks: ProviderWebhooks = {
   // A tasks rule syncs one board (`scope.board`): its webhook watches that board.
   resourcesFor: (rule) => (rule.remoteObject === 'tasks' && typeof rule.scope.board === 'string' && BOARD_ID.test(rule.scope.board) ? [rule.scope.board] : []),
   async register(ctx, input) {
-    if (ctx.credentials.type === 'oauth2' || !ctx.credentials.fields.appSecret) {
+    if (!('fields' in ctx.credentials) || !ctx.credentials.fields.appSecret) {
       // Deliveries could not be verified: registering would only make Trello retry into 401s.
       throw new AppError('provider_not_configured', 'Trello signs webhooks with your Power-Up\'s secret, which this connection does not have: reconnect Trello adding the Secret shown under the API key. The rule keeps polling meanwhile.');
     }
