@@ -119,4 +119,5 @@ export const ENCRYPTED_COLUMNS: Array<{ table: string; column: string; key: stri
   { table: 'webhook_endpoints', column: 'authorization_value', key: 'id' },
   { table: 'webhook_endpoints', column: 'secret', key: 'id' },
   { table: 'webhook_endpoints', column: 'previous_secret', key: 'id' },
+  { table: 'inbound_hooks', column: 'secret', key: 'id' },
 ];
