@@ -18,6 +18,7 @@ import type { AnyRoute, AuthContext } from './route.ts';
 import { apiRoutes } from './routes/index.ts';
 import { docsPage } from './docs-page.ts';
 import { faviconIco, faviconSvg } from './favicon.ts';
+import { mountHooks } from './hooks-ingress.ts';
 import { assertSafeInput } from './input-safety.ts';
 import { oauthCallbackHandler } from './oauth-callback.ts';
 import { pathEncodingGuard } from './path-encoding.ts';
@@ -94,6 +95,8 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
   });
 
   for (const mount of opts.rawMounts ?? []) mount(app);
+  // Custom inbound hooks verify raw bodies: mounted before the API's JSON parser.
+  mountHooks(app, rt);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: VERSION });
