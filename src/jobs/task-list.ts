@@ -1,6 +1,7 @@
 /** Every job type, in one place. A task is one file in ./tasks named by its identifier. */
 import dispatchEvents from './tasks/dispatch-events.ts';
 import postAlert from './tasks/post-alert.ts';
+import postHookAlert from './tasks/post-hook-alert.ts';
 import refreshIdleTokens from './tasks/refresh-idle-tokens.ts';
 import refreshToken from './tasks/refresh-token.ts';
 import resumeConnection from './tasks/resume-connection.ts';
@@ -13,6 +14,7 @@ import type { TaskDefinition } from './define-task.ts';
 export const tasks = {
   dispatch_events: dispatchEvents,
   post_alert: postAlert,
+  post_hook_alert: postHookAlert,
   refresh_idle_tokens: refreshIdleTokens,
   refresh_token: refreshToken,
   resume_connection: resumeConnection,
