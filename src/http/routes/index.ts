@@ -14,6 +14,7 @@ import tasks from './tasks/index.ts';
 import timeEntries from './time-entries/index.ts';
 import tokens from './tokens/index.ts';
 import webhooks from './webhooks/index.ts';
+import hooks from './hooks/index.ts';
 import workspace from './workspace/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...syncRules, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, ...timeEntries, ...webhooks, chatLinkCode, personalLinkCode];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...syncRules, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, ...timeEntries, ...webhooks, ...hooks, chatLinkCode, personalLinkCode];
