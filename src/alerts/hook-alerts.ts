@@ -76,14 +76,14 @@ export async function postHookAlert(p: HookAlertPayload, { rt, em, logger }: Hoo
     return;
   }
   // The first post in a channel covers what arrived since it subscribed, not the hook's whole past.
-  const where = { hook: p.hookId, id: { $gt: state?.lastMessageId ?? 0 }, ...(state ? {} : { receivedAt: { $gte: sub.createdAt } }) };
-  const latest = await em.findOne(InboundHookMessage, where, { orderBy: { id: 'desc' } });
+  const after = state?.lastMessageId ?? 0;
+  const since = state ? new Date(0) : sub.createdAt;
+  const latest = await em.findOne(InboundHookMessage, { hook: p.hookId, id: { $gt: after }, receivedAt: { $gte: since } }, { orderBy: { id: 'desc' } });
   if (!latest) return;
-  const [stats] = await em
-    .createQueryBuilder(InboundHookMessage)
-    .select(['count(*)::int as n', 'min(received_at) as since'])
-    .where(where)
-    .execute<Array<{ n: number; since: Date }>>();
+  const [stats] = await em.execute<Array<{ n: number; since: Date }>>(
+    'select count(*)::int as n, min(received_at) as since from inbound_hook_messages where hook_id = ? and id > ? and id <= ? and received_at >= ?',
+    [p.hookId, after, latest.id, since],
+  );
   const reply = renderHookAlert({ hook: { id: hook.id, name: hook.name }, latest, count: stats?.n ?? 1, since: new Date(stats?.since ?? latest.receivedAt) });
   try {
     const posted = await postPaced(rt, p.target, reply);
