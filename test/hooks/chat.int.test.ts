@@ -2,7 +2,7 @@
  * The `hooks` chat command through the chat core (any platform): the list, delete behind a
  * confirmation, disable and enable (the URL answers 404 while disabled), a Member refused every
  * change before any lookup (audited, nothing changed, no names leaked), and `alerts here hooks
- * for <connection>` refused (hooks belong to the workspace).
+ * for <connection>` refused (hooks belong to the workspace); a hook's per-minute limit answers 429.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/commands/render-text.ts';
@@ -19,7 +19,7 @@ let app: TestApp;
 let c: ReturnType<typeof chat>;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ env: { HOOKS_RATE_LIMIT_PER_MINUTE: '3' } });
   c = chat(app);
   await memberWithToken(app, 'member', 'mia@example.com');
   await c.final(OWNER, `link ${await linkCode(app)}`);
@@ -86,5 +86,21 @@ describe('hooks in chat', () => {
   it('refuses `alerts here hooks for <connection>`: hooks belong to the workspace', async () => {
     const reply = await c.final(OWNER, 'alerts here hooks for linear');
     expect(renderText(reply)).toMatch(/Custom hooks belong to the whole workspace, not one connection: use `\/integrations alerts here hooks` without `for`/);
+  });
+
+  it('holds each hook to HOOKS_RATE_LIMIT_PER_MINUTE: past it, 429 with Retry-After and nothing stored; other hooks are not held back', async () => {
+    const busy = urlIn(renderText(await c.final(OWNER, 'hooks create Busy')));
+    const calm = urlIn(renderText(await c.final(OWNER, 'hooks create Calm')));
+    // Windows are whole minutes: start clear of a boundary so all four land in one.
+    const s = new Date().getUTCSeconds();
+    if (s >= 57) await new Promise((r) => setTimeout(r, (61 - s) * 1000));
+    for (const n of [1, 2, 3]) expect((await sendToHook(busy, { n })).status).toBe(200);
+    const refused = await sendToHook(busy, { n: 4 });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/This hook accepts at most 3 bodies a minute/);
+    expect((await sendToHook(calm, { n: 1 })).status).toBe(200);
+    const stored = await sql<{ name: string; n: number }>(app.dbUrl, 'select h.name, count(m.id)::int as n from inbound_hooks h left join inbound_hook_messages m on m.hook_id = h.id group by h.name order by h.name');
+    expect(stored).toEqual([{ name: 'Busy', n: 3 }, { name: 'Calm', n: 1 }]);
   });
 });
