@@ -9,6 +9,7 @@ import { authenticateToken } from '../access/api-tokens.ts';
 import { authorizeOrAudit } from '../access/authorize.ts';
 import { currentContext, newCorrelationId, runWithContext } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { scrubText } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
 import { VERSION } from '../version.ts';
 import { mountSandbox } from '../sandbox/index.ts';
@@ -89,7 +90,7 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
       rt.metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       // Health checks and scrapes poll every few seconds: at info they would drown the log.
       const poll = req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics';
-      rt.logger[poll ? 'debug' : 'info']({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      rt.logger[poll ? 'debug' : 'info']({ method: req.method, path: scrubText(req.path), status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   });

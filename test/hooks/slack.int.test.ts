@@ -91,6 +91,10 @@ describe('custom hooks from Slack', () => {
     expect(postsTo('C_HOOKS')).toHaveLength(1);
     expect(postsTo('C_ERRORS')).toHaveLength(0);
     expect((await sql(t.app.dbUrl, 'select count(*)::int as n from inbound_hook_messages'))[0]).toEqual({ n: 1 });
+    // The URL's token is the hook's credential: the request log shows it redacted.
+    const token = url.split('/hooks/')[1]!;
+    expect(t.app.logs.some((l) => l.includes('"path":"/hooks/hk_[REDACTED]"'))).toBe(true);
+    expect(t.app.logs.some((l) => l.includes(token) || l.includes(secret))).toBe(false);
   });
 
   it('a flood of 12 bodies costs the channel at most two posts; together they account for every body, and the API lists all', async () => {
