@@ -43,6 +43,8 @@ const TEXT_PATTERNS: Array<[RegExp, string]> = [
   [/\b(gh[pousr]_|github_pat_|lin_api_|lin_oauth_|sk_live_|sk_test_|rk_live_|whsec_|pb_)[A-Za-z0-9_]{8,}/g, '$1[REDACTED]'],
   // The Sandbox's API keys and webhook secrets (base64url bodies).
   [/\b(sbx_|sbxwh_)[A-Za-z0-9_-]{8,}/g, '$1[REDACTED]'],
+  // Custom inbound hook URL tokens (`/hooks/hk_…`): the token is the hook's only credential.
+  [/\b(hk_)[A-Za-z0-9_-]{8,}/g, '$1[REDACTED]'],
 ];
 
 /** Masks secrets that appear inside free text. Used for log messages, errors and anything shown to users. */

@@ -37,6 +37,7 @@ export const PERMISSIONS = {
   'sync_rules.manage': 'admin',
   'webhooks.manage': 'admin',
   'hooks.manage': 'admin',
+  'hooks.read': 'member',
   'alerts.manage': 'admin',
   'provider_apps.manage': 'owner',
   // the workspace's own work data

@@ -6,6 +6,7 @@ import alerts from './handlers/alerts.ts';
 import connect, { connectForm } from './handlers/connect.ts';
 import disconnect from './handlers/disconnect.ts';
 import help from './handlers/help.ts';
+import hooks from './handlers/hooks.ts';
 import link from './handlers/link.ts';
 import list from './handlers/list.ts';
 import log from './handlers/log.ts';
@@ -39,6 +40,7 @@ export const commands: readonly Command[] = [
   sync,
   rules,
   webhooks,
+  hooks,
   schedule,
   log,
   alerts,

@@ -78,6 +78,10 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_SECONDS: int(30, 1, 300),
     /** Realtime rules whose provider webhooks are registered still poll this often, for what webhooks dropped. */
     REALTIME_RECONCILE_MINUTES: int(60, 5, 1440),
+    /** Custom inbound hooks: at most one alert per hook per channel in this many seconds; what arrives between is summarized in the next. */
+    HOOKS_ALERT_INTERVAL_SECONDS: int(10, 1, 3600),
+    /** Custom inbound hooks: bodies one hook accepts per minute (0 turns the limit off); past it, 429 with Retry-After. */
+    HOOKS_RATE_LIMIT_PER_MINUTE: int(600, 0, 1_000_000),
     /** Run graphile-worker inside `npm start`. Set false when workers run as their own service. */
     /** Start even when stored credentials cannot be decrypted; those connections are marked errored. */
     ALLOW_UNDECRYPTABLE_CREDENTIALS: bool(false),

@@ -11,6 +11,7 @@ import { ConnectionLog } from './connection-log.ts';
 import { Contact } from './contact.ts';
 import { Connection } from './connection.ts';
 import { DomainEvent, EventDelivery } from './domain-event.ts';
+import { InboundHook, InboundHookMessage, InboundHookPost } from './inbound-hook.ts';
 import { InboundReceipt } from './inbound-receipt.ts';
 import { LinkCode } from './link-code.ts';
 import { Member } from './member.ts';
@@ -35,4 +36,5 @@ export { AlertPost, AlertSubscription, ChatChannelPace, ChatIdentity, ChatTeam, 
 export { CalendarEvent, Contact, Task, TimeEntry };
 export { SyncLink, SyncMatchKey, SyncRule, SyncRun, SyncTotal, WorkChange };
 export { WebhookAttempt, WebhookDelivery, WebhookEndpoint };
-export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter, Task, Contact, CalendarEvent, TimeEntry, SyncRule, SyncLink, SyncMatchKey, SyncRun, WorkChange, SyncTotal, WebhookEndpoint, WebhookDelivery, WebhookAttempt, ProviderWebhook];
+export { InboundHook, InboundHookMessage, InboundHookPost };
+export const entities = [Workspace, Member, ApiToken, Connection, ConnectionLog, AuditLog, DomainEvent, EventDelivery, OAuthState, ProviderApp, ChatTeam, ChatIdentity, LinkCode, AlertSubscription, AlertPost, InboundReceipt, ChatChannelPace, RateLimitCounter, Task, Contact, CalendarEvent, TimeEntry, SyncRule, SyncLink, SyncMatchKey, SyncRun, WorkChange, SyncTotal, WebhookEndpoint, WebhookDelivery, WebhookAttempt, ProviderWebhook, InboundHook, InboundHookMessage, InboundHookPost];

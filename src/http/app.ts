@@ -9,6 +9,7 @@ import { authenticateToken } from '../access/api-tokens.ts';
 import { authorizeOrAudit } from '../access/authorize.ts';
 import { currentContext, newCorrelationId, runWithContext } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { scrubText } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
 import { VERSION } from '../version.ts';
 import { mountSandbox } from '../sandbox/index.ts';
@@ -19,6 +20,7 @@ import type { AnyRoute, AuthContext } from './route.ts';
 import { apiRoutes } from './routes/index.ts';
 import { docsPage } from './docs-page.ts';
 import { faviconIco, faviconSvg } from './favicon.ts';
+import { mountHooks } from './hooks-ingress.ts';
 import { assertSafeInput } from './input-safety.ts';
 import { oauthCallbackHandler } from './oauth-callback.ts';
 import { pathEncodingGuard } from './path-encoding.ts';
@@ -89,7 +91,7 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
       rt.metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       // Health checks and scrapes poll every few seconds: at info they would drown the log.
       const poll = req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics';
-      rt.logger[poll ? 'debug' : 'info']({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      rt.logger[poll ? 'debug' : 'info']({ method: req.method, path: scrubText(req.path), status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   });
@@ -97,6 +99,8 @@ export function createApp(rt: Runtime, opts: AppOptions = {}): Express {
   for (const mount of opts.rawMounts ?? []) mount(app);
   // Provider webhooks verify the exact bytes sent: their raw-body router comes before any JSON parser.
   app.use(inboundWebhookRouter(rt));
+  // Custom inbound hooks verify raw bodies: mounted before the API's JSON parser.
+  mountHooks(app, rt);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: VERSION });

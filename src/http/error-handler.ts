@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { correlationId } from '../context.ts';
 import { AppError, toAppError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { scrubText, type Logger } from '../logger.ts';
 import { badPathEncoding } from './path-encoding.ts';
 
 type HttpErrorLike = { type?: unknown; status?: unknown; expose?: unknown; encoding?: unknown; charset?: unknown; message?: unknown };
@@ -61,8 +61,8 @@ export function sendError(res: Response, err: AppError): void {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appErr = err instanceof AppError ? err : (fromRequestPipeline(err, req) ?? toAppError(err));
-    if (appErr.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
-    else logger.debug({ code: appErr.code, method: req.method, path: req.path }, appErr.message);
+    if (appErr.status >= 500) logger.error({ err, method: req.method, path: scrubText(req.path) }, 'request failed');
+    else logger.debug({ code: appErr.code, method: req.method, path: scrubText(req.path) }, appErr.message);
     if (res.headersSent) {
       res.end();
       return;

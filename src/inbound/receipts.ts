@@ -4,6 +4,7 @@
  * record of a (source, scope, delivery id) wins and later ones are reported as duplicates.
  */
 import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { ChatPlatform } from '../chat/platforms.ts';
 import type { Runtime } from '../runtime.ts';
@@ -71,4 +72,20 @@ export async function markProcessed(rt: Runtime, key: ReceiptKey): Promise<void>
     key.scope,
     key.deliveryId,
   ]);
+}
+
+/**
+ * Records a delivery inside the caller's transaction (`em.transactional`), so the receipt and
+ * the work it guards commit or roll back together: a failure after the receipt cannot make the
+ * sender's retry look like a duplicate. A concurrent copy waits on the first one's row and, once
+ * that commits, is reported as not first. Returns whether this is the first record.
+ */
+export async function recordReceiptIn(em: EntityManager, key: ReceiptKey, opts: { kind?: string; payload?: string | Buffer } = {}): Promise<boolean> {
+  const hash = opts.payload === undefined ? null : createHash('sha256').update(opts.payload).digest('hex');
+  const rows = await em.execute<Array<{ inserted: boolean }>>(
+    `insert into inbound_receipts (source, scope, delivery_id, kind, payload_hash, received_at) values (?, ?, ?, ?, ?, now())
+     on conflict (source, scope, delivery_id) do nothing returning true as inserted`,
+    [key.source, key.scope, key.deliveryId, opts.kind ?? null, hash],
+  );
+  return rows.length === 1;
 }

@@ -52,4 +52,6 @@ export const retentionRules: RetentionRule[] = [
     column: 'created_at',
     where: `status <> 'pending' or not exists (select 1 from webhook_endpoints e where e.id = webhook_deliveries.endpoint_id and e.status in ('active', 'paused'))`,
   },
+  // Custom hooks' received bodies are kept 30 days (the API lists them; their alerts went out at once).
+  { table: 'inbound_hook_messages', column: 'received_at', keepDays: () => 30 },
 ];

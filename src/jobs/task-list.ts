@@ -4,6 +4,7 @@ import inboundApply from './tasks/inbound-apply.ts';
 import postAlert from './tasks/post-alert.ts';
 import providerWebhooksRenew from './tasks/provider-webhooks-renew.ts';
 import providerWebhooksSync from './tasks/provider-webhooks-sync.ts';
+import postHookAlert from './tasks/post-hook-alert.ts';
 import refreshIdleTokens from './tasks/refresh-idle-tokens.ts';
 import refreshToken from './tasks/refresh-token.ts';
 import resumeConnection from './tasks/resume-connection.ts';
@@ -19,6 +20,7 @@ export const tasks = {
   post_alert: postAlert,
   provider_webhooks_renew: providerWebhooksRenew,
   provider_webhooks_sync: providerWebhooksSync,
+  post_hook_alert: postHookAlert,
   refresh_idle_tokens: refreshIdleTokens,
   refresh_token: refreshToken,
   resume_connection: resumeConnection,

@@ -3,6 +3,7 @@
  * what the tests exercise is what users run.
  */
 import type { Server } from 'node:http';
+import { hookAlertSubscriber } from '../alerts/hook-alerts.ts';
 import { alertSubscriber } from '../alerts/subscriber.ts';
 import { webhookSubscriber } from '../webhooks/subscriber.ts';
 import { attachBot, type ChatBot } from '../chat/bots.ts';
@@ -42,7 +43,7 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
   const owner = opts.http ? { role: 'server' as const, command: 'npm start', httpPort: config.PORT } : { role: 'worker' as const, command: 'npm run worker' };
   const db = await openDatabase(config, logger, { migrate: true, owner });
   // The composition root: who receives domain events after commit.
-  const rt = createRuntime(config, logger, db, { subscribers: [alertSubscriber, webhookSubscriber] });
+  const rt = createRuntime(config, logger, db, { subscribers: [alertSubscriber, webhookSubscriber, hookAlertSubscriber] });
   if (opts.processMetrics !== false) rt.metrics = createMetrics({ defaults: true, pool: db.pool });
   let workers: Workers | undefined;
   let server: Server | undefined;

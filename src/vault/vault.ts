@@ -120,4 +120,5 @@ export const ENCRYPTED_COLUMNS: Array<{ table: string; column: string; key: stri
   { table: 'webhook_endpoints', column: 'secret', key: 'id' },
   { table: 'webhook_endpoints', column: 'previous_secret', key: 'id' },
   { table: 'provider_webhooks', column: 'secret', key: 'id' },
+  { table: 'inbound_hooks', column: 'secret', key: 'id' },
 ];

@@ -28,6 +28,7 @@ describe('event catalog', () => {
       'contact_added',
       'contact_deleted',
       'contact_updated',
+      'hook_received',
       'sync_completed',
       'sync_conflict',
       'task_added',

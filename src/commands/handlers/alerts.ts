@@ -11,7 +11,7 @@ const KIND_TEXT: Record<AlertKind, string> = {
   pauses: 'a provider rate limit pauses a connection',
   conflicts: 'a sync hits a conflict',
   webhooks: 'an outbound webhook is paused (after failing too often) or disabled, and when it is enabled again',
-  hooks: 'hooks fail',
+  hooks: 'a custom hook receives a body (shown as literal text; at most one post per hook every few seconds, the rest summarized)',
 };
 
 /** `errors pauses for "Linear Eng"` → kinds and the connection name. */
@@ -72,9 +72,10 @@ const alerts: Command = {
     await ctx.authorize('alerts.manage', `alerts ${verb}`);
     const ref = channelRef(ctx);
     const { kinds, connection } = parseArgs(rest);
-    if (connection && verb === 'here' && kinds.length === 1 && kinds[0] === 'webhooks') {
-      // Webhook endpoints belong to the workspace: their alerts go to channels subscribed for every connection.
-      throw new AppError('validation_failed', `Webhook alerts concern the whole workspace, not one connection: use ${code(ctx.cmd('alerts here webhooks'))} without \`for\`.`);
+    if (connection && verb === 'here' && kinds.length === 1 && (kinds[0] === 'webhooks' || kinds[0] === 'hooks')) {
+      // Webhook endpoints and custom hooks belong to the workspace: their alerts go to channels subscribed for every connection.
+      const what = kinds[0] === 'webhooks' ? 'Webhook alerts concern' : 'Custom hooks belong to';
+      throw new AppError('validation_failed', `${what} the whole workspace, not one connection: use ${code(ctx.cmd(`alerts here ${kinds[0]}`))} without \`for\`.`);
     }
     const target = connection ? await resolveConnection(ctx, connection) : null;
     const who = mention(ctx.invocation.userId);
@@ -86,8 +87,8 @@ const alerts: Command = {
         { type: 'section', text },
         {
           type: 'context',
-          // Webhook endpoints belong to the workspace: only channels subscribed for every connection hear of them.
-          text: `Posted when ${kinds.filter((k) => !(target && k === 'webhooks')).map((k) => KIND_TEXT[k]).join('; ')}. ${code(ctx.cmd('alerts off'))} stops them.`,
+          // Webhook endpoints and hooks belong to the workspace: only channels subscribed for every connection hear of them.
+          text: `Posted when ${kinds.filter((k) => !(target && (k === 'webhooks' || k === 'hooks'))).map((k) => KIND_TEXT[k]).join('; ')}. ${code(ctx.cmd('alerts off'))} stops them.`,
         },
       ]);
     }

@@ -9,6 +9,7 @@ import { calendarEventEvents } from './calendar-event.ts';
 import { connectionEvents } from './connection.ts';
 import { contactEvents } from './contact.ts';
 import type { EventTypeDefinition } from './define.ts';
+import { hookEvents } from './hook.ts';
 import { syncEvents } from './sync.ts';
 import { taskEvents } from './task.ts';
 import { timeEntryEvents } from './time-entry.ts';
@@ -21,6 +22,7 @@ export type { SyncRunSnapshot } from './sync.ts';
 export type { TaskSnapshot } from './task.ts';
 export type { TimeEntrySnapshot } from './time-entry.ts';
 export type { WebhookSnapshot } from './webhook.ts';
+export type { HookSnapshot } from './hook.ts';
 
 export const eventCatalog = {
   ...connectionEvents,
@@ -30,6 +32,7 @@ export const eventCatalog = {
   ...timeEntryEvents,
   ...syncEvents,
   ...webhookEvents,
+  ...hookEvents,
 } as const satisfies Record<string, EventTypeDefinition>;
 
 export type EventCatalog = typeof eventCatalog;

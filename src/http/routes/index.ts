@@ -14,7 +14,8 @@ import tasks from './tasks/index.ts';
 import timeEntries from './time-entries/index.ts';
 import tokens from './tokens/index.ts';
 import webhooks from './webhooks/index.ts';
+import hooks from './hooks/index.ts';
 import workspace from './workspace/index.ts';
 import zapier from './zapier/index.ts';
 
-export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...syncRules, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, ...timeEntries, ...webhooks, ...zapier, chatLinkCode, personalLinkCode];
+export const apiRoutes: AnyRoute[] = [...workspace, ...members, ...tokens, ...connections, ...syncRules, ...providers, ...events, ...audit, ...tasks, ...contacts, ...calendarEvents, ...timeEntries, ...webhooks, ...zapier, ...hooks, chatLinkCode, personalLinkCode];
