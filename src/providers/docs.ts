@@ -2,8 +2,8 @@
  * The generated part of each provider's doc page (`docs/providers/<slug>.md`): everything that
  * comes from the definition — auth mode, URLs, redirect URL, scopes, objects, rate-limit signals,
  * revoke behaviour, webhooks (from the provider's `webhooks.ts`) and environment variables. It sits
- * between the markers below; the rest of the page is written by hand. `npm run docs:providers` rewrites it, and a test fails when a
- * committed page is stale.
+ * between the markers below; the rest of the page is written by hand. `npm run docs:providers`
+ * rewrites it, and a test fails when a committed page is stale.
  */
 import { OAUTH_CALLBACK_PATH } from './_shared/oauth.ts';
 import { providerEnvVar, URL_ENV_SUFFIXES } from './_shared/urls.ts';
