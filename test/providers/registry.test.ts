@@ -40,7 +40,7 @@ describe('registry', () => {
     for (const p of listProviders()) {
       const slug = p.definition.slug;
       const index = readFileSync(new URL(`../../src/providers/${slug}/index.ts`, import.meta.url), 'utf8');
-      expect(index, slug).toMatch(/defineProvider\(definition, connector(, \[\w+(, \w+)*\])?\)/);
+      expect(index, slug).toMatch(/defineProvider\(definition, connector(, \[\w+(, \w+)*\](, \{ webhooks \})?)?\)/);
       expect(index, slug).not.toMatch(/=>/);
     }
   });
