@@ -12,12 +12,14 @@ import { Connection } from '../../src/entities/connection.ts';
 import { renewExpiring } from '../../src/inbound/registrations.ts';
 import { webhooks } from '../../src/providers/google-calendar/webhooks.ts';
 import { createWorkspace } from '../../src/workspaces/workspaces.ts';
+import { checkRequest, loadDiscovery } from '../contracts/describe.ts';
 import { FakeGoogleCalendar } from '../fakes/google-calendar.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
 import { firstRunOf } from '../sync/support.ts';
 
 const PUBLIC_URL = 'https://patchbay.example.com';
+const doc = loadDiscovery('google-calendar.discovery.json');
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp({ workers: true, env: { PUBLIC_URL } });
@@ -28,6 +30,8 @@ type Env = { fake: FakeGoogleCalendar; connectionId: string; ruleId: string; tok
 type Row = { id: string; status: string; remote_id: string | null; secret: string | null; expires_at: Date | null; resource: string; error: string | null };
 
 const to = (address: string) => address.replace(PUBLIC_URL, app.url);
+/** Every request sent to the fake, checked against the Discovery cut (events.watch and channels.stop included). */
+const contractProblems = (e: Env) => e.fake.requests.flatMap((r) => checkRequest(doc, r).map((p) => `${r.method} ${r.url.pathname}: ${p}`));
 
 async function registrations(e: Env): Promise<Row[]> {
   return await sql<Row>(app.dbUrl, 'select id, status, remote_id, secret, expires_at, resource, error from provider_webhooks where connection_id = $1', [e.connectionId]);
@@ -120,6 +124,7 @@ describe('Google Calendar push channels', () => {
     const bare = await fetch(`${app.url}/webhooks/google-calendar/${e.connectionId}/${row.id}`, { method: 'POST', headers: { 'x-goog-channel-id': channel!.id, 'x-goog-resource-state': 'exists', 'x-goog-message-number': '4' } });
     expect(bare.status).toBe(401);
     expect(await receipts(e)).toHaveLength(1);
+    expect(contractProblems(e)).toEqual([]);
   });
 
   it('the renewal job opens a new channel (new id, same token) before the old expires, then stops the old; disconnect stops the channel and deletes the row', async () => {
@@ -161,6 +166,7 @@ describe('Google Calendar push channels', () => {
     expect(e.fake.live()).toEqual([]);
     expect(e.fake.channels.get(renewed!.id)!.stopped).toBe(true);
     expect(await registrations(e)).toEqual([]);
+    expect(contractProblems(e)).toEqual([]);
   });
 
   it('refuses to open a channel to an http PUBLIC_URL (Google would refuse it), saying why', async () => {

@@ -32,14 +32,15 @@ export const CHANNEL_TTL_SECONDS = 7 * 86_400;
 /** Renewed this long before it expires (the renewal job runs every 10 minutes). */
 export const RENEW_BEFORE_SECONDS = 86_400;
 
-/** The Channel events.watch answers (Discovery marks no field required; these are what is used). */
+/** The Channel events.watch answers (Discovery marks no field required: `register` checks the two it needs). */
 export const channelSchema = z
   .object({
     kind: z.string().optional(),
-    id: z.string().min(1),
-    resourceId: z.string().min(1),
+    id: z.string().optional(),
+    resourceId: z.string().optional(),
     resourceUri: z.string().optional(),
-    expiration: z.union([z.string().regex(/^\d+$/), z.number().int()]).optional(),
+    // int64 as a string (milliseconds since the epoch).
+    expiration: z.union([z.string(), z.number()]).optional(),
   })
   .loose();
 
@@ -84,8 +85,11 @@ export const webhooks: ProviderWebhooks = {
       body: { id: randomUUID(), type: 'web_hook', address: input.url, token: input.secret, params: { ttl: String(CHANNEL_TTL_SECONDS) } },
     });
     const channel = parseProviderResponse(ctx.provider, channelSchema, res.body, 'POST /calendar/v3/calendars/{calendarId}/events/watch');
-    const expiresAt = channel.expiration === undefined ? undefined : new Date(Number(channel.expiration));
-    return { remoteId: channelRemoteId(channel.id, channel.resourceId), ...(expiresAt && !Number.isNaN(expiresAt.getTime()) ? { expiresAt } : {}) };
+    if (!channel.id || !channel.resourceId) throw new AppError('provider_error', 'Google Calendar answered events.watch without the channel id and resource id (needed to stop it).', { details: { provider: 'google-calendar' } });
+    // Every channel expires: without a readable expiry it is assumed due for renewal within a day, never left to lapse.
+    const said = channel.expiration === undefined ? NaN : Number(channel.expiration);
+    const expiresAt = new Date(Number.isFinite(said) && said > 0 ? said : Date.now() + 2 * RENEW_BEFORE_SECONDS * 1000);
+    return { remoteId: channelRemoteId(channel.id, channel.resourceId), expiresAt };
   },
   async unregister(ctx, reg) {
     const channel = parseRemoteId(reg.remoteId);
