@@ -123,7 +123,7 @@ describe('HubSpot webhooks (app-level, signature v3)', () => {
     expect((await receiptsOf(a)).find((r) => r.kind === 'deal.propertyChange')).toMatchObject({ object: null, processed_at: expect.any(Date) });
   });
 
-  it('a retried batch (same eventIds) stores nothing twice; a batch carrying one old and one new event stores only the new', async () => {
+  it('a retried batch (same eventIds) stores nothing twice, also under 50 concurrent copies; a batch carrying one old and one new event stores only the new', async () => {
     const a = await connect('Duplicates');
     const first = event(a.portalId);
     expect((await deliver([first])).status).toBe(200);
@@ -133,6 +133,14 @@ describe('HubSpot webhooks (app-level, signature v3)', () => {
     const mixed = await deliver([first, event(a.portalId)]);
     expect(await mixed.json()).toMatchObject({ received: 2, duplicates: 1, applied: 1 });
     expect(await receiptsOf(a)).toHaveLength(2);
+
+    // 50 concurrent copies of one batch (HubSpot retrying while the first is in flight): one receipt per event.
+    const burst = [event(a.portalId), event(a.portalId)];
+    const answers = await Promise.all(Array.from({ length: 50 }, () => deliver(burst)));
+    expect(answers.map((r) => r.status)).toEqual(Array(50).fill(200));
+    const applied = (await Promise.all(answers.map(async (r) => ((await r.json()) as any).applied as number))).reduce((x, y) => x + y, 0);
+    expect(applied).toBe(2);
+    expect(await receiptsOf(a)).toHaveLength(4);
   });
 
   it('refuses (401, nothing stored) a tampered body, a wrong secret, a stale or missing timestamp and a missing signature', async () => {
