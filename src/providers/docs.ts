@@ -1,9 +1,9 @@
 /**
  * The generated part of each provider's doc page (`docs/providers/<slug>.md`): everything that
  * comes from the definition — auth mode, URLs, redirect URL, scopes, objects, rate-limit signals,
- * revoke behaviour and environment variables. It sits between the markers below; the rest of the
- * page is written by hand. `npm run docs:providers` rewrites it, and a test fails when a
- * committed page is stale.
+ * revoke behaviour, webhooks (from the provider's `webhooks.ts`) and environment variables. It sits
+ * between the markers below; the rest of the page is written by hand. `npm run docs:providers`
+ * rewrites it, and a test fails when a committed page is stale.
  */
 import { OAUTH_CALLBACK_PATH } from './_shared/oauth.ts';
 import { providerEnvVar, URL_ENV_SUFFIXES } from './_shared/urls.ts';
@@ -11,6 +11,13 @@ import type { Provider } from './types.ts';
 
 export const GENERATED_START = '<!-- generated:start -->';
 export const GENERATED_END = '<!-- generated:end -->';
+
+const WEBHOOK_SECRET_SOURCES = {
+  registration: 'the secret of the webhook Patchbay registered',
+  admin: 'the secret an Admin stored on the connection',
+  app: "the OAuth app's client secret",
+  credential: "a field of the connection's credentials",
+} as const;
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -122,6 +129,17 @@ export function renderGeneratedSection(provider: Provider): string {
   else out.push(`${d.displayName} has no revoke call: disconnecting deletes the credentials from Patchbay.`);
   if (d.revokeNote) out.push('', `> ${cell(d.revokeNote)}`);
   out.push('');
+
+  const wh = provider.webhooks;
+  if (wh) {
+    out.push('## Webhooks', '');
+    const app = wh.scheme.routing === 'app';
+    const url = `{PUBLIC_URL}/webhooks/${d.slug}${app ? '' : wh.register ? '/<connection id>/<registration id>' : '/<connection id>'}`;
+    out.push(`- Inbound URL: ${code(url)}${app ? ' (one for every account; events are routed by account)' : wh.register ? ' (Patchbay gives it to the provider when it registers)' : ''}`);
+    out.push(`- Verified with: ${WEBHOOK_SECRET_SOURCES[wh.scheme.secretSource]}`);
+    out.push(`- Registration: ${wh.register ? `Patchbay registers it when a realtime rule needs it${wh.renewBeforeSeconds ? ', renews it before it expires' : ''} and removes it on disconnect` : 'none (configured once at the provider, below)'}`);
+    out.push('', cell(wh.setup), '');
+  }
 
   out.push('## Environment variables', '');
   out.push(...envTable(provider));

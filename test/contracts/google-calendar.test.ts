@@ -3,6 +3,7 @@ import { googleCalendar } from '../../src/providers/google-calendar/index.ts';
 import { calendarListEntrySchema } from '../../src/providers/google-calendar/connector.ts';
 import { eventSchema, eventsPageSchema } from '../../src/providers/google-calendar/adapters/event-shape.ts';
 import { eventIdFor, eventsAdapter } from '../../src/providers/google-calendar/adapters/events.ts';
+import { channelSchema, webhooks } from '../../src/providers/google-calendar/webhooks.ts';
 import { testContext } from '../providers/helpers.ts';
 import { checkRequest, instances, loadDiscovery, responseSchema } from './describe.ts';
 import { exercise, expectFixtureValid, expectRequestsValid, expectSchemaNotStricter } from './harness.ts';
@@ -137,6 +138,28 @@ describe('Google Calendar against its Discovery document', () => {
       expect(whole).not.toHaveProperty('description');
       // An insert without start and end is refused by the description (Discovery annotates them required for insert).
       expect(checkRequest(doc, { ...created[0]!, body: JSON.stringify({ id, summary: 'x' }) })).toEqual(['body.end: required', 'body.start: required']);
+    });
+  });
+
+  describe('push channels (webhooks.ts)', () => {
+    const API = 'https://www.googleapis.com';
+    const WATCH = '/calendar/v3/calendars/primary/events/watch';
+    const ctx = () => testContext({ provider: googleCalendar, credentials: creds });
+    // Channel as events.watch answers it: https://developers.google.com/workspace/calendar/api/guides/push
+    const channel = { kind: 'api#channel', id: '3f1e0a52-8c1d-4c55-9a7e-1f7b0a3c9d11', resourceId: 'o3hgv1538sdjfh', resourceUri: 'https://www.googleapis.com/calendar/v3/calendars/primary/events?alt=json', token: 'abc', expiration: '1765000000000' };
+
+    it('events.watch and channels.stop as described; the Channel schema is not stricter than the description', async () => {
+      expectFixtureValid(doc, 'POST', WATCH, 200, channel);
+      expectSchemaNotStricter(doc, 'POST', WATCH, channelSchema);
+      let registered: unknown;
+      const watch = await exercise(API, [{ method: 'POST', path: WATCH, status: 200, body: channel }], async () => {
+        registered = await webhooks.register!(ctx(), { url: 'https://patchbay.example.com/webhooks/google-calendar/c/r', resource: 'primary', registrationId: 'r', secret: 'abc' });
+      });
+      const stop = await exercise(API, [{ method: 'POST', path: '/calendar/v3/channels/stop', status: 204 }], () => webhooks.unregister!(ctx(), { remoteId: `${channel.id}|${channel.resourceId}`, resource: 'primary', secret: 'abc' }));
+      expectRequestsValid(doc, [...watch, ...stop]);
+      expect(JSON.parse(watch[0]!.body)).toMatchObject({ type: 'web_hook', token: 'abc', address: 'https://patchbay.example.com/webhooks/google-calendar/c/r', params: { ttl: '604800' } });
+      expect(registered).toEqual({ remoteId: `${channel.id}|${channel.resourceId}`, expiresAt: new Date(1765000000000) });
+      expect(JSON.parse(stop[0]!.body)).toEqual({ id: channel.id, resourceId: channel.resourceId });
     });
   });
 });

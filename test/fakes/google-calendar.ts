@@ -9,6 +9,13 @@
  * - events.insert takes a client id (base32hex, 5–1024), `409` when it exists;
  * - events.update (PUT) honours `If-Match` (412); events.delete marks cancelled (`410` after).
  *
+ * - push channels (https://developers.google.com/workspace/calendar/api/guides/push):
+ *   events.watch opens one (unique channel id ≤ 64, `web_hook`, an HTTPS address, a token ≤ 256;
+ *   expiry = `params.ttl` seconds, a week when absent) and answers `{ id, resourceId, expiration }`
+ *   with one resource id per calendar; channels.stop `{ id, resourceId }` stops it (404 when
+ *   unknown or stopped); `notify` sends a notification to a channel's address as Google does — a
+ *   body-less POST with the X-Goog-* headers, message numbers counting up per channel.
+ *
  * Routes are persisted nock interceptors, installed per test for the calls it makes (every
  * installed route must be used: the test setup refuses unused mocks). Every request is recorded
  * for the contract checks.
@@ -18,10 +25,13 @@ import type { Recorded } from '../contracts/describe.ts';
 
 export const GOOGLE_API = 'https://www.googleapis.com';
 type Ev = Record<string, any> & { id: string; status: string; updated: string; etag: string };
-type Route = 'list' | 'get' | 'insert' | 'update' | 'delete';
+type Route = 'list' | 'get' | 'insert' | 'update' | 'delete' | 'watch' | 'stop';
+export type FakeChannel = { id: string; resourceId: string; calendarId: string; address: string; token: string | undefined; expiration: number; stopped: boolean; messages: number };
 
 const EVENTS = /^\/calendar\/v3\/calendars\/([^/?]+)\/events(?:\?.*)?$/;
 const EVENT = /^\/calendar\/v3\/calendars\/([^/?]+)\/events\/([^/?]+)(?:\?.*)?$/;
+const WATCH = /^\/calendar\/v3\/calendars\/([^/?]+)\/events\/watch(?:\?.*)?$/;
+const STOP = /^\/calendar\/v3\/channels\/stop(?:\?.*)?$/;
 const json = { 'content-type': 'application/json; charset=UTF-8' };
 const FORBIDDEN_WITH_SYNC_TOKEN = ['iCalUID', 'orderBy', 'privateExtendedProperty', 'q', 'sharedExtendedProperty', 'timeMin', 'timeMax', 'updatedMin'];
 
@@ -35,6 +45,8 @@ export class FakeGoogleCalendar {
   /** Sync tokens of an earlier generation are refused with 410. */
   private generation = 1;
   readonly requests: Recorded[] = [];
+  /** Every channel opened, by channel id (stopped ones stay, marked). */
+  readonly channels = new Map<string, FakeChannel>();
 
   private calendar(id: string) {
     let c = this.store.get(id);
@@ -130,6 +142,63 @@ export class FakeGoogleCalendar {
         }),
       );
     }
+    if (routes.includes('watch')) scope.post(WATCH).reply(handle((_req, path, body = {}) => this.watch(decodeURIComponent(WATCH.exec(path)![1]!), body)));
+    if (routes.includes('stop')) scope.post(STOP).reply(handle((_req, _path, body = {}) => this.stop(body)));
+  }
+
+  private watch(calendarId: string, body: Record<string, any>): [number, unknown, Record<string, string>] {
+    const id = body.id;
+    if (typeof id !== 'string' || !/^[A-Za-z0-9\-_+/=]{1,64}$/.test(id)) return [400, error(400, 'invalid', 'Invalid channel id.'), json];
+    if (this.channels.has(id)) return [400, error(400, 'channelIdNotUnique', `Channel id ${id} not unique`, 'push'), json];
+    if (body.type !== 'web_hook') return [400, error(400, 'invalid', 'Unknown channel type.'), json];
+    if (typeof body.address !== 'string' || !body.address.startsWith('https://')) return [400, error(400, 'push.webhookUrlNotHttps', 'WebHook callback must be HTTPS: ' + String(body.address), 'push'), json];
+    if (body.token !== undefined && (typeof body.token !== 'string' || body.token.length > 256)) return [400, error(400, 'invalid', 'Invalid channel token.'), json];
+    const ttl = body.params?.ttl === undefined ? 604_800 : Number(body.params.ttl);
+    const channel: FakeChannel = { id, resourceId: this.resourceIdOf(calendarId), calendarId, address: body.address, token: body.token, expiration: Date.now() + ttl * 1000, stopped: false, messages: 0 };
+    this.channels.set(id, channel);
+    const resourceUri = `${GOOGLE_API}/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events?alt=json`;
+    return [200, { kind: 'api#channel', id, resourceId: channel.resourceId, resourceUri, ...(body.token ? { token: body.token } : {}), expiration: String(channel.expiration) }, json];
+  }
+
+  private stop(body: Record<string, any>): [number, unknown, Record<string, string>?] {
+    const channel = typeof body.id === 'string' ? this.channels.get(body.id) : undefined;
+    if (!channel || channel.stopped || channel.resourceId !== body.resourceId) return [404, error(404, 'notFound', `Channel '${String(body.id)}' not found for project '123456789'`), json];
+    channel.stopped = true;
+    return [204, ''];
+  }
+
+  /** Google's resource id names the watched collection: one per calendar, the same for every channel on it. */
+  private resourceIdOf(calendarId: string): string {
+    return `rid-${Buffer.from(calendarId).toString('base64url').slice(0, 20)}`;
+  }
+
+  /** The channels open on a calendar now. */
+  live(calendarId = 'primary'): FakeChannel[] {
+    return [...this.channels.values()].filter((c) => c.calendarId === calendarId && !c.stopped);
+  }
+
+  /**
+   * Sends a notification of channel `id` as Google would: POST, no body, its X-Goog-* headers.
+   * `to` maps the channel's (public, https) address to where the test app listens.
+   */
+  async notify(id: string, state: 'sync' | 'exists' | 'not_exists', to: (address: string) => string, over: { token?: string; messageNumber?: number } = {}): Promise<Response> {
+    const c = this.channels.get(id);
+    if (!c) throw new Error(`no channel ${id}`);
+    const number = over.messageNumber ?? (state === 'sync' ? 1 : Math.max(c.messages, 1) + 1);
+    c.messages = Math.max(c.messages, number);
+    const token = over.token ?? c.token;
+    return await fetch(to(c.address), {
+      method: 'POST',
+      headers: {
+        'x-goog-channel-id': c.id,
+        ...(token !== undefined ? { 'x-goog-channel-token': token } : {}),
+        'x-goog-channel-expiration': new Date(c.expiration).toUTCString(),
+        'x-goog-resource-id': c.resourceId,
+        'x-goog-resource-uri': `${GOOGLE_API}/calendar/v3/calendars/${encodeURIComponent(c.calendarId)}/events?alt=json`,
+        'x-goog-resource-state': state,
+        'x-goog-message-number': String(number),
+      },
+    });
   }
 
   private list(calendarId: string, q: URLSearchParams): [number, unknown, Record<string, string>] {

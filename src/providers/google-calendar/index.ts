@@ -3,5 +3,6 @@ import type { Provider } from '../types.ts';
 import { eventsAdapter } from './adapters/events.ts';
 import { connector } from './connector.ts';
 import { definition } from './definition.ts';
+import { webhooks } from './webhooks.ts';
 
-export const googleCalendar: Provider = defineProvider(definition, connector, [eventsAdapter]);
+export const googleCalendar: Provider = defineProvider(definition, connector, [eventsAdapter], { webhooks });

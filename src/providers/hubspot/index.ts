@@ -3,5 +3,6 @@ import type { Provider } from '../types.ts';
 import { contactsAdapter } from './adapters/contacts.ts';
 import { connector } from './connector.ts';
 import { definition } from './definition.ts';
+import { webhooks } from './webhooks.ts';
 
-export const hubspot: Provider = defineProvider(definition, connector, [contactsAdapter]);
+export const hubspot: Provider = defineProvider(definition, connector, [contactsAdapter], { webhooks });
