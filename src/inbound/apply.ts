@@ -9,6 +9,7 @@ import { SyncRule } from '../entities/sync-rule.ts';
 import { SyncRun } from '../entities/sync-run.ts';
 import type { TaskContext } from '../jobs/define-task.ts';
 import { enqueue } from '../jobs/enqueue.ts';
+import { getProvider } from '../providers/registry.ts';
 import type { Runtime } from '../runtime.ts';
 import { requestRun, syncQueueName } from '../sync/schedule.ts';
 import { applyJobKey } from './intake.ts';
@@ -41,6 +42,16 @@ export async function applyInbound(rt: Runtime, connectionId: string, tctx: Task
     return;
   }
   await em.execute(`update provider_webhooks set last_received_at = now() where connection_id = ? and status = 'active'`, [connectionId]);
+  if (getProvider(conn.providerSlug).webhooks?.scheme.routing === 'app') {
+    // App-level webhooks (HubSpot) were configured at the provider's app, not registered here: the
+    // row records that they arrive, so the connection shows them and its realtime rules only reconcile.
+    await em.execute(
+      `insert into provider_webhooks (id, workspace_id, connection_id, provider_slug, resource, origin, status, last_received_at, created_at, updated_at)
+       values (gen_random_uuid(), ?, ?, ?, 'app', 'admin', 'active', now(), now(), now())
+       on conflict (connection_id, resource) do update set last_received_at = now(), updated_at = now()`,
+      [conn.workspace, conn.id, conn.providerSlug],
+    );
+  }
   const rules = await em.find(SyncRule, { connection: connectionId, enabled: true, frequency: 'realtime', remoteObject: { $in: objects } });
   const deferred = new Set<string>();
   for (const rule of rules) {

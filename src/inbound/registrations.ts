@@ -169,8 +169,14 @@ export async function renewExpiring(rt: Runtime, now = new Date()): Promise<numb
   return renewed;
 }
 
-/** Whether a connection's changes arrive by webhook (realtime rules then poll only to reconcile). */
+/**
+ * Whether a connection's changes arrive by webhook (realtime rules then poll only to reconcile):
+ * an active registration or admin secret, or app-level webhooks heard from within a day.
+ */
 export async function webhooksLive(em: EntityManager, connectionId: string): Promise<boolean> {
-  const rows = await em.execute<Array<{ live: boolean }>>(`select exists (select 1 from provider_webhooks where connection_id = ? and status = 'active') as live`, [connectionId]);
+  const rows = await em.execute<Array<{ live: boolean }>>(
+    `select exists (select 1 from provider_webhooks where connection_id = ? and status = 'active' and (secret is not null or last_received_at > now() - interval '1 day')) as live`,
+    [connectionId],
+  );
   return Boolean(rows[0]?.live);
 }

@@ -198,5 +198,10 @@ describe('HubSpot webhooks (app-level, signature v3)', () => {
     expect(runs).toHaveLength(2);
     expect(runs[1]).toMatchObject({ trigger: 'webhook', status: 'succeeded' });
     expect((await receiptsOf(a))[0]!.processed_at).not.toBeNull();
+    // App-level webhooks are now known to arrive: the connection shows them, and the rule reconciles hourly instead of polling.
+    const [row] = await sql<{ resource: string; origin: string; last_received_at: Date | null }>(app.dbUrl, 'select resource, origin, last_received_at from provider_webhooks where connection_id = $1', [a.connectionId]);
+    expect(row).toMatchObject({ resource: 'app', origin: 'admin' });
+    const [rule] = await sql<{ next_run_at: Date }>(app.dbUrl, 'select next_run_at from sync_rules where id = $1', [ruleId]);
+    expect(rule!.next_run_at.getTime() - Date.now()).toBeGreaterThan(50 * 60_000);
   });
 });
