@@ -68,7 +68,8 @@ export async function startTestApp(
   };
   return {
     pb,
-    config,
+    // As the running app sees it: with an ephemeral port, PUBLIC_URL and SANDBOX_URL are known only after listening.
+    config: pb.rt.config,
     url,
     dbUrl: db.url,
     logs,

@@ -29,7 +29,8 @@ function parseArgs(args: string[]): { kinds: AlertKind[]; connection?: string } 
     else if ((ALERT_KINDS as readonly string[]).includes(`${k}s`)) kinds.add(`${k}s` as AlertKind);
     else throw new AppError('validation_failed', `Unknown alert kind '${plain(raw)}'. Kinds: ${ALERT_KINDS.join(', ')}, all.`);
   }
-  return { kinds: kinds.size ? [...kinds] : [...ALERT_KINDS], ...(connection ? { connection } : {}) };
+  // Without kinds, the operational alerts: hook bodies are a data feed a channel asks for by name (`hooks`, or `all`).
+  return { kinds: kinds.size ? [...kinds] : ALERT_KINDS.filter((k) => k !== 'hooks'), ...(connection ? { connection } : {}) };
 }
 
 function channelRef(ctx: CommandContext): ChannelRef {
