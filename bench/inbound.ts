@@ -86,9 +86,10 @@ if (!isMainThread && workerData?.role === 'inbound-client') {
 function cpuSeconds(): { main: number; postgres: number } {
   const ticks = (stat: string) => {
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100 }; // utime + stime, in USER_HZ (100)
+    // utime + stime (+ cutime + cstime: the postmaster's exited backends), in USER_HZ (100).
+    return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100, reaped: (Number(f[13]) + Number(f[14])) / 100 };
   };
-  const procs = new Map<number, { ppid: number; cpu: number }>();
+  const procs = new Map<number, { ppid: number; cpu: number; reaped: number }>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
@@ -104,7 +105,7 @@ function cpuSeconds(): { main: number; postgres: number } {
     for (const [pid, p] of procs) if (!ours.has(pid) && ours.has(p.ppid)) grew = ours.add(pid).size > 0;
   }
   let postgres = 0;
-  for (const pid of ours) if (pid !== process.pid) postgres += procs.get(pid)!.cpu;
+  for (const pid of ours) if (pid !== process.pid) postgres += procs.get(pid)!.cpu + procs.get(pid)!.reaped;
   return { main: ticks(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')).cpu, postgres };
 }
 
