@@ -143,8 +143,12 @@ export async function benchInbound(): Promise<boolean> {
   const client = new Worker(new URL(import.meta.url), { workerData: { role: 'inbound-client' } });
   const load = (l: Load) =>
     new Promise<LoadResult>((resolve, reject) => {
-      client.once('message', resolve);
-      client.once('error', reject);
+      const failed = (err: Error) => reject(err);
+      client.once('error', failed);
+      client.once('message', (r: LoadResult) => {
+        client.off('error', failed);
+        resolve(r);
+      });
       client.postMessage(l);
     });
   let bare: import('node:http').Server | undefined;
