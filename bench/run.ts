@@ -17,4 +17,5 @@ if (!name || !names.includes(name)) {
   process.exit(name ? 1 : 0);
 }
 process.argv.splice(2, 1);
+process.env.BENCH_NAME = name; // a benchmark that another one also runs (inbound) starts only when named
 await import(pathToFileURL(path.join(dir, `${name}.ts`)).href);

@@ -28,6 +28,9 @@
  *
  * Targets: delivery throughput / the lower ceiling ≥ 0.5, and paced p99 < 100 ms. Exits 1 when
  * one is missed. Settings: the BENCH_* above, and WEBHOOK_*, WORKER_* passed through.
+ *
+ * Then the inbound figures (bench/inbound.ts, its own Patchbay): verified provider webhooks per
+ * second beside a bare Express route; target ≥ 2,000/s.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -409,5 +412,8 @@ async function main(): Promise<void> {
     await receiver.terminate();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  // Inbound: verified provider webhooks per second beside a bare Express route (bench/inbound.ts).
+  const { benchInbound } = await import('./inbound.ts');
+  if (!(await benchInbound())) exitCode = 1;
   process.exit(exitCode);
 }

@@ -74,40 +74,32 @@ export class ReceiptIntake {
     }
   }
 
+  /**
+   * One statement, so one round trip and its own transaction: the receipts, and one apply job per
+   * connection with something to apply, in its sync queue (never beside a sync step of the
+   * connection). A keyed job not yet running absorbs later receipts; one already running gets a
+   * successor (graphile-worker clears a locked job's key). `add_jobs` is called only when there
+   * are jobs (an empty batch of duplicates queues nothing and wakes no worker); the final select
+   * names `jobs` because PostgreSQL never runs a SELECT CTE nothing reads.
+   */
   private async write(rows: ReceiptRow[]): Promise<Set<string>> {
     const col = <K extends keyof ReceiptRow>(k: K) => rows.map((r) => r[k]);
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('begin');
-      const { rows: inserted } = await client.query<{ source: string; scope: string; delivery_id: string; connection_id: string; object: string | null }>(
-        `insert into inbound_receipts (source, scope, delivery_id, kind, payload_hash, connection_id, object, remote_id, received_at, processed_at)
+    const { rows: inserted } = await this.pool.query<{ source: string; scope: string; delivery_id: string }>(
+      `with ins as (
+         insert into inbound_receipts (source, scope, delivery_id, kind, payload_hash, connection_id, object, remote_id, received_at, processed_at)
          select s, sc, d, k, h, c::uuid, o, r, now(), case when o is null then now() end
            from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) as t(s, sc, d, k, h, c, o, r)
          on conflict (source, scope, delivery_id) do nothing
-         returning source, scope, delivery_id, connection_id, object`,
-        [col('source'), col('scope'), col('deliveryId'), col('kind'), col('payloadHash'), col('connectionId'), col('object'), col('remoteId')],
-      );
-      // One apply job per connection with something to apply, in its sync queue (never beside a
-      // sync step of the connection). A keyed job not yet running absorbs later receipts; one
-      // already running gets a successor (graphile-worker clears a locked job's key).
-      const connections = [...new Set(inserted.filter((r) => r.object !== null).map((r) => r.connection_id))];
-      if (connections.length) {
-        await client.query(
-          `select graphile_worker.add_jobs(array(
-             select ('inbound_apply', json_build_object('connectionId', c), $2 || c, null, 25, $3 || c, 0, null)::graphile_worker.job_spec
-               from unnest($1::text[]) c), true)`,
-          [connections, syncQueueName(''), applyJobKey('')],
-        );
-      }
-      await client.query('commit');
-      return new Set(inserted.map((r) => keyOf(r.source, r.scope, r.delivery_id)));
-    } catch (err) {
-      await client.query('rollback').catch((e: Error) => (broken = e));
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+         returning source, scope, delivery_id, connection_id, object),
+       specs as (
+         select array(
+           select ('inbound_apply', json_build_object('connectionId', c), $9 || c, null, 25, $10 || c, 0, null)::graphile_worker.job_spec
+             from (select distinct connection_id::text as c from ins where object is not null) x) as a),
+       jobs as (select count(*) from specs, lateral graphile_worker.add_jobs(specs.a, true) where cardinality(specs.a) > 0)
+       select source, scope, delivery_id, (select count(*) from jobs) as jobs from ins`,
+      [col('source'), col('scope'), col('deliveryId'), col('kind'), col('payloadHash'), col('connectionId'), col('object'), col('remoteId'), syncQueueName(''), applyJobKey('')],
+    );
+    return new Set(inserted.map((r) => keyOf(r.source, r.scope, r.delivery_id)));
   }
 }
 
