@@ -118,7 +118,7 @@ describe('alert subscriptions from chat', () => {
       'select channel_id, kinds, connection_id from alert_subscriptions where active order by channel_id',
     );
     expect(subs).toEqual([
-      { channel_id: 'C-ALL', kinds: ['errors', 'pauses', 'conflicts', 'webhooks', 'hooks'], connection_id: null },
+      { channel_id: 'C-ALL', kinds: ['errors', 'pauses', 'conflicts', 'webhooks'], connection_id: null },
       { channel_id: 'C-ERR', kinds: ['errors'], connection_id: null },
       { channel_id: 'C-FLAKY', kinds: ['errors'], connection_id: null },
       { channel_id: 'C-GONE', kinds: ['errors'], connection_id: null },
