@@ -40,8 +40,9 @@ function checkUrl(url: unknown): string {
  */
 export async function subscribe(db: Db, accountId: string, url: unknown, egress: EgressPolicy, ownReceivers: () => string[] = () => []): Promise<Subscription & { secret: string }> {
   const target = checkUrl(url);
+  const own = isOwnReceiver(target, ownReceivers);
   try {
-    if (!isOwnReceiver(target, ownReceivers)) await checkEgressTarget(new URL(target), egress);
+    if (!own) await checkEgressTarget(new URL(target), egress);
   } catch (err) {
     // The one refusal text for every reason, so the check cannot map internal hosts.
     if (err instanceof EgressRefusedError) throw new SandboxError(400, 'invalid_request', `url is refused: ${EGRESS_REFUSED_TEXT}.`);
@@ -49,11 +50,12 @@ export async function subscribe(db: Db, accountId: string, url: unknown, egress:
   }
   const id = newId('whk');
   const secret = `sbxwh_${randomBytes(24).toString('base64url')}`;
-  const { rows } = await db.query<{ created_at: Date }>('insert into sandbox.webhooks (id, account_id, url, secret) values ($1, $2, $3, $4) returning created_at', [
+  const { rows } = await db.query<{ created_at: Date }>('insert into sandbox.webhooks (id, account_id, url, secret, own_receiver) values ($1, $2, $3, $4, $5) returning created_at', [
     id,
     accountId,
     target,
     secret,
+    own,
   ]);
   return { id, url: target, secret, created_at: rows[0]!.created_at.toISOString() };
 }
@@ -83,7 +85,7 @@ export function isOwnReceiver(url: string, ownReceivers: () => string[]): boolea
 
 export type DeliveryDeps = {
   db: Db;
-  /** URL prefixes of Patchbay's own Sandbox receiver, admitted without the egress policy. */
+  /** URL prefixes of Patchbay's own Sandbox receiver, admitted at subscription without the egress policy. */
   ownReceivers?: () => string[];
   config: Pick<Config, 'NODE_ENV' | 'EGRESS_ALLOW_PRIVATE'>;
   logger: Logger;
@@ -100,16 +102,14 @@ const RETRY_DELAYS_MS = [500, 2_000];
  */
 export async function deliverChanges(deps: DeliveryDeps, accountId: string, events: ChangeEvent[]): Promise<void> {
   if (!events.length) return;
-  let subs: Array<{ id: string; url: string; secret: string }>;
+  let subs: Array<{ id: string; url: string; secret: string; own_receiver: boolean }>;
   try {
-    subs = (await deps.db.query<{ id: string; url: string; secret: string }>('select id, url, secret from sandbox.webhooks where account_id = $1', [accountId])).rows;
+    subs = (await deps.db.query<{ id: string; url: string; secret: string; own_receiver: boolean }>('select id, url, secret, own_receiver from sandbox.webhooks where account_id = $1', [accountId])).rows;
   } catch (err) {
     deps.logger.warn({ err: String(err) }, 'sandbox webhooks: could not load subscriptions');
     return;
   }
   const guarded = guardedFetch(deps.egress ?? egressPolicy(deps.config));
-  const own = deps.ownReceivers ?? (() => []);
-  const send: typeof guarded = (url, init) => (isOwnReceiver(String(url), own) ? fetch(url, init) : guarded(url, init));
   const delays = deps.retryDelaysMs ?? RETRY_DELAYS_MS;
   await Promise.all(
     subs.flatMap((sub) =>
@@ -119,7 +119,8 @@ export async function deliverChanges(deps: DeliveryDeps, accountId: string, even
         for (let attempt = 0; attempt <= delays.length; attempt++) {
           if (attempt > 0) await new Promise((r) => setTimeout(r, delays[attempt - 1]));
           try {
-            const res = await send(sub.url, {
+            // Patchbay's own receiver was recognised at subscription (by the server, which knows its addresses).
+            const res = await (sub.own_receiver ? fetch : guarded)(sub.url, {
               method: 'POST',
               headers: { 'content-type': 'application/json', 'sandbox-signature': signatureHeader(sub.secret, body), 'sandbox-delivery': delivery },
               body,

@@ -8,7 +8,7 @@ import type { Runtime } from '../../runtime.ts';
 import { objectSpec, type ObjectSpec } from '../../sandbox/objects.ts';
 import { seedSandbox } from '../../sandbox/seed.ts';
 import { accountForKey, createAccount, deleteRecord, findAccount, newestAccount, SandboxError, throttleAccount, updateRecord, type Account } from '../../sandbox/store.ts';
-import { deliverChanges, ownReceivers } from '../../sandbox/webhooks.ts';
+import { deliverChanges } from '../../sandbox/webhooks.ts';
 import { runCli } from './run-cli.ts';
 import { withDatabase } from './with-database.ts';
 
@@ -166,7 +166,7 @@ async function main(rt: Runtime, command: string | undefined, args: string[], fl
         );
       };
       const deliver = (type: string, at: string) =>
-        deliverChanges({ db, config: rt.config, logger: rt.logger, ownReceivers: () => ownReceivers(rt.config) }, account.id, [{ type: `${spec.singular}.${type}`, id, account_id: account.id, occurred_at: at }]);
+        deliverChanges({ db, config: rt.config, logger: rt.logger }, account.id, [{ type: `${spec.singular}.${type}`, id, account_id: account.id, occurred_at: at }]);
       if (flags.delete) {
         if (args.length > 2) throw usage('--delete takes no field=value pairs.');
         const { changed } = await deleteRecord(db, spec, account.id, id).catch((e: unknown) => Promise.reject(missing(e)));
