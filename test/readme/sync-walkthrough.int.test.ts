@@ -81,7 +81,7 @@ async function bash(script: string): Promise<{ code: number | null; stdout: stri
 }
 
 describe('README: Try sync in five minutes', () => {
-  it('runs as written: connect the Sandbox, add a rule, sync, edit both sides, see both edits and a conflict', { timeout: 240_000 }, async () => {
+  it('runs as written: connect the Sandbox, add a rule, sync, edit both sides, see both edits and a conflict, then go realtime', { timeout: 240_000 }, async () => {
     const blocks = walkthroughBlocks(readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
     expect(blocks.length).toBeGreaterThanOrEqual(4);
     const script = [
@@ -102,9 +102,11 @@ describe('README: Try sync in five minutes', () => {
     expect(logged, context).toMatch(/✅ Patchbay Sandbox tasks: 1 pulled, 1 pushed, 1 merged, 1 conflict, 0 errors/);
     expect(logged, context).toMatch(/⚔️ conflict on title \(tsk_\w+\): Patchbay "Water the plants, not the cactus", Patchbay Sandbox "Water the plants and the lawn" → kept Patchbay's/);
     // Both edits arrived: the Sandbox's status here, Patchbay's title there.
-    const last = out[out.length - 1]!;
-    expect(last, context).toMatch(/^done$/m);
-    expect(last, context).toMatch(/tsk_\S+\s+\S+\s+done\s+Water the plants, not the cactus/);
+    const both = out[out.length - 2]!;
+    expect(both, context).toMatch(/^done$/m);
+    expect(both, context).toMatch(/tsk_\S+\s+\S+\s+done\s+Water the plants, not the cactus/);
+    // Realtime: the Sandbox's next edit arrived by webhook, with no sync asked for.
+    expect(out[out.length - 1], context).toMatch(/^Water the plants on Sundays$/m);
   });
 
   it('run a second time on the same data, stops at the connection with its message, not a stack trace', { timeout: 120_000 }, async () => {
