@@ -88,19 +88,29 @@ async function receive(rt: Runtime, deps: InboundDeps, req: Request, res: Respon
     const conn = await deps.cache.get(`c|${slug}|${connectionId}`, () => loadConnection(rt, provider, connectionId!));
     if (!conn) throw notFound();
     if (conn.status === 'disconnected') throw new AppError('gone', 'This connection was disconnected: its webhooks are no longer received.');
-    const secrets = await deps.cache.get(`s|${slug}|${connectionId}|${registrationId}`, () => connectionSecrets(rt, provider, conn, registrationId));
+    const secretsOf = (fresh: boolean) => deps.cache.get(`s|${slug}|${connectionId}|${registrationId}`, () => connectionSecrets(rt, provider, conn, registrationId), { fresh });
+    let secrets = await secretsOf(false);
+    let verified = verifiedBy(provider, inbound, secrets);
+    if (!verified) {
+      secrets = await secretsOf(true);
+      verified = verifiedBy(provider, inbound, secrets);
+    }
     if (!secrets.length) {
       rt.logger.warn({ provider: slug, connectionId }, 'inbound webhook: the connection has no webhook secret to verify with');
       throw badSignature(`the connection has no ${provider.definition.displayName} webhook secret configured`);
     }
-    if (!verifiedBy(provider, inbound, secrets)) {
+    if (!verified) {
       rt.logger.warn({ provider: slug, connectionId }, 'inbound webhook: signature invalid');
       throw badSignature('the signature is missing, does not match, or is too old');
     }
     routed = parseEvents(provider, inbound).map((event) => ({ event, to: [conn] }));
   } else {
-    const secrets = await deps.cache.get(`a|${slug}`, () => appSecrets(rt, provider));
-    const match = verifiedBy(provider, inbound, secrets);
+    let secrets = await deps.cache.get(`a|${slug}`, () => appSecrets(rt, provider));
+    let match = verifiedBy(provider, inbound, secrets);
+    if (!match) {
+      secrets = await deps.cache.get(`a|${slug}`, () => appSecrets(rt, provider), { fresh: true });
+      match = verifiedBy(provider, inbound, secrets);
+    }
     if (!match) {
       rt.logger.warn({ provider: slug }, 'inbound webhook: signature invalid');
       throw badSignature(secrets.length ? 'the signature is missing, does not match, or is too old' : `no ${provider.definition.displayName} app secret is configured`);

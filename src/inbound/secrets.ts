@@ -1,8 +1,10 @@
 /**
  * Who an inbound webhook is for and which secrets may have signed it. Looked up per request but
  * cached for a few seconds per URL: a burst of deliveries to one connection (a bulk edit at the
- * provider) costs one lookup and one decryption, not one each. A secret removed or rotated stays
- * accepted for at most the cache's lifetime; the apply job re-checks the connection anyway.
+ * provider) costs one lookup and one decryption, not one each. A signature the cached secrets do
+ * not verify is checked once more against freshly read ones (a registration or rotation that just
+ * happened, perhaps in another process), so only a removed secret may outlive its removal — by
+ * the cache's lifetime at most; the apply job re-checks the connection anyway.
  */
 import { oauthAppFromEnv } from '../providers/_shared/urls.ts';
 import type { Provider } from '../providers/types.ts';
@@ -27,10 +29,11 @@ type Entry<T> = { value: T; expires: number };
 export class InboundCache {
   private entries = new Map<string, Entry<unknown>>();
 
-  async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /** The cached value, else a loaded one; `fresh` skips the cache (a secret that may have just changed). */
+  async get<T>(key: string, load: () => Promise<T>, opts: { fresh?: boolean } = {}): Promise<T> {
     const now = Date.now();
     const hit = this.entries.get(key);
-    if (hit && hit.expires > now) return hit.value as T;
+    if (hit && hit.expires > now && !opts.fresh) return hit.value as T;
     const value = await load();
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear(); // crude, but bounded: an attacker's random ids cannot grow it
     this.entries.set(key, { value, expires: now + TTL_MS });

@@ -156,6 +156,24 @@ describe('Sandbox webhooks drive a realtime rule', () => {
   });
 });
 
+describe('secrets that just changed', () => {
+  it('a delivery right after registration verifies, though an earlier request found no secret (the receiver re-reads before refusing)', async () => {
+    const ws = await createWorkspace(app.pb.rt.em(), { name: 'Fresh Co', slug: 'fresh-co', ownerName: 'Ada', ownerEmail: 'ada@fresh.example' });
+    const { key } = await createAccount(app.pb.rt.db.pool, 'Fresh Co');
+    const conn = await app.json('/api/v1/connections', { method: 'POST', token: ws.token, json: { provider: 'sandbox', displayName: 'Fresh Co', credentials: { apiKey: key } } });
+    const url = `${app.url}/webhooks/sandbox/${conn.connection.id}`;
+    const early = await fetch(url, { method: 'POST', headers: signed('sbxwh_guess', '{}'), body: '{}' });
+    expect(early.status).toBe(401);
+    expect(((await early.json()) as any).error.message).toMatch(/no Patchbay Sandbox webhook secret configured/);
+    const res = await app.fetch(`/api/v1/connections/${conn.connection.id}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'in', frequency: 'realtime' } });
+    expect(res.status).toBe(201);
+    const reg = await until('the registration', async () => (await sql<{ secret: string; status: string }>(app.dbUrl, `select secret, status from provider_webhooks where connection_id = $1 and status = 'active'`, [conn.connection.id]))[0]);
+    const body = JSON.stringify({ type: 'task.created', id: 'tsk_fresh', account_id: 'acc_x' });
+    const first = await fetch(url, { method: 'POST', headers: signed(app.pb.rt.vault.decrypt<string>(reg.secret), body), body });
+    expect(first.status).toBe(200);
+  });
+});
+
 describe('reconciliation and disconnect', () => {
   it('with webhooks silent, the reconciliation poll still picks up a change', async () => {
     const e = await setup('Silent Co');
