@@ -71,7 +71,12 @@ function article(role: Role): string {
   return role === 'admin' || role === 'owner' ? 'an' : 'a';
 }
 
+/** Where `<verb> <area>` reads badly, the words a refusal uses instead. */
+const ACTION_WORDS: Partial<Record<Action, string>> = { 'connections.webhook_secret': 'Storing or removing a webhook secret' };
+
 function describe(action: Action): string {
+  const words = ACTION_WORDS[action];
+  if (words) return words;
   const [area, verb] = action.split('.');
   const text = `${verb ?? ''} ${area?.replace(/_/g, ' ')}`.trim();
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -21,6 +21,7 @@ import { ruleForm } from './rule-form.ts';
 import status from './handlers/status.ts';
 import sync from './handlers/sync.ts';
 import test from './handlers/test.ts';
+import webhookSecret, { webhookSecretForm } from './handlers/webhook-secret.ts';
 import webhooks from './handlers/webhooks.ts';
 import whoami from './handlers/whoami.ts';
 import type { Command, FormHandler } from './types.ts';
@@ -37,6 +38,7 @@ export const commands: readonly Command[] = [
   pause,
   resume,
   disconnect,
+  webhookSecret,
   sync,
   rules,
   webhooks,
@@ -49,7 +51,7 @@ export const commands: readonly Command[] = [
 ];
 
 /** Form submissions, by the prefix of the form id. */
-export const formHandlers: readonly FormHandler[] = [connectForm, reconnectForm, ruleForm];
+export const formHandlers: readonly FormHandler[] = [connectForm, reconnectForm, ruleForm, webhookSecretForm];
 
 const byName = new Map(commands.map((c) => [c.name, c]));
 if (byName.size !== commands.length) throw new Error('A chat command name is registered twice');

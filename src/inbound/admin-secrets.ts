@@ -5,6 +5,7 @@
  * ciphertext, never read back through the API. Also the listing of a connection's provider
  * webhooks — what Patchbay registered, what an Admin configured — with the URL to configure.
  */
+import { z } from 'zod';
 import { auditOutsideTransaction } from '../audit/audit.ts';
 import { writeConnectionLog } from '../connections/log.ts';
 import { findConnection } from '../connections/lifecycle.ts';
@@ -38,8 +39,15 @@ export type ConnectionWebhooks = {
   }>;
 };
 
+/** A secret as an Admin may store it (the API body and the chat form): trimmed, 8 to 512 characters. Messages never quote it. */
+export const adminSecretInput = z
+  .string()
+  .trim()
+  .min(8, { error: 'The webhook secret must be at least 8 characters.' })
+  .max(512, { error: 'The webhook secret must be at most 512 characters.' });
+
 /** Where a provider's verifying secret comes from, in words an Admin can act on. */
-function whereSecretComesFrom(provider: Provider): string {
+export function whereSecretComesFrom(provider: Provider): string {
   const name = provider.definition.displayName;
   const scheme = provider.webhooks?.scheme;
   if (!scheme) return `Patchbay receives no webhooks from ${name}, so there is no webhook secret to store.`;
@@ -72,8 +80,8 @@ async function writeAuditLog(rt: Runtime, workspaceId: string, connectionId: str
   await auditOutsideTransaction(rt, { workspaceId, action: 'connection.webhook_secret', targetType: 'connection', targetId: connectionId, outcome: 'success', details: { change } });
 }
 
-/** Stores (or replaces) the connection's provider-made webhook secret. */
-export async function setAdminSecret(rt: Runtime, workspaceId: string, connectionId: string, secret: string): Promise<void> {
+/** Stores (or replaces) the connection's provider-made webhook secret; says which it did. */
+export async function setAdminSecret(rt: Runtime, workspaceId: string, connectionId: string, secret: string): Promise<'stored' | 'replaced'> {
   const { conn, provider } = await adminConnection(rt, workspaceId, connectionId);
   const { rows } = await rt.db.pool.query<{ replaced: boolean }>(
     `insert into provider_webhooks (id, workspace_id, connection_id, provider_slug, resource, secret, origin, status, created_at, updated_at)
@@ -90,6 +98,7 @@ export async function setAdminSecret(rt: Runtime, workspaceId: string, connectio
     message: `${replaced ? 'Replaced' : 'Stored'} the ${name} webhook secret: deliveries signed with it are accepted within seconds.`,
   });
   await writeAuditLog(rt, conn.workspace, conn.id, replaced ? 'replaced' : 'stored');
+  return replaced ? 'replaced' : 'stored';
 }
 
 /** Removes it: deliveries are refused (401) from then on. False when there was none. */

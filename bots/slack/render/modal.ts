@@ -53,7 +53,7 @@ export function renderModal(form: Form, ctx: FormContext): types.ModalView {
   const blocks: types.KnownBlock[] = [];
   if (form.intro) blocks.push({ type: 'section', text: mrkdwnText(form.intro) });
   for (const f of form.fields) {
-    const hint = [f.help, f.secret ? 'Sent only to Patchbay: checked with the provider, stored encrypted, never shown again.' : '']
+    const hint = [f.help, f.secret ? 'Sent only to Patchbay: stored encrypted, never shown again.' : '']
       .filter(Boolean)
       .join(' ');
     blocks.push({

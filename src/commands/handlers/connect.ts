@@ -12,7 +12,7 @@ import {
 } from '../credentials.ts';
 import type { Provider } from '../../providers/types.ts';
 import type { Command, CommandContext, FormHandler } from '../types.ts';
-import { bold, commandButton, ephemeral, inChannel, mention, plain, type NeutralReply } from '../view.ts';
+import { bold, commandButton, ephemeral, inChannel, mention, plain, type Block, type NeutralReply } from '../view.ts';
 
 const connect: Command = {
   name: 'connect',
@@ -46,13 +46,30 @@ const connect: Command = {
     if (d.auth.inbound) return await connectInbound(ctx, provider, line.flags.has('new'));
     const wantsKey = line.flags.has('api-key');
     if (d.auth.credentials && (wantsKey || !d.auth.oauth2 || !(await hasOAuthApp(ctx, provider)))) {
-      return credentialsForm(provider, { formId: connectFormId(d.slug), title: `Connect ${d.displayName}`, submitLabel: 'Connect', withDisplayName: true });
+      return withRealtimeNote(provider, credentialsForm(provider, { formId: connectFormId(d.slug), title: `Connect ${d.displayName}`, submitLabel: 'Connect', withDisplayName: true }));
     }
     if (wantsKey) throw new AppError('validation_failed', `${d.displayName} connects through OAuth only; run it without --api-key.`);
     const extra = line.flags.has('new') ? ['--new'] : [];
-    return await authorizeReply(ctx, provider, { alternative: apiKeyAlternative(provider, extra) });
+    return withRealtimeNote(provider, await authorizeReply(ctx, provider, { alternative: apiKeyAlternative(provider, extra) }));
   },
 };
+
+/**
+ * Where the provider sends webhooks, one line on what realtime sync needs there — the scopes or
+ * role registration needs (Linear's `admin` scope), or what an Admin sets up by hand (Jira) —
+ * said before the grant, when the scopes can still be chosen.
+ */
+function withRealtimeNote(provider: Provider, reply: NeutralReply): NeutralReply {
+  const setup = provider.webhooks?.setup;
+  if (!setup) return reply;
+  const note = `Realtime sync: ${setup}`;
+  // A form may open as a modal that shows only its intro (Slack): the note goes there.
+  const hasForm = reply.blocks.some((b) => b.type === 'form');
+  const blocks: Block[] = hasForm
+    ? reply.blocks.map((b) => (b.type === 'form' ? { ...b, intro: b.intro ? `${b.intro}\n${note}` : note } : b))
+    : [...reply.blocks, { type: 'context', text: note }];
+  return { ...reply, text: `${reply.text}\n${note}`, blocks };
+}
 
 /**
  * An inbound provider (Zapier) calls Patchbay with a Patchbay API token, so there is nothing to

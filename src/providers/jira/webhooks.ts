@@ -39,5 +39,5 @@ export const webhooks: ProviderWebhooks = {
     },
   },
   setup:
-    'Jira signs only the webhooks a Jira admin creates, so this one is set up by hand: in Jira open Settings → System → WebHooks → Create a WebHook; URL: the receiving URL shown by `GET /api/v1/connections/{id}/webhooks` (`<PUBLIC_URL>/webhooks/jira/<connection id>`); events: Issue created, updated and deleted (optionally a JQL filter such as `project = ABC`); Secret: generate one (or type your own) and copy it. Then store that secret on the connection with `PUT /api/v1/connections/{id}/webhook-secret` (Admin or Owner). Deliveries are refused (401) until the secret is stored.',
+    'Jira signs only the webhooks a Jira admin creates, so this one is set up by hand: in Jira open Settings → System → WebHooks → Create a WebHook; URL: the receiving URL shown by `GET /api/v1/connections/{id}/webhooks` (`<PUBLIC_URL>/webhooks/jira/<connection id>`); events: Issue created, updated and deleted (optionally a JQL filter such as `project = ABC`); Secret: generate one (or type your own) and copy it. Then store that secret on the connection (Admin or Owner): in chat with `webhook-secret <connection>` (a private form), or with `PUT /api/v1/connections/{id}/webhook-secret`. Deliveries are refused (401) until the secret is stored.',
 };

@@ -1,4 +1,4 @@
-import { setAdminSecret } from '../../../inbound/admin-secrets.ts';
+import { adminSecretInput, setAdminSecret } from '../../../inbound/admin-secrets.ts';
 import { defineRoute } from '../../route.ts';
 import { idParams, z } from '../../schemas.ts';
 
@@ -13,12 +13,7 @@ export default defineRoute({
   permission: 'connections.webhook_secret',
   params: idParams,
   body: z.strictObject({
-    secret: z
-      .string()
-      .trim()
-      .min(8, { error: 'The webhook secret must be at least 8 characters.' })
-      .max(512, { error: 'The webhook secret must be at most 512 characters.' })
-      .openapi({ example: 'Jq7vT2xKp9RmW4sLc8Nd', description: 'The secret shown in (or typed into) the provider’s webhook settings' }),
+    secret: adminSecretInput.openapi({ example: 'Jq7vT2xKp9RmW4sLc8Nd', description: 'The secret shown in (or typed into) the provider’s webhook settings' }),
   }),
   errors: ['invalid_transition'],
   responses: { 204: { description: 'Stored' } },
