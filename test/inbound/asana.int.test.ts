@@ -6,13 +6,12 @@
  * disconnecting deletes the webhook at Asana.
  */
 import { createHmac } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from '../../src/entities/connection.ts';
 import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { FakeAsana } from '../fakes/asana-api.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { sql } from '../helpers/sql.ts';
+import { eventually, sql } from '../helpers/sql.ts';
 import { firstRunOf } from '../sync/support.ts';
 
 const PROJECT = '1207894561234567';
@@ -24,16 +23,6 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 type Env = { asana: FakeAsana; connectionId: string; ruleId: string; token: string; workspaceId: string; registration: { id: string; remote_id: string; secret: string } };
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 async function setup(name: string, opts: { remove?: boolean } = {}): Promise<Env> {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
@@ -54,7 +43,7 @@ async function setup(name: string, opts: { remove?: boolean } = {}): Promise<Env
   const res = await app.fetch(`/api/v1/connections/${conn.id}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'both', scope: { project: PROJECT }, frequency: 'realtime' } });
   const body = (await res.json()) as any;
   expect(res.status, JSON.stringify(body)).toBe(201);
-  const registration = await until('the Asana webhook registration', async () => {
+  const registration = await eventually(async () => {
     const [row] = await sql<{ id: string; status: string; remote_id: string; secret: string; error: string | null }>(app.dbUrl, 'select id, status, remote_id, secret, error from provider_webhooks where connection_id = $1', [conn.id]);
     return row?.status === 'active' ? row : undefined;
   });
@@ -83,7 +72,7 @@ describe('Asana webhooks', () => {
     const task = [...e.asana.tasks.values()][0]!;
     e.asana.edit(task.gid, { name: 'Draft the plan (final)' });
     expect(await e.asana.deliver(from)).toEqual([200]);
-    await until('the local task to change', async () => (await localTitles(e)).some((t) => t.title === 'Draft the plan (final)'), 10_000);
+    await eventually(async () => (await localTitles(e)).some((t) => t.title === 'Draft the plan (final)'), 10_000);
     const runs = await sql<{ trigger: string; status: string }>(app.dbUrl, `select trigger, status from sync_runs where rule_id = $1 order by created_at`, [e.ruleId]);
     // The first run, then one run the webhook asked for — no scheduled poll in between.
     expect(runs.map((r) => r.trigger)).toEqual([runs[0]!.trigger, 'webhook']);

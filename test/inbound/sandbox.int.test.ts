@@ -11,7 +11,7 @@ import { webhookSummary } from '../../src/inbound/summary.ts';
 import { createAccount } from '../../src/sandbox/store.ts';
 import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { sql } from '../helpers/sql.ts';
+import { eventually, sql } from '../helpers/sql.ts';
 import { sbx } from '../sandbox/support.ts';
 
 let app: TestApp;
@@ -21,16 +21,6 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 type Env = { key: string; token: string; workspaceId: string; connectionId: string; ruleId: string; registrationId: string; secret: string; url: string };
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** A workspace, a Sandbox account with one task, a connection and a realtime rule whose webhook got registered. */
 async function setup(name: string): Promise<Env> {
@@ -43,11 +33,11 @@ async function setup(name: string): Promise<Env> {
   const res = await app.fetch(`/api/v1/connections/${connectionId}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'both', frequency: 'realtime' } });
   const rule = (await res.json()) as any;
   expect(res.status, JSON.stringify(rule)).toBe(201);
-  const reg = await until('the webhook registration', async () => {
+  const reg = await eventually(async () => {
     const [row] = await sql<{ id: string; status: string; remote_id: string; secret: string }>(app.dbUrl, `select id, status, remote_id, secret from provider_webhooks where connection_id = $1`, [connectionId]);
     return row?.status === 'active' ? row : undefined;
   });
-  await until('the first run', async () => (await sql(app.dbUrl, `select 1 from sync_runs where connection_id = $1 and status = 'succeeded'`, [connectionId])).length > 0);
+  await eventually(async () => (await sql(app.dbUrl, `select 1 from sync_runs where connection_id = $1 and status = 'succeeded'`, [connectionId])).length > 0);
   return {
     key,
     token: ws.token,
@@ -87,7 +77,7 @@ describe('Sandbox webhooks drive a realtime rule', () => {
     const list = await sbx(app, e.key, '/tasks');
     const remote = list.body.data[0];
     await sbx(app, e.key, `/tasks/${remote.id}`, { method: 'PATCH', json: { name: 'Write the brief — v2' } });
-    const task = await until('the local task to change', async () => {
+    const task = await eventually(async () => {
       const [t] = await sql<{ title: string }>(app.dbUrl, `select title from tasks where workspace_id = $1 and title like 'Write the brief%'`, [e.workspaceId]);
       return t?.title === 'Write the brief — v2' ? t : undefined;
     }, 10_000);
@@ -101,7 +91,7 @@ describe('Sandbox webhooks drive a realtime rule', () => {
   });
 
   it('50 concurrent copies of one delivery: all acknowledged, one receipt, one run', async () => {
-    await until('earlier runs to settle', async () => (await sql(app.dbUrl, `select 1 from sync_runs where rule_id = $1 and status in ('queued', 'running')`, [e.ruleId])).length === 0);
+    await eventually(async () => (await sql(app.dbUrl, `select 1 from sync_runs where rule_id = $1 and status in ('queued', 'running')`, [e.ruleId])).length === 0);
     const before = (await webhookRuns(e)).length;
     const body = JSON.stringify({ type: 'task.updated', id: 'tsk_dupe', account_id: 'acc_x', occurred_at: new Date().toISOString() });
     const headers = signed(e.secret, body, undefined, 'dupe-delivery-1');
@@ -110,7 +100,7 @@ describe('Sandbox webhooks drive a realtime rule', () => {
     const bodies = await Promise.all(answers.map((r) => r.json() as Promise<any>));
     expect(bodies.filter((b) => b.duplicates === 0)).toHaveLength(1);
     expect((await receipts(e)).filter((r) => r.delivery_id === 'dupe-delivery-1')).toHaveLength(1);
-    await until('the run', async () => (await webhookRuns(e)).length > before && (await sql(app.dbUrl, `select 1 from sync_runs where rule_id = $1 and status in ('queued', 'running')`, [e.ruleId])).length === 0);
+    await eventually(async () => (await webhookRuns(e)).length > before && (await sql(app.dbUrl, `select 1 from sync_runs where rule_id = $1 and status in ('queued', 'running')`, [e.ruleId])).length === 0);
     expect((await webhookRuns(e)).length).toBe(before + 1);
   });
 
@@ -167,7 +157,7 @@ describe('secrets that just changed', () => {
     expect(((await early.json()) as any).error.message).toMatch(/no Patchbay Sandbox webhook secret configured/);
     const res = await app.fetch(`/api/v1/connections/${conn.connection.id}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'in', frequency: 'realtime' } });
     expect(res.status).toBe(201);
-    const reg = await until('the registration', async () => (await sql<{ secret: string; status: string }>(app.dbUrl, `select secret, status from provider_webhooks where connection_id = $1 and status = 'active'`, [conn.connection.id]))[0]);
+    const reg = await eventually(async () => (await sql<{ secret: string; status: string }>(app.dbUrl, `select secret, status from provider_webhooks where connection_id = $1 and status = 'active'`, [conn.connection.id]))[0]);
     const body = JSON.stringify({ type: 'task.created', id: 'tsk_fresh', account_id: 'acc_x' });
     const first = await fetch(url, { method: 'POST', headers: signed(app.pb.rt.vault.decrypt<string>(reg.secret), body), body });
     expect(first.status).toBe(200);
@@ -186,7 +176,7 @@ describe('reconciliation and disconnect', () => {
     // The reconciliation poll comes due (an hour later in real life).
     await sql(app.dbUrl, `update graphile_worker._private_jobs set run_at = now() where key = $1`, [`sync_run:${e.ruleId}`]);
     await sql(app.dbUrl, `select pg_notify('jobs:insert', '{"count":1}')`);
-    await until('the poll to pick up the change', async () => (await sql(app.dbUrl, `select 1 from tasks where workspace_id = $1 and title = 'Changed while silent'`, [e.workspaceId])).length > 0);
+    await eventually(async () => (await sql(app.dbUrl, `select 1 from tasks where workspace_id = $1 and title = 'Changed while silent'`, [e.workspaceId])).length > 0);
     const runs = await sql<{ trigger: string }>(app.dbUrl, `select trigger from sync_runs where rule_id = $1 order by created_at desc limit 1`, [e.ruleId]);
     expect(runs[0]!.trigger).toBe('schedule');
   });
@@ -207,7 +197,7 @@ describe('reconciliation and disconnect', () => {
     const e = await setup('Switch Co');
     const res = await app.fetch(`/api/v1/connections/${e.connectionId}/rules/${e.ruleId}`, { method: 'PATCH', token: e.token, json: { frequency: 'interval', intervalSeconds: 600 } });
     expect(res.status).toBe(200);
-    await until('the webhook to be removed', async () => (await sql(app.dbUrl, 'select 1 from provider_webhooks where connection_id = $1', [e.connectionId])).length === 0);
+    await eventually(async () => (await sql(app.dbUrl, 'select 1 from provider_webhooks where connection_id = $1', [e.connectionId])).length === 0);
     expect((await sbx(app, e.key, '/webhooks')).body.data).toEqual([]);
   });
 });
