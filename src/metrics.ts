@@ -28,6 +28,12 @@ export function createMetrics(opts: { defaults?: boolean; pool?: pg.Pool } = {})
       labelNames: ['task', 'outcome'] as const,
       registers: [registry],
     }),
+    inboundWebhooks: new Counter({
+      name: 'patchbay_inbound_webhooks_total',
+      help: 'Provider webhook events received, by provider and outcome (applied, duplicate, ignored), and deliveries refused (rejected: bad signature)',
+      labelNames: ['provider', 'outcome'] as const,
+      registers: [registry],
+    }),
     workerRestarts: new Counter({
       name: 'patchbay_worker_restarts_total',
       help: 'Times the job runner stopped on its own (e.g. a database restart during a job) and was restarted',

@@ -141,6 +141,10 @@ async function receive(rt: Runtime, deps: InboundDeps, req: Request, res: Respon
   const firsts = await deps.intake.record(rows);
   const fresh = firsts.filter(Boolean).length;
   const ignored = rows.filter((r, i) => firsts[i] && r.object === null).length;
+  const m = rt.metrics.inboundWebhooks;
+  if (fresh - ignored) m.inc({ provider: slug, outcome: 'applied' }, fresh - ignored);
+  if (ignored) m.inc({ provider: slug, outcome: 'ignored' }, ignored);
+  if (rows.length - fresh) m.inc({ provider: slug, outcome: 'duplicate' }, rows.length - fresh);
   if (ignored) rt.logger.info({ provider: slug, types: [...new Set(rows.filter((r) => r.object === null).map((r) => r.kind))] }, 'inbound webhook: events ignored (nothing to apply)');
   res.status(200).json({ received: rows.length, applied: fresh - ignored, duplicates: rows.length - fresh, ignored });
 }
@@ -151,7 +155,10 @@ export function inboundWebhookRouter(rt: Runtime, deps: InboundDeps = inboundDep
   // Any content type: providers send JSON, form bodies (Twilio) or nothing (Google channels).
   router.use('/webhooks', express.raw({ type: () => true, limit: MAX_BODY }));
   const handle = (req: Request, res: Response, next: express.NextFunction) => {
-    receive(rt, deps, req, res).catch(next);
+    receive(rt, deps, req, res).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'signature_invalid') rt.metrics.inboundWebhooks.inc({ provider: String(req.params.provider).slice(0, 40), outcome: 'rejected' });
+      next(err);
+    });
   };
   router.all('/webhooks/:provider', handle);
   router.all('/webhooks/:provider/:connectionId', handle);

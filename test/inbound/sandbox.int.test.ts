@@ -121,6 +121,10 @@ describe('Sandbox webhooks drive a realtime rule', () => {
     expect((await receipts(e)).filter((r) => r.delivery_id.startsWith('forged-'))).toEqual([]);
     expect(app.logs.some((l) => l.includes('inbound webhook: signature invalid'))).toBe(true);
     expect(app.logs.some((l) => l.includes(e.secret))).toBe(false);
+    // Operators see refusals and duplicates on /metrics.
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(Number(/patchbay_inbound_webhooks_total\{provider="sandbox",outcome="rejected"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
+    expect(Number(/patchbay_inbound_webhooks_total\{provider="sandbox",outcome="duplicate"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(49);
   });
 
   it('an event type Patchbay has no use for → 200, recorded as processed, no run', async () => {
