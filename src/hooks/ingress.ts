@@ -81,7 +81,7 @@ export async function receiveHookMessage(rt: Runtime, req: HookRequest): Promise
     const result = verifySignature(rt.vault.decrypt<string>(hook.secret), req.signature, req.body);
     if (!result.ok) {
       log.info({ reason: result.reason, size: req.body.length }, 'custom hook body refused: signature');
-      throw new AppError('unauthenticated', result.reason);
+      throw new AppError('signature_invalid', result.reason);
     }
     verified = true;
   }
