@@ -22,6 +22,8 @@ export type SecretCandidate = {
 export type ConnectionTarget = { id: string; workspaceId: string; providerSlug: string; status: string };
 
 const TTL_MS = 5_000;
+/** A fresh read is not repeated within this long. */
+const FRESH_AFTER_MS = 1_000;
 const MAX_ENTRIES = 10_000;
 
 type Entry<T> = { value: T; expires: number };
@@ -29,11 +31,16 @@ type Entry<T> = { value: T; expires: number };
 export class InboundCache {
   private entries = new Map<string, Entry<unknown>>();
 
-  /** The cached value, else a loaded one; `fresh` skips the cache (a secret that may have just changed). */
+  /**
+   * The cached value, else a loaded one. `fresh` asks for a new read (a secret that may have just
+   * changed) unless the entry is under a second old and not empty: forged requests cannot turn
+   * every failed check into a database read.
+   */
   async get<T>(key: string, load: () => Promise<T>, opts: { fresh?: boolean } = {}): Promise<T> {
     const now = Date.now();
     const hit = this.entries.get(key);
-    if (hit && hit.expires > now && !opts.fresh) return hit.value as T;
+    const stale = opts.fresh && ((Array.isArray(hit?.value) && hit.value.length === 0) || now - ((hit?.expires ?? 0) - TTL_MS) >= FRESH_AFTER_MS);
+    if (hit && hit.expires > now && !stale) return hit.value as T;
     const value = await load();
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear(); // crude, but bounded: an attacker's random ids cannot grow it
     this.entries.set(key, { value, expires: now + TTL_MS });
