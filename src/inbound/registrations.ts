@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { openSession, type ProviderSession } from '../connections/provider-session.ts';
 import { writeConnectionLog } from '../connections/log.ts';
+import { viewOf } from '../connections/view.ts';
+import { recordEvent } from '../events/record.ts';
 import { Connection } from '../entities/connection.ts';
 import { ProviderWebhook } from '../entities/provider-webhook.ts';
 import { SyncRule } from '../entities/sync-rule.ts';
@@ -87,7 +89,7 @@ async function registerOne(rt: Runtime, session: ProviderSession, resource: stri
   const { rows } = await rt.db.pool.query<{ id: string }>(
     `insert into provider_webhooks (id, workspace_id, connection_id, provider_slug, resource, secret, origin, status, created_at, updated_at)
      values (gen_random_uuid(), $1, $2, $3, $4, $5, 'registered', 'pending', now(), now())
-     on conflict (connection_id, resource) do update set status = 'pending', secret = excluded.secret, error = null, updated_at = now()
+     on conflict (connection_id, resource) do update set status = 'pending', secret = excluded.secret, updated_at = now()
      returning id`,
     [conn.workspace, conn.id, provider.definition.slug, resource, rt.vault.encrypt(secret)],
   );
@@ -102,8 +104,15 @@ async function registerOne(rt: Runtime, session: ProviderSession, resource: stri
     );
     await writeConnectionLog(rt.em(), { workspaceId: conn.workspace, connectionId: conn.id }, { level: 'info', kind: 'webhook', message: `${provider.definition.displayName} webhook registered for ${resource}: changes now arrive in real time.` });
   } catch (err) {
-    await rt.db.pool.query(`update provider_webhooks set status = 'failed', error = $2, updated_at = now() where id = $1`, [id, errorText(err)]);
-    await writeConnectionLog(rt.em(), { workspaceId: conn.workspace, connectionId: conn.id }, { level: 'warn', kind: 'webhook', message: `Could not register the ${provider.definition.displayName} webhook for ${resource}: ${errorText(err)}. Polling continues meanwhile.` });
+    await rt.em().transactional(async (tx) => {
+      // The retry that fails again stays quiet: one alert per registration that starts failing.
+      const was = await tx.execute<Array<{ failed: boolean }>>(`select error is not null as failed from provider_webhooks where id = ?`, [id]);
+      await tx.execute(`update provider_webhooks set status = 'failed', error = ?, updated_at = now() where id = ?`, [errorText(err), id]);
+      await writeConnectionLog(tx, { workspaceId: conn.workspace, connectionId: conn.id }, { level: 'warn', kind: 'webhook', message: `Could not register the ${provider.definition.displayName} webhook for ${resource}: ${errorText(err)}. Polling continues meanwhile.` }, { flush: false });
+      if (!was[0]?.failed) {
+        await recordEvent(tx, { workspaceId: conn.workspace, type: 'connection_webhook_failed', entityId: conn.id, snapshot: viewOf(conn), data: { resource, reason: errorText(err) } });
+      }
+    });
     throw err;
   }
 }

@@ -25,6 +25,7 @@ describe('event catalog', () => {
       'connection_paused',
       'connection_renamed',
       'connection_resumed',
+      'connection_webhook_failed',
       'contact_added',
       'contact_deleted',
       'contact_updated',

@@ -242,11 +242,13 @@ export class FakeAsana {
    * sends the handshake (`X-Hook-Secret`) to the target while the call is in flight and fails the
    * call unless the target echoes it; deliveries are signed with that secret (`X-Hook-Signature`).
    */
-  serveWebhooks(opts: { remove?: boolean } = {}): void {
+  serveWebhooks(opts: { remove?: boolean; refuse?: boolean } = {}): void {
     const api = nock(ASANA).persist();
     const self = this;
     api.post('/api/1.0/webhooks').query(true).reply(async (req: Request) => {
       const d = (await self.seen('POST', req)).body.data;
+      // An app registered without the webhooks:write scope.
+      if (opts.refuse) return [403, { errors: [{ message: 'Forbidden: this token lacks the webhooks:write scope' }] }, json];
       const secret = randomBytes(32).toString('hex');
       const hs = await fetch(d.target, { method: 'POST', headers: { 'x-hook-secret': secret, 'content-length': '0' } });
       await hs.text();

@@ -8,6 +8,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from '../../src/entities/connection.ts';
+import { syncRegistrations } from '../../src/inbound/registrations.ts';
 import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { FakeAsana } from '../fakes/asana-api.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -103,6 +104,43 @@ describe('Asana webhooks', () => {
     expect(res.headers.get('x-hook-secret')).toBeNull();
     const [row] = await sql<{ secret: string }>(app.dbUrl, 'select secret from provider_webhooks where id = $1', [e.registration.id]);
     expect(app.pb.rt.vault.decrypt<string>(row!.secret)).not.toBe('attacker-chosen-secret');
+  });
+
+  it('a registration Asana refuses: the row says why, the connection stays connected, one errors alert event however many retries, and the rule keeps polling', async () => {
+    const slug = 'refused-co';
+    const ws = await createWorkspace(app.pb.rt.em(), { name: 'Refused Co', slug, ownerName: 'Ada', ownerEmail: `ada@${slug}.example` });
+    const em = app.pb.rt.em();
+    const conn = em.create(Connection, {
+      workspace: ws.workspace.id,
+      providerSlug: 'asana',
+      displayName: 'Asana Refused Co',
+      authKind: 'oauth2',
+      // No refresh token: the refusal is answered as it is, without a token refresh first.
+      credentials: app.pb.rt.vault.encrypt({ type: 'oauth2', accessToken: 'asana-access-0123456789', scopes: ['tasks:read'] }),
+    });
+    await em.flush();
+    const asana = new FakeAsana();
+    asana.add(PROJECT, { name: 'Polled anyway' });
+    asana.serve(['list', 'events']);
+    asana.serveWebhooks({ refuse: true });
+    const res = await app.fetch(`/api/v1/connections/${conn.id}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'in', scope: { project: PROJECT }, frequency: 'realtime' } });
+    expect(res.status).toBe(201);
+    const row = await eventually(async () => (await sql<{ status: string; error: string }>(app.dbUrl, `select status, error from provider_webhooks where connection_id = $1 and status = 'failed'`, [conn.id]))[0]);
+    expect(row.error).toMatch(/403|webhooks:write/);
+    // A retry that fails again records no second event.
+    await expect(syncRegistrations(app.pb.rt, conn.id)).rejects.toThrow(/Could not register the Asana webhooks/);
+    const events = await sql<{ data: { resource: string; reason: string } }>(app.dbUrl, `select data from domain_events where type = 'connection_webhook_failed' and entity_id = $1`, [conn.id]);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data.resource).toBe(PROJECT);
+    const [c] = await sql<{ status: string }>(app.dbUrl, 'select status from connections where id = $1', [conn.id]);
+    expect(c!.status).toBe('connected');
+    // The rule still synced (its first run), and polls every 5 minutes while no webhook is live.
+    await eventually(async () => (await sql(app.dbUrl, `select 1 from tasks where workspace_id = $1 and title = 'Polled anyway'`, [ws.workspace.id])).length > 0);
+    const [rule] = await eventually(async () => {
+      const rows = await sql<{ next_run_at: Date | null }>(app.dbUrl, `select r.next_run_at from sync_rules r where r.connection_id = $1 and not exists (select 1 from sync_runs x where x.rule_id = r.id and x.status in ('queued', 'running'))`, [conn.id]);
+      return rows[0]?.next_run_at ? rows : undefined;
+    });
+    expect(rule!.next_run_at!.getTime() - Date.now()).toBeLessThan(6 * 60_000);
   });
 
   it('disconnecting deletes the webhook at Asana', async () => {

@@ -5,13 +5,14 @@ import rateLimitPaused from './rate-limit-paused.ts';
 import recovered from './recovered.ts';
 import syncConflicts from './sync-conflicts.ts';
 import webhooks from './webhooks.ts';
+import webhookRegistration from './webhook-registration.ts';
 import type { EventType } from '../../events/catalog/index.ts';
 import type { AlertRenderer } from './types.ts';
 
 export type { AlertInput, AlertMatch, AlertRenderer } from './types.ts';
 export { defineRenderer } from './types.ts';
 
-export const alertRenderers: readonly AlertRenderer[] = [errored, rateLimitPaused, recovered, oauthOutcome, syncConflicts, webhooks];
+export const alertRenderers: readonly AlertRenderer[] = [errored, rateLimitPaused, recovered, oauthOutcome, syncConflicts, webhooks, webhookRegistration];
 
 export function getRenderer(name: string): AlertRenderer | undefined {
   return alertRenderers.find((r) => r.name === name);

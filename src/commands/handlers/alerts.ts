@@ -7,7 +7,7 @@ import type { Command, CommandContext } from '../types.ts';
 import { bold, code, ephemeral, inChannel, mention, plain, type NeutralReply } from '../view.ts';
 
 const KIND_TEXT: Record<AlertKind, string> = {
-  errors: 'a connection errors',
+  errors: 'a connection errors, or a realtime rule\'s webhook cannot be registered',
   pauses: 'a provider rate limit pauses a connection',
   conflicts: 'a sync hits a conflict',
   webhooks: 'an outbound webhook is paused (after failing too often) or disabled, and when it is enabled again',

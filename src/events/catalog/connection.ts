@@ -122,6 +122,16 @@ export const connectionEvents = byType([
     data: z.object({ previousDisplayName: z.string() }),
     example: { entityId: exampleId, snapshot: { ...exampleConnection, displayName: 'Linear (Product)' }, data: { previousDisplayName: 'Linear' } },
   }),
+  connectionEvent('connection_webhook_failed', {
+    version: 1,
+    description:
+      "Patchbay could not register a webhook at the provider for a realtime rule (a missing scope or role, a URL the provider cannot reach, …). The rule polls every 5 minutes meanwhile, and registration is retried. Recorded once per registration that starts failing.",
+    data: z.object({
+      resource: z.string().describe("What the webhook was to watch (an Asana project id, a calendar, …)"),
+      reason: z.string().describe("Why, in words (the provider's answer)"),
+    }),
+    example: { entityId: exampleId, snapshot: exampleConnection, data: { resource: '1207894561234567', reason: 'Asana refused the request (HTTP 403): webhooks:write scope missing' } },
+  }),
   connectionEvent('connection_disconnected', {
     version: 1,
     description: "A connection was disconnected: its credentials were deleted and, where the provider allows, its grant revoked. Its history is kept.",
