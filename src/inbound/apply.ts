@@ -4,6 +4,7 @@
  * incremental runs of the realtime rules of the objects they concern (one run per rule, however
  * many deliveries arrived: the run pulls from its cursor and so sees every change).
  */
+import { pgArray } from '../db/pg-array.ts';
 import { Connection } from '../entities/connection.ts';
 import { SyncRule } from '../entities/sync-rule.ts';
 import { SyncRun } from '../entities/sync-run.ts';
@@ -19,7 +20,8 @@ const RUNNING_RECHECK_MS = 5_000;
 
 export async function applyInbound(rt: Runtime, connectionId: string, tctx: TaskContext): Promise<void> {
   const em = tctx.em;
-  const startedAt = new Date();
+  // The database's clock, which stamped the receipts: this process's may run behind it.
+  const [{ at: startedAt }] = (await em.execute<Array<{ at: Date }>>('select clock_timestamp() as at')) as [{ at: Date }];
   const pending = await em.execute<Array<{ object: string; n: string }>>(
     `select object, count(*) as n from inbound_receipts where connection_id = ? and processed_at is null and received_at <= ? group by object`,
     [connectionId, startedAt],
@@ -31,7 +33,7 @@ export async function applyInbound(rt: Runtime, connectionId: string, tctx: Task
     await em.execute(`update inbound_receipts set processed_at = now() where connection_id = ? and processed_at is null and received_at <= ? and object = any(?::text[])`, [
       connectionId,
       startedAt,
-      `{${objects.map((o) => `"${o.replace(/["\\]/g, '')}"`).join(',')}}`,
+      pgArray(objects),
     ]);
   };
   const objects = pending.map((p) => p.object);
