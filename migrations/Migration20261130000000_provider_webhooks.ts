@@ -11,7 +11,7 @@ export class Migration20261130000000_provider_webhooks extends Migration {
   override name = 'Migration20261130000000_provider_webhooks';
 
   override up(): void | Promise<void> {
-    this.addSql(`alter table "inbound_receipts" add "connection_id" uuid null, add "object" text null, add "remote_id" text null;`);
+    this.addSql(`alter table "inbound_receipts" add "connection_id" uuid null, add "object" text null, add "remote_id" text null, add "resource" text null;`);
     this.addSql(`alter table "inbound_receipts" add constraint "inbound_receipts_connection_id_foreign" foreign key ("connection_id") references "connections" ("id") on delete cascade;`);
     // The apply job's work list: a connection's receipts not yet applied, oldest first.
     this.addSql(`create index "inbound_receipts_pending_index" on "inbound_receipts" ("connection_id", "received_at") where "processed_at" is null and "connection_id" is not null;`);
@@ -34,6 +34,6 @@ export class Migration20261130000000_provider_webhooks extends Migration {
     this.addSql(`drop table if exists "provider_webhooks" cascade;`);
     this.addSql(`drop index if exists "inbound_receipts_pending_index";`);
     this.addSql(`alter table "inbound_receipts" drop constraint if exists "inbound_receipts_connection_id_foreign";`);
-    this.addSql(`alter table "inbound_receipts" drop column "connection_id", drop column "object", drop column "remote_id";`);
+    this.addSql(`alter table "inbound_receipts" drop column "connection_id", drop column "object", drop column "remote_id", drop column "resource";`);
   }
 }

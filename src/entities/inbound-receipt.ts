@@ -33,6 +33,8 @@ export const InboundReceipt = defineEntity({
     /** The provider object it changes (`tasks`, `contacts`, …); null when nothing is to apply (ignored). */
     object: p.text().nullable(),
     remoteId: p.text().nullable(),
+    /** What the registration it came through watches (an Asana project, a calendar): only rules on it run. */
+    resource: p.text().nullable(),
     receivedAt: p.datetime().onCreate(() => new Date()),
     processedAt: p.datetime().nullable(),
   },

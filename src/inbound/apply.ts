@@ -6,7 +6,7 @@
  */
 import { pgArray } from '../db/pg-array.ts';
 import { Connection } from '../entities/connection.ts';
-import { SyncRule } from '../entities/sync-rule.ts';
+import { SyncRule, type ISyncRule } from '../entities/sync-rule.ts';
 import { SyncRun } from '../entities/sync-run.ts';
 import type { TaskContext } from '../jobs/define-task.ts';
 import { enqueue } from '../jobs/enqueue.ts';
@@ -22,8 +22,11 @@ export async function applyInbound(rt: Runtime, connectionId: string, tctx: Task
   const em = tctx.em;
   // The database's clock, which stamped the receipts: this process's may run behind it.
   const [{ at: startedAt }] = (await em.execute<Array<{ at: Date }>>('select clock_timestamp() as at')) as [{ at: Date }];
-  const pending = await em.execute<Array<{ object: string; n: string }>>(
-    `select object, count(*) as n from inbound_receipts where connection_id = ? and processed_at is null and received_at <= ? group by object`,
+  // Per object: the resources the deliveries came through (registrations), and whether any came
+  // through none (an admin-configured or app-level webhook), which concerns every rule of the object.
+  const pending = await em.execute<Array<{ object: string; resources: string[] | null; unscoped: boolean }>>(
+    `select object, array_agg(distinct resource) filter (where resource is not null) as resources, bool_or(resource is null) as unscoped
+       from inbound_receipts where connection_id = ? and processed_at is null and received_at <= ? group by object`,
     [connectionId, startedAt],
   );
   if (!pending.length) return;
@@ -44,7 +47,8 @@ export async function applyInbound(rt: Runtime, connectionId: string, tctx: Task
     return;
   }
   await em.execute(`update provider_webhooks set last_received_at = now() where connection_id = ? and status = 'active'`, [connectionId]);
-  if (getProvider(conn.providerSlug).webhooks?.scheme.routing === 'app') {
+  const wh = getProvider(conn.providerSlug).webhooks;
+  if (wh?.scheme.routing === 'app') {
     // App-level webhooks (HubSpot) were configured at the provider's app, not registered here: the
     // row records that they arrive, so the connection shows them and its realtime rules only reconcile.
     await em.execute(
@@ -54,7 +58,13 @@ export async function applyInbound(rt: Runtime, connectionId: string, tctx: Task
       [conn.workspace, conn.id, conn.providerSlug],
     );
   }
-  const rules = await em.find(SyncRule, { connection: connectionId, enabled: true, frequency: 'realtime', remoteObject: { $in: objects } });
+  // A change that came through one registration (an Asana project, a calendar) runs only the rules watching it.
+  const resourcesFor = wh?.resourcesFor;
+  const concerns = (rule: ISyncRule) => {
+    const p = pending.find((x) => x.object === rule.remoteObject);
+    return Boolean(p) && (p!.unscoped || !resourcesFor || resourcesFor(rule).some((r) => p!.resources?.includes(r)));
+  };
+  const rules = (await em.find(SyncRule, { connection: connectionId, enabled: true, frequency: 'realtime', remoteObject: { $in: objects } })).filter(concerns);
   const deferred = new Set<string>();
   for (const rule of rules) {
     const running = await em.findOne(SyncRun, { rule: rule.id, status: 'running' });

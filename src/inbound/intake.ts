@@ -21,6 +21,8 @@ export type ReceiptRow = {
   /** The object to apply; null records the delivery as ignored (processed at once). */
   object: string | null;
   remoteId: string | null;
+  /** The registration's resource, when the delivery came through one Patchbay registered. */
+  resource: string | null;
 };
 
 export const applyJobKey = (connectionId: string) => `inbound_apply:${connectionId}`;
@@ -86,9 +88,9 @@ export class ReceiptIntake {
     const col = <K extends keyof ReceiptRow>(k: K) => rows.map((r) => r[k]);
     const { rows: inserted } = await this.pool.query<{ source: string; scope: string; delivery_id: string }>(
       `with ins as (
-         insert into inbound_receipts (source, scope, delivery_id, kind, payload_hash, connection_id, object, remote_id, received_at, processed_at)
-         select s, sc, d, k, h, c::uuid, o, r, now(), case when o is null then now() end
-           from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) as t(s, sc, d, k, h, c, o, r)
+         insert into inbound_receipts (source, scope, delivery_id, kind, payload_hash, connection_id, object, remote_id, resource, received_at, processed_at)
+         select s, sc, d, k, h, c::uuid, o, r, rs, now(), case when o is null then now() end
+           from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $11::text[]) as t(s, sc, d, k, h, c, o, r, rs)
          on conflict (source, scope, delivery_id) do nothing
          returning source, scope, delivery_id, connection_id, object),
        specs as (
@@ -97,7 +99,7 @@ export class ReceiptIntake {
              from (select distinct connection_id::text as c from ins where object is not null) x) as a),
        jobs as (select count(*) from specs, lateral graphile_worker.add_jobs(specs.a, true) where cardinality(specs.a) > 0)
        select source, scope, delivery_id, (select count(*) from jobs) as jobs from ins`,
-      [col('source'), col('scope'), col('deliveryId'), col('kind'), col('payloadHash'), col('connectionId'), col('object'), col('remoteId'), syncQueueName(''), applyJobKey('')],
+      [col('source'), col('scope'), col('deliveryId'), col('kind'), col('payloadHash'), col('connectionId'), col('object'), col('remoteId'), syncQueueName(''), applyJobKey(''), col('resource')],
     );
     return new Set(inserted.map((r) => keyOf(r.source, r.scope, r.delivery_id)));
   }

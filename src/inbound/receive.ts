@@ -83,7 +83,7 @@ async function receive(rt: Runtime, deps: InboundDeps, req: Request, res: Respon
   }
 
   // Each event with the connections it is for: the one of the URL, or those of its account.
-  let routed: Array<{ event: InboundEvent; to: ConnectionTarget[] }>;
+  let routed: Array<{ event: InboundEvent; to: ConnectionTarget[]; resource?: string | null }>;
   if (scheme.routing === 'connection') {
     const conn = await deps.cache.get(`c|${slug}|${connectionId}`, () => loadConnection(rt, provider, connectionId!));
     if (!conn) throw notFound();
@@ -103,7 +103,8 @@ async function receive(rt: Runtime, deps: InboundDeps, req: Request, res: Respon
       rt.logger.warn({ provider: slug, connectionId }, 'inbound webhook: signature invalid');
       throw badSignature('the signature is missing, does not match, or is too old');
     }
-    routed = parseEvents(provider, inbound).map((event) => ({ event, to: [conn] }));
+    const resource = verified.resource ?? null;
+    routed = parseEvents(provider, inbound).map((event) => ({ event, to: [conn], resource }));
   } else {
     let secrets = await deps.cache.get(`a|${slug}`, () => appSecrets(rt, provider));
     let match = verifiedBy(provider, inbound, secrets);
@@ -126,7 +127,7 @@ async function receive(rt: Runtime, deps: InboundDeps, req: Request, res: Respon
   }
 
   const digest = bodyDigest(inbound.rawBody);
-  const rows: ReceiptRow[] = routed.flatMap(({ event: e, to }) =>
+  const rows: ReceiptRow[] = routed.flatMap(({ event: e, to, resource }) =>
     to.map((t) => ({
       source: `webhook:${slug}`,
       scope: `connection:${t.id}`,
@@ -136,6 +137,7 @@ async function receive(rt: Runtime, deps: InboundDeps, req: Request, res: Respon
       connectionId: t.id,
       object: e.object,
       remoteId: e.remoteId?.slice(0, 400) ?? null,
+      resource: resource ?? null,
     })),
   );
   const firsts = await deps.intake.record(rows);

@@ -15,6 +15,8 @@ export type SecretCandidate = {
   secret: string;
   /** The registration it belongs to (its `last_received_at` moves), when it came from one. */
   registrationId: string | null;
+  /** What that registration watches, when Patchbay registered it: deliveries it verifies concern only rules on it. */
+  resource?: string | null;
   /** App secrets: the workspace whose own OAuth app it is; null for the instance's app. */
   appWorkspaceId?: string | null;
 };
@@ -73,11 +75,11 @@ export async function connectionSecrets(rt: Runtime, provider: Provider, conn: C
     return value ? [{ secret: value, registrationId: null }] : [];
   }
   if (scheme.secretSource === 'app') return await appSecrets(rt, provider, conn.workspaceId);
-  const { rows } = await rt.db.pool.query<{ id: string; secret: string }>(
-    `select id, secret from provider_webhooks where connection_id = $1 and secret is not null and ($2::uuid is null or id = $2::uuid)`,
+  const { rows } = await rt.db.pool.query<{ id: string; secret: string; resource: string; origin: string }>(
+    `select id, secret, resource, origin from provider_webhooks where connection_id = $1 and secret is not null and ($2::uuid is null or id = $2::uuid)`,
     [conn.id, registrationId],
   );
-  return rows.map((r) => ({ secret: rt.vault.decrypt<string>(r.secret), registrationId: r.id }));
+  return rows.map((r) => ({ secret: rt.vault.decrypt<string>(r.secret), registrationId: r.id, resource: r.origin === 'registered' ? r.resource : null }));
 }
 
 /**

@@ -82,6 +82,26 @@ describe('Asana webhooks', () => {
     expect(receipts).toEqual([{ kind: 'task.changed', object: 'tasks', remote_id: task.gid }]);
   });
 
+  it('two realtime rules on two projects: a change in one project runs only that project\'s rule', async () => {
+    const e = await setup('Two Projects Co');
+    const OTHER = '1207894561239999';
+    e.asana.add(OTHER, { name: 'Other project task' });
+    const res = await app.fetch(`/api/v1/connections/${e.connectionId}/rules`, { method: 'POST', token: e.token, json: { remoteObject: 'tasks', direction: 'both', scope: { project: OTHER }, frequency: 'realtime' } });
+    const other = ((await res.json()) as any).rule.id as string;
+    await eventually(async () => e.asana.webhooks.size === 2 && (await sql(app.dbUrl, `select 1 from provider_webhooks where connection_id = $1 and status = 'active'`, [e.connectionId])).length === 2);
+    await firstRunOf(app, { ...e, ruleId: other });
+    const from = e.asana.events.length;
+    const task = [...e.asana.tasks.values()].find((t) => t.projects.includes(PROJECT))!;
+    e.asana.edit(task.gid, { name: 'Draft the plan (v3)' });
+    expect(await e.asana.deliver(from)).toEqual([200]);
+    await eventually(async () => (await localTitles(e)).some((t) => t.title === 'Draft the plan (v3)'));
+    await eventually(async () => (await sql(app.dbUrl, `select 1 from sync_runs where connection_id = $1 and status in ('queued', 'running')`, [e.connectionId])).length === 0);
+    const webhookRuns = await sql<{ rule_id: string }>(app.dbUrl, `select rule_id from sync_runs where connection_id = $1 and trigger = 'webhook'`, [e.connectionId]);
+    expect(webhookRuns).toEqual([{ rule_id: e.ruleId }]);
+    const [receipt] = await sql<{ resource: string }>(app.dbUrl, 'select resource from inbound_receipts where connection_id = $1', [e.connectionId]);
+    expect(receipt!.resource).toBe(PROJECT);
+  });
+
   it('a delivery signed with another secret is 401 and stored nowhere; a heartbeat is 200', async () => {
     const e = await setup('Forged Co');
     const from = e.asana.events.length;
