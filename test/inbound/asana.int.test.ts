@@ -7,10 +7,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Connection } from '../../src/entities/connection.ts';
 import { syncRegistrations } from '../../src/inbound/registrations.ts';
-import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { FakeAsana } from '../fakes/asana-api.ts';
+import { workspaceWithConnection } from '../helpers/connections.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { eventually, sql } from '../helpers/sql.ts';
 import { firstRunOf } from '../sync/support.ts';
@@ -27,28 +26,19 @@ type Env = { asana: FakeAsana; connectionId: string; ruleId: string; token: stri
 
 async function setup(name: string, opts: { remove?: boolean } = {}): Promise<Env> {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  const ws = await createWorkspace(app.pb.rt.em(), { name, slug, ownerName: 'Ada', ownerEmail: `ada@${slug}.example` });
-  const em = app.pb.rt.em();
-  const conn = em.create(Connection, {
-    workspace: ws.workspace.id,
-    providerSlug: 'asana',
-    displayName: `Asana ${name}`,
-    authKind: 'oauth2',
-    credentials: app.pb.rt.vault.encrypt({ type: 'oauth2', accessToken: 'asana-access-0123456789', refreshToken: 'asana-refresh-9876543210', scopes: ['tasks:read', 'tasks:write', 'webhooks:write', 'webhooks:delete'] }),
-  });
-  await em.flush();
+  const ws = await workspaceWithConnection(app, { slug, name, provider: 'asana', displayName: `Asana ${name}`, credentials: { type: 'oauth2', accessToken: 'asana-access-0123456789', refreshToken: 'asana-refresh-9876543210', scopes: ['tasks:read', 'tasks:write', 'webhooks:write', 'webhooks:delete'] } });
   const asana = new FakeAsana();
   asana.add(PROJECT, { name: 'Draft the plan' });
   asana.serve(['list', 'events']);
   asana.serveWebhooks(opts);
-  const res = await app.fetch(`/api/v1/connections/${conn.id}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'both', scope: { project: PROJECT }, frequency: 'realtime' } });
+  const res = await app.fetch(`/api/v1/connections/${ws.connectionId}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'both', scope: { project: PROJECT }, frequency: 'realtime' } });
   const body = (await res.json()) as any;
   expect(res.status, JSON.stringify(body)).toBe(201);
   const registration = await eventually(async () => {
-    const [row] = await sql<{ id: string; status: string; remote_id: string; secret: string; error: string | null }>(app.dbUrl, 'select id, status, remote_id, secret, error from provider_webhooks where connection_id = $1', [conn.id]);
+    const [row] = await sql<{ id: string; status: string; remote_id: string; secret: string; error: string | null }>(app.dbUrl, 'select id, status, remote_id, secret, error from provider_webhooks where connection_id = $1', [ws.connectionId]);
     return row?.status === 'active' ? row : undefined;
   });
-  const e = { asana, connectionId: conn.id, ruleId: body.rule.id, token: ws.token, workspaceId: ws.workspace.id, registration };
+  const e = { asana, connectionId: ws.connectionId, ruleId: body.rule.id, token: ws.token, workspaceId: ws.workspaceId, registration };
   await firstRunOf(app, e);
   return e;
 }
@@ -128,36 +118,26 @@ describe('Asana webhooks', () => {
 
   it('a registration Asana refuses: the row says why, the connection stays connected, one errors alert event however many retries, and the rule keeps polling', async () => {
     const slug = 'refused-co';
-    const ws = await createWorkspace(app.pb.rt.em(), { name: 'Refused Co', slug, ownerName: 'Ada', ownerEmail: `ada@${slug}.example` });
-    const em = app.pb.rt.em();
-    const conn = em.create(Connection, {
-      workspace: ws.workspace.id,
-      providerSlug: 'asana',
-      displayName: 'Asana Refused Co',
-      authKind: 'oauth2',
-      // No refresh token: the refusal is answered as it is, without a token refresh first.
-      credentials: app.pb.rt.vault.encrypt({ type: 'oauth2', accessToken: 'asana-access-0123456789', scopes: ['tasks:read'] }),
-    });
-    await em.flush();
+    const ws = await workspaceWithConnection(app, { slug, name: 'Refused Co', provider: 'asana', displayName: 'Asana Refused Co', credentials: { type: 'oauth2', accessToken: 'asana-access-0123456789', scopes: ['tasks:read'] } });
     const asana = new FakeAsana();
     asana.add(PROJECT, { name: 'Polled anyway' });
     asana.serve(['list', 'events']);
     asana.serveWebhooks({ refuse: true });
-    const res = await app.fetch(`/api/v1/connections/${conn.id}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'in', scope: { project: PROJECT }, frequency: 'realtime' } });
+    const res = await app.fetch(`/api/v1/connections/${ws.connectionId}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'in', scope: { project: PROJECT }, frequency: 'realtime' } });
     expect(res.status).toBe(201);
-    const row = await eventually(async () => (await sql<{ status: string; error: string }>(app.dbUrl, `select status, error from provider_webhooks where connection_id = $1 and status = 'failed'`, [conn.id]))[0]);
+    const row = await eventually(async () => (await sql<{ status: string; error: string }>(app.dbUrl, `select status, error from provider_webhooks where connection_id = $1 and status = 'failed'`, [ws.connectionId]))[0]);
     expect(row.error).toMatch(/403|webhooks:write/);
     // A retry that fails again records no second event.
-    await expect(syncRegistrations(app.pb.rt, conn.id)).rejects.toThrow(/Could not register the Asana webhooks/);
-    const events = await sql<{ data: { resource: string; reason: string } }>(app.dbUrl, `select data from domain_events where type = 'connection_webhook_failed' and entity_id = $1`, [conn.id]);
+    await expect(syncRegistrations(app.pb.rt, ws.connectionId)).rejects.toThrow(/Could not register the Asana webhooks/);
+    const events = await sql<{ data: { resource: string; reason: string } }>(app.dbUrl, `select data from domain_events where type = 'connection_webhook_failed' and entity_id = $1`, [ws.connectionId]);
     expect(events).toHaveLength(1);
     expect(events[0]!.data.resource).toBe(PROJECT);
-    const [c] = await sql<{ status: string }>(app.dbUrl, 'select status from connections where id = $1', [conn.id]);
+    const [c] = await sql<{ status: string }>(app.dbUrl, 'select status from connections where id = $1', [ws.connectionId]);
     expect(c!.status).toBe('connected');
     // The rule still synced (its first run), and polls every 5 minutes while no webhook is live.
-    await eventually(async () => (await sql(app.dbUrl, `select 1 from tasks where workspace_id = $1 and title = 'Polled anyway'`, [ws.workspace.id])).length > 0);
+    await eventually(async () => (await sql(app.dbUrl, `select 1 from tasks where workspace_id = $1 and title = 'Polled anyway'`, [ws.workspaceId])).length > 0);
     const [rule] = await eventually(async () => {
-      const rows = await sql<{ next_run_at: Date | null }>(app.dbUrl, `select r.next_run_at from sync_rules r where r.connection_id = $1 and not exists (select 1 from sync_runs x where x.rule_id = r.id and x.status in ('queued', 'running'))`, [conn.id]);
+      const rows = await sql<{ next_run_at: Date | null }>(app.dbUrl, `select r.next_run_at from sync_rules r where r.connection_id = $1 and not exists (select 1 from sync_runs x where x.rule_id = r.id and x.status in ('queued', 'running'))`, [ws.connectionId]);
       return rows[0]?.next_run_at ? rows : undefined;
     });
     expect(rule!.next_run_at!.getTime() - Date.now()).toBeLessThan(6 * 60_000);

@@ -5,17 +5,15 @@
  * X-Goog-* headers). PUBLIC_URL is https (Google refuses other addresses); the fake maps it to
  * where the test app listens.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Connection } from '../../src/entities/connection.ts';
 import { renewExpiring } from '../../src/inbound/registrations.ts';
 import { webhooks } from '../../src/providers/google-calendar/webhooks.ts';
-import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { checkRequest, loadDiscovery } from '../contracts/describe.ts';
 import { FakeGoogleCalendar } from '../fakes/google-calendar.ts';
+import { workspaceWithConnection } from '../helpers/connections.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { sql } from '../helpers/sql.ts';
+import { eventually, sql } from '../helpers/sql.ts';
 import { firstRunOf } from '../sync/support.ts';
 
 const PUBLIC_URL = 'https://patchbay.example.com';
@@ -37,41 +35,22 @@ async function registrations(e: Env): Promise<Row[]> {
   return await sql<Row>(app.dbUrl, 'select id, status, remote_id, secret, expires_at, resource, error from provider_webhooks where connection_id = $1', [e.connectionId]);
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 /** A workspace, a Google Calendar connection, and a realtime events rule made through the API (its first run awaited). */
 async function setup(name: string, routes: Parameters<FakeGoogleCalendar['serve']>): Promise<Env> {
   const fake = new FakeGoogleCalendar();
   fake.put('primary', { id: 'evstandup1', summary: 'Standup', start: { dateTime: '2027-03-10T09:00:00Z' }, end: { dateTime: '2027-03-10T09:15:00Z' } });
   fake.serve(...routes);
   const slug = `gcal-push-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-  const ws = await createWorkspace(app.pb.rt.em(), { name, slug, ownerName: 'Ada', ownerEmail: `ada@${slug}.example` });
-  const em = app.pb.rt.em();
-  const conn = em.create(Connection, {
-    workspace: ws.workspace.id,
-    providerSlug: 'google-calendar',
-    displayName: `Google Calendar (${name})`,
-    authKind: 'oauth2',
-    credentials: app.pb.rt.vault.encrypt({ type: 'oauth2', accessToken: 'ya29.test-access', refreshToken: '1//test-refresh', scopes: ['https://www.googleapis.com/auth/calendar.events'] }),
-  });
-  await em.flush();
-  const res = await app.fetch(`/api/v1/connections/${conn.id}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'events', direction: 'in', frequency: 'realtime' } });
+  const ws = await workspaceWithConnection(app, { slug, name, provider: 'google-calendar', displayName: `Google Calendar (${name})`, credentials: { type: 'oauth2', accessToken: 'ya29.test-access', refreshToken: '1//test-refresh', scopes: ['https://www.googleapis.com/auth/calendar.events'] } });
+  const res = await app.fetch(`/api/v1/connections/${ws.connectionId}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'events', direction: 'in', frequency: 'realtime' } });
   const body = (await res.json()) as any;
   expect(res.status, JSON.stringify(body)).toBe(201);
-  const e = { fake, connectionId: conn.id, ruleId: (body.rule ?? body).id, token: ws.token, workspaceId: ws.workspace.id };
+  const e = { fake, connectionId: ws.connectionId, ruleId: (body.rule ?? body).id, token: ws.token, workspaceId: ws.workspaceId };
   expect(await firstRunOf(app, e)).toMatchObject({ status: 'succeeded' });
   return e;
 }
 
-const activeRegistration = (e: Env) => waitFor('an active registration', async () => (await registrations(e)).find((r) => r.status === 'active'));
+const activeRegistration = (e: Env) => eventually(async () => (await registrations(e)).find((r) => r.status === 'active'));
 const secretOf = (row: Row) => app.pb.rt.vault.decrypt<string>(row.secret!);
 const receipts = (e: Env) => sql<{ delivery_id: string; kind: string; object: string | null }>(app.dbUrl, 'select delivery_id, kind, object from inbound_receipts where connection_id = $1 order by received_at', [e.connectionId]);
 const webhookRuns = (e: Env) => sql<{ id: string; status: string; mode: string }>(app.dbUrl, `select id, status, mode from sync_runs where rule_id = $1 and trigger = 'webhook'`, [e.ruleId]);
@@ -107,7 +86,7 @@ describe('Google Calendar push channels', () => {
     const changed = await e.fake.notify(channel!.id, 'exists', to, { messageNumber: 2 });
     expect(changed.status).toBe(200);
     expect(await receipts(e)).toEqual([{ delivery_id: `${channel!.id}:2`, kind: 'events.exists', object: 'events' }]);
-    const run = await waitFor('a webhook run', async () => (await webhookRuns(e)).find((r) => r.status === 'succeeded' || r.status === 'failed'));
+    const run = await eventually(async () => (await webhookRuns(e)).find((r) => r.status === 'succeeded' || r.status === 'failed'));
     expect(run).toMatchObject({ status: 'succeeded', mode: 'incremental' });
     expect(await localTitle(e, 'evstandup1')).toBe('Standup (moved)');
 

@@ -8,9 +8,8 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Connection } from '../../src/entities/connection.ts';
-import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { HUBSPOT_TOKEN, startFakeHubSpot, type FakeHubSpot } from '../fakes/hubspot-crm.ts';
+import { workspaceWithConnection } from '../helpers/connections.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
 import { firstRunOf } from '../sync/support.ts';
@@ -40,18 +39,8 @@ type Conn = { connectionId: string; workspaceId: string; token: string; portalId
 /** A workspace with a HubSpot connection to portal `portalId` (metadata.accountId is the hub id, as the connector's test stores it). */
 async function connect(name: string, portalId = nextPortal()): Promise<Conn> {
   const slug = `hs-push-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${portalId}`;
-  const ws = await createWorkspace(app.pb.rt.em(), { name, slug, ownerName: 'Ada', ownerEmail: `ada@${slug}.example` });
-  const em = app.pb.rt.em();
-  const conn = em.create(Connection, {
-    workspace: ws.workspace.id,
-    providerSlug: 'hubspot',
-    displayName: name,
-    authKind: 'oauth2',
-    credentials: app.pb.rt.vault.encrypt({ type: 'oauth2', accessToken: HUBSPOT_TOKEN, scopes: [] }),
-    metadata: { accountId: String(portalId), accountName: `${slug}.hubspot.com` },
-  });
-  await em.flush();
-  return { connectionId: conn.id, workspaceId: ws.workspace.id, token: ws.token, portalId };
+  const ws = await workspaceWithConnection(app, { slug, name, provider: 'hubspot', displayName: name, credentials: { type: 'oauth2', accessToken: HUBSPOT_TOKEN, scopes: [] }, metadata: { accountId: String(portalId), accountName: `${slug}.hubspot.com` } });
+  return { connectionId: ws.connectionId, workspaceId: ws.workspaceId, token: ws.token, portalId };
 }
 
 const event = (portalId: number, over: Record<string, unknown> = {}) => ({

@@ -9,10 +9,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Connection } from '../../src/entities/connection.ts';
 import { TASK_OPT_FIELDS } from '../../src/providers/asana/adapters/records.ts';
-import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { FakeAsana, type Route } from '../fakes/asana-api.ts';
+import { workspaceWithConnection } from '../helpers/connections.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
 import { firstRunOf, runNow } from './support.ts';
@@ -35,27 +34,18 @@ type Env = { asana: FakeAsana; connectionId: string; ruleId: string; token: stri
  */
 async function setup(name: string, routes: Route[], seed: (a: FakeAsana) => void = () => {}, rule: Record<string, unknown> = {}): Promise<Env> {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  const ws = await createWorkspace(app.pb.rt.em(), { name, slug, ownerName: 'Ada', ownerEmail: `ada@${slug}.example` });
-  const em = app.pb.rt.em();
-  const conn = em.create(Connection, {
-    workspace: ws.workspace.id,
-    providerSlug: 'asana',
-    displayName: `Asana ${name}`,
-    authKind: 'oauth2',
-    credentials: app.pb.rt.vault.encrypt({ type: 'oauth2', accessToken: 'asana-access-0123456789', refreshToken: 'asana-refresh-9876543210', scopes: ['users:read', 'tasks:read', 'tasks:write', 'tasks:delete'] }),
-  });
-  await em.flush();
+  const ws = await workspaceWithConnection(app, { slug, name, provider: 'asana', displayName: `Asana ${name}`, credentials: { type: 'oauth2', accessToken: 'asana-access-0123456789', refreshToken: 'asana-refresh-9876543210', scopes: ['users:read', 'tasks:read', 'tasks:write', 'tasks:delete'] } });
   const asana = new FakeAsana();
   seed(asana);
   asana.serve(routes);
-  const res = await app.fetch(`/api/v1/connections/${conn.id}/rules`, {
+  const res = await app.fetch(`/api/v1/connections/${ws.connectionId}/rules`, {
     method: 'POST',
     token: ws.token,
     json: { remoteObject: 'tasks', direction: 'both', scope: { project: PROJECT }, intervalSeconds: 86_400, ...rule },
   });
   const body = (await res.json()) as any;
   expect(res.status, JSON.stringify(body)).toBe(201);
-  const e = { asana, connectionId: conn.id, ruleId: body.rule.id, token: ws.token, workspaceId: ws.workspace.id };
+  const e = { asana, connectionId: ws.connectionId, ruleId: body.rule.id, token: ws.token, workspaceId: ws.workspaceId };
   return { ...e, first: await firstRunOf(app, e) };
 }
 

@@ -6,10 +6,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Connection } from '../../src/entities/connection.ts';
-import { createWorkspace } from '../../src/workspaces/workspaces.ts';
 import { checkRequest, loadDiscovery } from '../contracts/describe.ts';
 import { FakeGoogleCalendar } from '../fakes/google-calendar.ts';
+import { workspaceWithConnection } from '../helpers/connections.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
 import { firstRunOf, runNow } from './support.ts';
@@ -40,20 +39,11 @@ async function setup(name: string, remote: Array<Record<string, any> & { id: str
   for (const ev of remote) fake.put('primary', ev);
   fake.serve(...routes);
   const slug = `gcal-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-  const ws = await createWorkspace(app.pb.rt.em(), { name, slug, ownerName: 'Ada', ownerEmail: `ada@${slug}.example` });
-  const em = app.pb.rt.em();
-  const conn = em.create(Connection, {
-    workspace: ws.workspace.id,
-    providerSlug: 'google-calendar',
-    displayName: `Google Calendar (${name})`,
-    authKind: 'oauth2',
-    credentials: app.pb.rt.vault.encrypt({ type: 'oauth2', accessToken: 'ya29.test-access', refreshToken: '1//test-refresh', scopes: ['https://www.googleapis.com/auth/calendar.events'] }),
-  });
-  await em.flush();
-  const res = await app.fetch(`/api/v1/connections/${conn.id}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'events', direction: 'both', ...rule } });
+  const ws = await workspaceWithConnection(app, { slug, name, provider: 'google-calendar', displayName: `Google Calendar (${name})`, credentials: { type: 'oauth2', accessToken: 'ya29.test-access', refreshToken: '1//test-refresh', scopes: ['https://www.googleapis.com/auth/calendar.events'] } });
+  const res = await app.fetch(`/api/v1/connections/${ws.connectionId}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'events', direction: 'both', ...rule } });
   const body = (await res.json()) as any;
   expect(res.status, JSON.stringify(body)).toBe(201);
-  const e = { fake, connectionId: conn.id, ruleId: (body.rule ?? body).id, token: ws.token };
+  const e = { fake, connectionId: ws.connectionId, ruleId: (body.rule ?? body).id, token: ws.token };
   return { ...e, first: await firstRunOf(app, e) };
 }
 

@@ -7,11 +7,10 @@
  * (test/setup.ts keeps every request on this machine: the fake listens on 127.0.0.1.)
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Connection } from '../../src/entities/connection.ts';
 import { SyncRule } from '../../src/entities/sync-rule.ts';
 import { searchPacer } from '../../src/providers/hubspot/adapters/search.ts';
 import type { MappingEntry } from '../../src/sync/types.ts';
-import { createWorkspace } from '../../src/workspaces/workspaces.ts';
+import { workspaceWithConnection } from '../helpers/connections.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
 import { HUBSPOT_TOKEN, startFakeHubSpot, type FakeHubSpot } from '../fakes/hubspot-crm.ts';
@@ -39,22 +38,13 @@ type Env = FeedEnv & { token: string; ruleId: string };
 /** A workspace, a HubSpot connection to the fake and a rule (disabled: it runs when a test asks), with the mapping the API suggests. */
 async function setup(name: string, over: { scope?: Record<string, string>; deletePolicy?: 'mark' | 'propagate' | 'ignore' } = {}): Promise<Env & { mapping: MappingEntry[] }> {
   const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${Math.random().toString(36).slice(2, 7)}`;
-  const ws = await createWorkspace(app.pb.rt.em(), { name, slug, ownerName: 'Ada', ownerEmail: `ada@${slug}.example` });
-  const em = app.pb.rt.em();
-  const conn = em.create(Connection, {
-    workspace: ws.workspace.id,
-    providerSlug: 'hubspot',
-    displayName: name,
-    authKind: 'oauth2',
-    credentials: app.pb.rt.vault.encrypt({ type: 'oauth2', accessToken: HUBSPOT_TOKEN, scopes: [] }),
-    metadata: { accountId: '62515', accountName: 'demo.hubspot.com' },
-  });
-  await em.flush();
-  const suggested = await app.json(`/api/v1/connections/${conn.id}/rules/suggest-mapping?object=contacts`, { token: ws.token });
+  const ws = await workspaceWithConnection(app, { slug, name, provider: 'hubspot', displayName: name, credentials: { type: 'oauth2', accessToken: HUBSPOT_TOKEN, scopes: [] }, metadata: { accountId: '62515', accountName: 'demo.hubspot.com' } });
+  const suggested = await app.json(`/api/v1/connections/${ws.connectionId}/rules/suggest-mapping?object=contacts`, { token: ws.token });
   const mapping = suggested.pairs.map(({ local, remote, direction, transform }: MappingEntry) => ({ local, remote, direction, ...(transform ? { transform } : {}) }));
+  const em = app.pb.rt.em();
   const rule = em.create(SyncRule, {
-    workspace: ws.workspace.id,
-    connection: conn.id,
+    workspace: ws.workspaceId,
+    connection: ws.connectionId,
     localObject: 'contacts',
     remoteObject: 'contacts',
     direction: 'both',
@@ -65,7 +55,7 @@ async function setup(name: string, over: { scope?: Record<string, string>; delet
     pullCursor: null,
   });
   await em.flush();
-  return { app, workspaceId: ws.workspace.id, connectionId: conn.id, token: ws.token, ruleId: rule.id, mapping } as unknown as Env & { mapping: MappingEntry[] };
+  return { app, workspaceId: ws.workspaceId, connectionId: ws.connectionId, token: ws.token, ruleId: rule.id, mapping } as unknown as Env & { mapping: MappingEntry[] };
 }
 
 const run = (e: Env, timeoutMs?: number): Promise<RunRow> => runRule(e, e.ruleId, timeoutMs);
