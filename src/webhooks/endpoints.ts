@@ -138,32 +138,53 @@ export async function getWebhook(rt: Runtime, caller: Caller, id: string): Promi
   return webhookView(await findEndpoint(rt.em(), caller.workspaceId, id));
 }
 
+/**
+ * Writes a new endpoint with a fresh signing secret and its audit entry, in the caller's
+ * transaction: the API's create and Zapier's subscribe (`source: 'zapier'`) both come here.
+ */
+export async function insertEndpoint(
+  rt: Runtime,
+  tx: EntityManager,
+  caller: Caller,
+  input: { id?: string; name: string; url: string; eventTypes: string[] | null; authorization?: { header: string; value: string } | undefined; source?: WebhookSource },
+): Promise<{ endpoint: IWebhookEndpoint; secret: string }> {
+  const secret = generateSecret();
+  const w = tx.create(WebhookEndpoint, {
+    ...(input.id ? { id: input.id } : {}),
+    workspace: caller.workspaceId,
+    name: input.name,
+    url: input.url,
+    eventTypes: input.eventTypes,
+    authorizationHeader: input.authorization?.header ?? null,
+    authorizationValue: input.authorization ? rt.vault.encrypt(input.authorization.value) : null,
+    ...(input.source ? { source: input.source } : {}),
+    secret: rt.vault.encrypt(secret),
+    createdBy: caller.member.id,
+  });
+  await tx.flush();
+  await writeAudit(tx, {
+    workspaceId: caller.workspaceId,
+    action: 'webhook.create',
+    targetType: 'webhook',
+    targetId: w.id,
+    outcome: 'success',
+    details: { name: w.name, eventTypes: w.eventTypes ?? 'all', hasAuthorization: Boolean(input.authorization), ...(input.source === 'zapier' ? { source: 'zapier' } : {}) },
+  });
+  return { endpoint: w, secret };
+}
+
 export async function createWebhook(rt: Runtime, caller: Caller, input: CreateWebhookInput): Promise<WebhookWithSecret> {
   await authorize(rt, caller, null, 'Managing webhooks');
   await checkUrl(rt, input.url);
-  const secret = generateSecret();
   return await guardName(input.name, () =>
     rt.em().transactional(async (tx) => {
-      const w = tx.create(WebhookEndpoint, {
-        workspace: caller.workspaceId,
+      const { endpoint, secret } = await insertEndpoint(rt, tx, caller, {
         name: input.name,
         url: input.url,
         eventTypes: input.eventTypes === 'all' ? null : input.eventTypes,
-        authorizationHeader: input.authorization?.header ?? null,
-        authorizationValue: input.authorization ? rt.vault.encrypt(input.authorization.value) : null,
-        secret: rt.vault.encrypt(secret),
-        createdBy: caller.member.id,
+        authorization: input.authorization,
       });
-      await tx.flush();
-      await writeAudit(tx, {
-        workspaceId: caller.workspaceId,
-        action: 'webhook.create',
-        targetType: 'webhook',
-        targetId: w.id,
-        outcome: 'success',
-        details: { name: w.name, eventTypes: w.eventTypes ?? 'all', hasAuthorization: Boolean(input.authorization) },
-      });
-      return { ...webhookView(w), secret };
+      return { ...webhookView(endpoint), secret };
     }),
   );
 }

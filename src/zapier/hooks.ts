@@ -13,20 +13,17 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { authorizeOrAudit } from '../access/authorize.ts';
-import { writeAudit } from '../audit/audit.ts';
 import type { Caller } from '../connections/actor.ts';
 import { pgArray } from '../db/pg-array.ts';
 import { DomainEvent } from '../entities/domain-event.ts';
-import { WebhookEndpoint } from '../entities/webhook-endpoint.ts';
 import { AppError } from '../errors.ts';
 import { isEventType, type EventType } from '../events/catalog/index.ts';
 import { toRecordedEvent } from '../events/stored.ts';
 import type { Runtime } from '../runtime.ts';
-import { checkUrl } from '../webhooks/endpoints.ts';
+import { checkUrl, insertEndpoint } from '../webhooks/endpoints.ts';
 import { webhookUrl } from '../webhooks/input.ts';
 import { describeWebhookEventType, eventBody } from '../webhooks/payload.ts';
 import { removeEndpoint } from '../webhooks/remove.ts';
-import { generateSecret } from '../webhooks/sign.ts';
 
 /** A catalog event type, with the catalog's address in the error (not zod's bare enum message). */
 export const zapierEventType = z
@@ -78,26 +75,8 @@ export async function subscribeZapierHook(rt: Runtime, caller: Caller, input: Su
       [caller.workspaceId, input.hookUrl, pgArray([input.event])],
     );
     if (same) return { id: same.id, event: input.event, createdAt: new Date(same.created_at).toISOString() };
-    const w = tx.create(WebhookEndpoint, {
-      id,
-      workspace: caller.workspaceId,
-      name: hookName(input.event, id),
-      url: input.hookUrl,
-      eventTypes: [input.event],
-      source: 'zapier',
-      // Zapier does not verify signatures, but every delivery is signed the same way.
-      secret: rt.vault.encrypt(generateSecret()),
-      createdBy: caller.member.id,
-    });
-    await tx.flush();
-    await writeAudit(tx, {
-      workspaceId: caller.workspaceId,
-      action: 'webhook.create',
-      targetType: 'webhook',
-      targetId: w.id,
-      outcome: 'success',
-      details: { name: w.name, eventTypes: [input.event], source: 'zapier' },
-    });
+    // Zapier does not verify signatures, but every delivery is signed the same way.
+    const { endpoint: w } = await insertEndpoint(rt, tx, caller, { id, name: hookName(input.event, id), url: input.hookUrl, eventTypes: [input.event], source: 'zapier' });
     return { id: w.id, event: input.event, createdAt: w.createdAt.toISOString() };
   });
 }
