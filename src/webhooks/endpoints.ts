@@ -97,7 +97,8 @@ export async function checkUrl(rt: Runtime, url: string, field = 'url'): Promise
   }
 }
 
-async function authorize(rt: Runtime, caller: Caller, targetId: string | null, what: string): Promise<void> {
+/** The one permission check of every webhook change (`webhooks.manage`, refusals audited): the API's and Zapier's. */
+export async function authorize(rt: Runtime, caller: Caller, targetId: string | null, what: string, details?: Record<string, unknown>): Promise<void> {
   await authorizeOrAudit(rt, {
     workspaceId: caller.workspaceId,
     role: caller.member.role,
@@ -105,6 +106,7 @@ async function authorize(rt: Runtime, caller: Caller, targetId: string | null, w
     targetType: 'webhook',
     targetId,
     what,
+    ...(details ? { details } : {}),
   });
 }
 

@@ -12,7 +12,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { authorizeOrAudit } from '../access/authorize.ts';
 import type { Caller } from '../connections/actor.ts';
 import { pgArray } from '../db/pg-array.ts';
 import { DomainEvent } from '../entities/domain-event.ts';
@@ -20,7 +19,7 @@ import { AppError } from '../errors.ts';
 import { isEventType, type EventType } from '../events/catalog/index.ts';
 import { toRecordedEvent } from '../events/stored.ts';
 import type { Runtime } from '../runtime.ts';
-import { checkUrl, insertEndpoint } from '../webhooks/endpoints.ts';
+import { authorize, checkUrl, insertEndpoint } from '../webhooks/endpoints.ts';
 import { webhookUrl } from '../webhooks/input.ts';
 import { describeWebhookEventType, eventBody } from '../webhooks/payload.ts';
 import { removeEndpoint } from '../webhooks/remove.ts';
@@ -50,17 +49,8 @@ const SAMPLE_WINDOW = 50_000;
 /** A Zap's endpoint is named for its event and id, unique in the workspace; admins see it in `webhooks`. */
 const hookName = (event: EventType, id: string) => `Zapier: ${event} (${id.slice(0, 8)})`;
 
-async function authorizeManage(rt: Runtime, caller: Caller, targetId: string | null): Promise<void> {
-  await authorizeOrAudit(rt, {
-    workspaceId: caller.workspaceId,
-    role: caller.member.role,
-    action: 'webhooks.manage',
-    targetType: 'webhook',
-    targetId,
-    what: 'Turning Zaps on or off (Zapier subscriptions)',
-    details: { source: 'zapier' },
-  });
-}
+const authorizeManage = (rt: Runtime, caller: Caller, targetId: string | null) =>
+  authorize(rt, caller, targetId, 'Turning Zaps on or off (Zapier subscriptions)', { source: 'zapier' });
 
 /** `performSubscribe`: an outbound endpoint for the Zap's hook URL and event, owned by Zapier. */
 export async function subscribeZapierHook(rt: Runtime, caller: Caller, input: SubscribeInput): Promise<ZapierHook> {

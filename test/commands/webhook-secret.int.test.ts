@@ -7,13 +7,12 @@
  * Also: `connect jira` says what realtime sync needs at Jira.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NeutralReply } from '../../src/commands/view.ts';
 import { Connection } from '../../src/entities/connection.ts';
 import { memberWithToken } from '../helpers/members.ts';
 import { eventually, sql } from '../helpers/sql.ts';
-import { JIRA } from '../inbound/schemes-a-support.ts';
+import { JIRA, oauthConnect } from '../inbound/schemes-a-support.ts';
 import { PUBLIC_URL, startE2E, type E2E } from '../providers-e2e/support.ts';
 import { buttons, chat, defaultWorkspace, linkCode, settle } from './support.ts';
 
@@ -57,25 +56,12 @@ async function deliver(secret: string): Promise<number> {
   return res.status;
 }
 
-async function connectJira(): Promise<string> {
-  const { params } = await e2e.startOAuth({ provider: 'jira' });
-  nock('https://auth.atlassian.com').post('/oauth/token').reply(200, { access_token: 'jira-access', refresh_token: 'jira-refresh', expires_in: 3600, scope: 'read:jira-user offline_access read:jira-work write:jira-work', token_type: 'Bearer' });
-  nock('https://api.atlassian.com')
-    .get('/oauth/token/accessible-resources')
-    .reply(200, [{ id: JIRA.cloud, name: 'your-domain', url: 'https://your-domain.atlassian.net', scopes: ['read:jira-user'] }])
-    .get(`/ex/jira/${JIRA.cloud}/rest/api/3/myself`)
-    .reply(200, { accountId: '5b10a2844c20165700ede21g', displayName: 'Mia Krystof' });
-  const page = await e2e.callback({ code: 'jira-code', state: params.state! });
-  expect(page.status, page.html).toBe(200);
-  return (await e2e.rows('jira'))[0]!.id;
-}
-
 beforeAll(async () => {
   e2e = await startE2E({ PROVIDER_JIRA_CLIENT_ID: JIRA.clientId, PROVIDER_JIRA_CLIENT_SECRET: JIRA.clientSecret });
   c = chat(e2e.app);
   expect(c.text(await run(OWNER, `link ${await linkCode(e2e.app)}`))).toMatch(/linked/i);
   connectJiraReply = await run(OWNER, 'connect jira');
-  jiraId = await connectJira();
+  jiraId = await oauthConnect(e2e, 'jira');
   const em = e2e.app.pb.rt.em();
   const sandbox = em.create(Connection, {
     workspace: (await defaultWorkspace(e2e.app)).ws.id,

@@ -22,7 +22,8 @@ export const hmacOf = (alg: 'sha1' | 'sha256', key: string, data: string, enc: '
 
 export type Env = { e2e: E2E; ids: Record<'github' | 'linear' | 'jira' | 'twilio' | 'trello', string>; workspaceId: string };
 
-async function oauthConnect(e2e: E2E, provider: 'github' | 'jira'): Promise<string> {
+/** Connects GitHub or Jira through the OAuth flow against nock (the providers-e2e harness). */
+export async function oauthConnect(e2e: E2E, provider: 'github' | 'jira'): Promise<string> {
   const { params } = await e2e.startOAuth({ provider });
   if (provider === 'github') {
     nock('https://github.com').post('/login/oauth/access_token').reply(200, { access_token: GITHUB.token, scope: 'repo', token_type: 'bearer' });

@@ -6,12 +6,9 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../helpers/sql.ts';
-import { buttonNamed, buttonsOf, linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
+import { OWNER, ADMIN, MEMBER, buttonNamed, buttonsOf, linkTeam, startSlackTest, textOf, type SlackTest } from './support.ts';
 
-const OWNER: SlackUser = { id: 'U_OWNER', name: 'olivia', email: 'olivia@acme.test' };
 /** A Slack workspace admin: acts as Patchbay Admin (the workspace trusts platform roles by default). */
-const ADMIN: SlackUser = { id: 'U_ADMIN', name: 'adam', email: 'adam@acme.test', isAdmin: true };
-const MEMBER: SlackUser = { id: 'U_MEMBER', name: 'mia', email: 'mia@acme.test' };
 
 const KEY = 'lin_api_SlackTestKey00000000000000';
 const NEW_KEY = 'lin_api_SlackTestKeyRotated0000000';

@@ -8,9 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
-import { linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
+import { OWNER, linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
 
-const OWNER: SlackUser = { id: 'U_OWNER', name: 'olivia', email: 'olivia@acme.test' };
 const ADA: SlackUser = { id: 'U_ADA', name: 'ada', email: 'ada@acme.test' };
 
 let t: SlackTest;

@@ -10,10 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slashCommandBody } from '../fakes/slack-api.ts';
 import { json } from '../helpers/app.ts';
 import { sql } from '../helpers/sql.ts';
-import { linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
+import { OWNER, ADMIN, linkTeam, startSlackTest, textOf, type SlackTest } from './support.ts';
 
-const OWNER: SlackUser = { id: 'U_OWNER', name: 'olivia', email: 'olivia@acme.test' };
-const ADMIN: SlackUser = { id: 'U_ADMIN', name: 'adam', email: 'adam@acme.test', isAdmin: true };
 const now = () => Math.floor(Date.now() / 1000);
 
 let t: SlackTest;

@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botFor } from '../../src/chat/bots.ts';
 import { inChannel } from '../../src/commands/view.ts';
 import { eventually, sql } from '../helpers/sql.ts';
-import { linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
+import { ADMIN, linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
 
 const TEAM = 'T0001';
 const INSTALLER: SlackUser = { id: 'U_INSTALLER', name: 'ivy', email: 'ivy@acme.test' };
-const ADMIN: SlackUser = { id: 'U_ADMIN', name: 'adam', email: 'adam@acme.test', isAdmin: true };
 const CLIENT_SECRET = 'slack-client-secret-value';
 
 let t: SlackTest;

@@ -8,10 +8,8 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { json } from '../helpers/app.ts';
 import { eventually, sql } from '../helpers/sql.ts';
-import { buttonNamed, linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
+import { OWNER, ADMIN, buttonNamed, linkTeam, startSlackTest, textOf, type SlackTest } from './support.ts';
 
-const OWNER: SlackUser = { id: 'U_OWNER', name: 'olivia', email: 'olivia@acme.test' };
-const ADMIN: SlackUser = { id: 'U_ADMIN', name: 'adam', email: 'adam@acme.test', isAdmin: true };
 const VIEWER = { data: { viewer: { id: 'lin-1', name: 'Ada Lovelace', email: 'ada@example.com' } } };
 
 let t: SlackTest;

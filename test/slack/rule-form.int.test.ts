@@ -11,11 +11,8 @@ import { createAccount } from '../../src/sandbox/store.ts';
 import { json } from '../helpers/app.ts';
 import { eventually, sql } from '../helpers/sql.ts';
 import { sbx } from '../sandbox/support.ts';
-import { buttonNamed, linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
+import { OWNER, ADMIN, MEMBER, buttonNamed, linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
 
-const OWNER: SlackUser = { id: 'U_OWNER', name: 'olivia', email: 'olivia@acme.test' };
-const ADMIN: SlackUser = { id: 'U_ADMIN', name: 'adam', email: 'adam@acme.test', isAdmin: true };
-const MEMBER: SlackUser = { id: 'U_MEMBER', name: 'mia', email: 'mia@acme.test' };
 
 let t: SlackTest;
 let key: string;

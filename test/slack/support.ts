@@ -14,6 +14,11 @@ export const TEAM = 'T0001';
 
 export type SlackUser = { id: string; name: string; email?: string; isAdmin?: boolean; isOwner?: boolean };
 
+/** The workspace's people as Slack shows them: the tests link the team and add them. */
+export const OWNER: SlackUser = { id: 'U_OWNER', name: 'olivia', email: 'olivia@acme.test' };
+export const ADMIN: SlackUser = { id: 'U_ADMIN', name: 'adam', email: 'adam@acme.test', isAdmin: true };
+export const MEMBER: SlackUser = { id: 'U_MEMBER', name: 'mia', email: 'mia@acme.test' };
+
 export type SlackTest = {
   app: TestApp;
   fake: FakeSlack;

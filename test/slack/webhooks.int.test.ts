@@ -10,11 +10,8 @@ import { Connection } from '../../src/entities/connection.ts';
 import { Workspace } from '../../src/entities/workspace.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { eventually, sql } from '../helpers/sql.ts';
-import { buttonNamed, buttonsOf, linkTeam, startSlackTest, textOf, type SlackTest, type SlackUser } from './support.ts';
+import { OWNER, ADMIN, MEMBER, buttonNamed, buttonsOf, linkTeam, startSlackTest, textOf, type SlackTest } from './support.ts';
 
-const OWNER: SlackUser = { id: 'U_OWNER', name: 'olivia', email: 'olivia@acme.test' };
-const ADMIN: SlackUser = { id: 'U_ADMIN', name: 'adam', email: 'adam@acme.test', isAdmin: true };
-const MEMBER: SlackUser = { id: 'U_MEMBER', name: 'mia', email: 'mia@acme.test' };
 
 let t: SlackTest;
 let rx: Receiver;
