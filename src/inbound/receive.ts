@@ -76,7 +76,6 @@ async function receive(rt: Runtime, deps: InboundDeps, req: Request, res: Respon
       rt.logger.warn({ provider: slug, connectionId }, 'inbound webhook: handshake for no pending registration refused');
       throw badSignature('no registration of this connection is waiting for a handshake');
     }
-    if (handshake.secret !== undefined) deps.cache.forget(connectionId!);
     for (const [k, v] of Object.entries(handshake.headers ?? {})) res.setHeader(k, v);
     res.status(handshake.status).end();
     return;

@@ -49,10 +49,6 @@ export class InboundCache {
     return value;
   }
 
-  /** Forgets what is known of a connection (its registrations changed). */
-  forget(connectionId: string): void {
-    for (const k of this.entries.keys()) if (k.includes(connectionId)) this.entries.delete(k);
-  }
 }
 
 export async function loadConnection(rt: Runtime, provider: Provider, connectionId: string): Promise<ConnectionTarget | null> {
