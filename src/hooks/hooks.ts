@@ -5,7 +5,8 @@
  * secret leave this module once, in the answer that made them; afterwards only the token's
  * prefix shows. Tokens are stored as their SHA-256 and found by it (src/hooks/ingress.ts).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken } from '../access/api-tokens.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/postgresql';
 import { authorizeOrAudit } from '../access/authorize.ts';
@@ -51,7 +52,8 @@ export type HookMessageView = {
   payload: unknown;
 };
 
-export const hashHookToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** Hook URLs' tokens are stored and looked up as the same SHA-256 as API tokens. */
+export const hashHookToken = hashToken;
 
 function newToken(): { token: string; hash: string; prefix: string } {
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');

@@ -7,9 +7,11 @@
  * time, over the raw bytes as received.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { TIMESTAMP_TOLERANCE_SECONDS } from '../inbound/verify.ts';
 import { secretKey } from '../webhooks/sign.ts';
 
-export const TOLERANCE_SECONDS = 5 * 60;
+/** The same window as provider webhooks'. */
+export const TOLERANCE_SECONDS = TIMESTAMP_TOLERANCE_SECONDS;
 
 export type SignatureHeaders = { id?: string | undefined; timestamp?: string | undefined; signature?: string | undefined };
 
