@@ -140,6 +140,16 @@ export const configSchema = z
     SLACK_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8).optional()),
     SLACK_APP_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^xapp-/, { error: 'must be an app-level token (xapp-…)' }).optional()),
     SLACK_API_URL: z.preprocess(emptyAsUndefined, z.url({ error: 'must be an absolute URL ending in /api/' }).optional()),
+    // --- Discord app (bots/discord). Enabled when DISCORD_APPLICATION_ID, DISCORD_PUBLIC_KEY and DISCORD_BOT_TOKEN are set.
+    DISCORD_APPLICATION_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{15,25}$/, { error: 'must be the application id (a snowflake, digits only)' }).optional()),
+    DISCORD_PUBLIC_KEY: z.preprocess(emptyAsUndefined, z.string().regex(/^[0-9a-fA-F]{64}$/, { error: 'must be the 64-hex-digit public key (General Information → Public Key)' }).optional()),
+    DISCORD_BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(20).optional()),
+    /** Registers the commands in this guild only (instant; global commands are visible everywhere). */
+    DISCORD_GUILD_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{15,25}$/, { error: 'must be a guild id (a snowflake, digits only)' }).optional()),
+    /** Receive interactions over the gateway (no public URL needed) instead of POST /discord/interactions. */
+    DISCORD_GATEWAY: bool(false),
+    /** Discord's API base (a local fake in tests), e.g. http://127.0.0.1:4000/api; `/v10` is added. */
+    DISCORD_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.EGRESS_ALLOW_PRIVATE.all) {
@@ -154,6 +164,13 @@ export const configSchema = z
     }
     if (Boolean(c.SLACK_CLIENT_ID) !== Boolean(c.SLACK_CLIENT_SECRET)) {
       ctx.addIssue({ code: 'custom', path: [c.SLACK_CLIENT_ID ? 'SLACK_CLIENT_SECRET' : 'SLACK_CLIENT_ID'], message: 'SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together (OAuth install)' });
+    }
+    const discord = { DISCORD_APPLICATION_ID: c.DISCORD_APPLICATION_ID, DISCORD_PUBLIC_KEY: c.DISCORD_PUBLIC_KEY, DISCORD_BOT_TOKEN: c.DISCORD_BOT_TOKEN };
+    const discordSet = Object.values(discord).filter(Boolean).length;
+    if (discordSet > 0 && discordSet < 3) {
+      for (const [k, v] of Object.entries(discord)) {
+        if (!v) ctx.addIssue({ code: 'custom', path: [k], message: 'is required when the Discord app is configured (DISCORD_APPLICATION_ID, DISCORD_PUBLIC_KEY and DISCORD_BOT_TOKEN go together)' });
+      }
     }
     if (c.SLACK_SIGNING_SECRET && !c.SLACK_BOT_TOKEN && !c.SLACK_CLIENT_ID) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'set SLACK_BOT_TOKEN (one Slack workspace) or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET (OAuth install) with SLACK_SIGNING_SECRET' });
