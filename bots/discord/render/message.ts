@@ -145,7 +145,7 @@ export function renderEmbed(reply: NeutralReply, extra: string[] = []): APIEmbed
   const shown = reply.blocks.filter((b) => b.type !== 'actions' && b.type !== 'divider');
   const last = shown[shown.length - 1];
   const add = (kind: 'text' | 'subtext', text: string, name = ZWSP) => {
-    if (!text.trim()) return;
+    if (!toPlain(text).trim()) return;
     // Fields always show below the description: once they have started, text follows as fields.
     if (fields.length) fields.push({ name, value: text });
     else chunks.push({ kind, text });
@@ -153,7 +153,10 @@ export function renderEmbed(reply: NeutralReply, extra: string[] = []): APIEmbed
   for (const b of reply.blocks) {
     switch (b.type) {
       case 'header':
-        if (embed.title === undefined && !chunks.length && !fields.length) embed.title = toDiscord(b.text, L.embedTitle, 'title');
+        if (embed.title === undefined && !chunks.length && !fields.length) {
+          const title = toDiscord(b.text, L.embedTitle, 'title');
+          if (title) embed.title = title;
+        }
         else if (fields.length) fields.push({ name: b.text, value: ZWSP });
         else add('text', `**${b.text}**`);
         break;
@@ -163,7 +166,7 @@ export function renderEmbed(reply: NeutralReply, extra: string[] = []): APIEmbed
         break;
       case 'context':
         // Footers render no markdown: only text without markup of ours reads right there.
-        if (b === last && !hasMarkup(b.text)) embed.footer = { text: clip(toPlain(b.text), L.footer) };
+        if (b === last && !hasMarkup(b.text) && toPlain(b.text).trim()) embed.footer = { text: clip(toPlain(b.text), L.footer) };
         else add('subtext', b.text);
         break;
       case 'form':
@@ -177,13 +180,15 @@ export function renderEmbed(reply: NeutralReply, extra: string[] = []): APIEmbed
   for (const line of extra) add('text', line);
 
   // The description: paragraphs in order, within 4096 and what the title and footer leave of 6000.
-  let budget = Math.min(L.embedDescription, L.embedTotal - size(embed));
+  // Room is kept for the note that says how many fields were left out.
+  const NOTE = 40;
+  let budget = Math.min(L.embedDescription, L.embedTotal - size(embed) - (fields.length ? NOTE : 0));
   const parts: string[] = [];
   for (const c of chunks) {
     const room = budget - (parts.length ? 2 : 0);
     if (room <= 1) break;
     const rendered = c.kind === 'subtext' ? subtext(c.text, room) : toDiscord(c.text, room);
-    if (!rendered) break;
+    if (!rendered) continue;
     parts.push(rendered);
     budget = room - rendered.length;
   }
@@ -195,18 +200,13 @@ export function renderEmbed(reply: NeutralReply, extra: string[] = []): APIEmbed
   for (let i = 0; i < fields.length; i++) {
     const f = field(fields[i]!.name, fields[i]!.value);
     const left = fields.length - i;
-    const fits = total + f.name.length + f.value.length <= L.embedTotal - 40;
-    if (out.length === L.embedFields - 1 && left > 1) {
-      out.push({ name: '…', value: `${left} more not shown`, inline: false });
-      break;
-    }
-    if (!fits) {
-      out.push({ name: '…', value: `${left} more not shown`, inline: false });
-      break;
-    }
+    if (out.length === L.embedFields - 1 && left > 1) break;
+    if (total + f.name.length + f.value.length > L.embedTotal - NOTE) break;
     out.push(f);
     total += f.name.length + f.value.length;
   }
+  const left = fields.length - out.length;
+  if (left) out.push({ name: '…', value: `${left} more not shown`, inline: false });
   if (out.length) embed.fields = out;
   if (!embed.title && !embed.description && !out.length && !embed.footer) embed.description = toDiscord(reply.text, L.embedDescription) || ZWSP;
   return embed;
