@@ -1,0 +1,131 @@
+/**
+ * Text from outside is text on Discord: a `plain()` span's markdown, mentions, @everyone, masked
+ * links and URLs come out inert; and every alert renderer's message, fed the catalog's examples
+ * with hostile and oversized text, stays within Discord's limits.
+ */
+import { describe, expect, it } from 'vitest';
+import { escapeOutside, toDiscord } from '../../bots/discord/render/markdown.ts';
+import { renderMessage } from '../../bots/discord/render/message.ts';
+import { alertRenderers } from '../../src/alerts/renderers/index.ts';
+import { bold, inChannel, plain, type NeutralReply } from '../../src/commands/view.ts';
+import { describeEventType, type RecordedEvent } from '../../src/events/catalog/index.ts';
+import { expectWithinDiscordLimits, markdownTexts } from './support.ts';
+
+const EVIL = '# Re-authorize [click](https://evil.example) @everyone @here <@123> <@&1> <#2> </cmd:3> <t:4> <:x:5> ||spoiler|| **now** `x` ~~s~~ _i_\n> quote\n-# small\n- item';
+
+/** Checks a rendered markdown text holds nothing live from EVIL. */
+function expectInert(s: string): void {
+  expect(s).not.toMatch(/@(everyone|here)/);
+  expect(s).not.toMatch(/(?<!\\)<[@#/:t]/);
+  expect(s).not.toContain('https://evil.example');
+  expect(s).not.toMatch(/(?<!\\)\]\(/);
+  expect(s).not.toMatch(/(?<!\\)\|\|/);
+  expect(s).not.toMatch(/(^|\n)(#|>|-#|- )/);
+}
+
+describe('plain() spans on Discord', () => {
+  it('escape every markdown character, neutralise @everyone, and make mentions, links and URLs inert', () => {
+    expect(escapeOutside('@everyone')).toBe('@\u200Beveryone');
+    expect(escapeOutside('<@123> <@&1>')).toBe('\\<@123\\> \\<@&1\\>');
+    expect(escapeOutside('||spoiler||')).toBe('\\|\\|spoiler\\|\\|');
+    expect(escapeOutside('# heading')).toBe('\\# heading');
+    expect(escapeOutside('[click](https://evil.example)')).toBe('\\[click\\]\\(https\\://evil.example\\)');
+    expect(escapeOutside('a\\b *c* _d_ ~e~ `f`')).toBe('a\\\\b \\*c\\* \\_d\\_ \\~e\\~ \\`f\\`');
+    expect(escapeOutside('-# small\n> quote\n 12. x\n- y')).toBe('\\-\\# small\n\\> quote\n 12\\. x\n\\- y');
+    expect(escapeOutside('</cmd:3> <t:4> <:x:5> <#2>')).toBe('\\</cmd\\:3\\> \\<t\\:4\\> \\<\\:x\\:5\\> \\<\\#2\\>');
+    expectInert(toDiscord(`❌ **HubSpot** failed: ${plain(EVIL)}`));
+  });
+
+  it('keep our markup beside them, and our bold around them', () => {
+    expect(toDiscord(`❌ **HubSpot** failed for <@42>: ${plain('<@123> [x](https://evil.example)')} — [docs](https://patchbay.example/docs)`)).toBe(
+      '❌ **HubSpot** failed for <@42>: \\<@123\\> \\[x\\]\\(https\\://evil.example\\) — [docs](https://patchbay.example/docs)',
+    );
+    expect(toDiscord(`paused ${bold(plain('Ops **x** <b>'))} and ${bold('Two')}`)).toBe('paused **Ops \\*\\*x\\*\\* \\<b\\>** and **Two**');
+  });
+
+  it('cannot be closed from inside', () => {
+    expect(toDiscord(plain('a\uE001[x](https://evil.example)\uE000b'))).toBe('a\\[x\\]\\(https\\://evil.example\\)b');
+  });
+
+  it('stay inert in every part of a message: content, title, description, fields, footer, labels', () => {
+    const reply: NeutralReply = inChannel(`x ${plain(EVIL)}`, [
+      { type: 'header', text: plain(EVIL) },
+      { type: 'section', text: `Failed: ${plain(EVIL)}`, fields: [{ label: 'Account', value: plain(EVIL) }] },
+      { type: 'context', text: `Log: ${plain(EVIL)}` },
+      { type: 'actions', buttons: [{ label: `Reconnect ${plain(EVIL)}`, action: { command: 'reconnect', args: ['1'] } }] },
+    ]);
+    const msg = renderMessage(reply);
+    expectWithinDiscordLimits(msg);
+    for (const t of markdownTexts(msg)) expectInert(t);
+    // Footers and labels render no markdown: the text as it came (no ping: allowed_mentions is empty).
+    expect(msg.embeds![0]!.footer!.text).toBe(`Log: ${EVIL}`);
+    expect(msg.allowed_mentions).toEqual({ parse: [] });
+    const content = renderMessage(inChannel(`x ${plain(EVIL)}`));
+    expect(content.content).toBeDefined();
+    expectInert(content.content!);
+  });
+});
+
+const base = { id: 1, workspaceId: 'ws-1', version: 1, traceId: 'corr-1', actorMemberId: null, via: 'system' as const, txid: '1', createdAt: new Date('2026-11-22T14:05:00Z') };
+
+/** Strings that come from outside in events, replaced by hostile text of `n` characters. */
+const OUTSIDE_KEYS = new Set(['displayName', 'name', 'reason', 'message', 'statusReason', 'resource', 'lastError', 'localValue', 'remoteValue', 'url']);
+function hostile<T>(value: T, n: number): T {
+  const text = EVIL.repeat(Math.ceil(n / EVIL.length)).slice(0, n);
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') return key && OUTSIDE_KEYS.has(key) && key !== 'url' ? text : v;
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/** Every renderer × type, from the catalog's example, with a Discord chat context and many conflicts. */
+function cases(n: number): Array<[string, NeutralReply]> {
+  const out: Array<[string, NeutralReply]> = [];
+  for (const r of alertRenderers) {
+    for (const type of r.types) {
+      const ex = describeEventType(type).example as { entityType: string; entityId: string; snapshot: Record<string, unknown>; data: Record<string, unknown> };
+      const data: Record<string, unknown> = { ...ex.data };
+      if ('chatContext' in data) data.chatContext = { platform: 'discord', teamId: 'G1', channelId: 'C1', userId: '123' };
+      if (Array.isArray(data.conflicts) && data.conflicts.length) data.conflicts = Array.from({ length: 30 }, () => (data.conflicts as unknown[])[0]);
+      const event = hostile({ ...base, type, entityType: ex.entityType, entityId: ex.entityId, snapshot: ex.snapshot, data }, n) as unknown as RecordedEvent;
+      const connection = ex.entityType === 'connection' ? (event.snapshot as never) : null;
+      for (const closes of [undefined, 'paused', 'errored'] as const) {
+        out.push([`${r.name} ${type}${closes ? ` closes ${closes}` : ''}`, r.render({ event, connection, ...(closes ? { closes } : {}) } as never)]);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Renderers that put a connection's display name (recovered: also its account name) into their
+ * text as markup, not `plain()`: src/alerts is not Discord's to change, so this list records the
+ * gap (it shows on Slack too). Remove a name once its renderer wraps outside text in `plain()`.
+ */
+const NAME_AS_MARKUP = new Set(['connection_errored', 'rate_limit_paused', 'recovered', 'connection_webhook_failed']);
+const evilLink = (reply: NeutralReply) => JSON.stringify(renderMessage(reply)).includes('https://evil.example');
+
+describe('every alert renderer on Discord', () => {
+  const all = cases(EVIL.length);
+
+  it.each(all)('%s: within limits, never pinging', (_name, reply) => {
+    expectWithinDiscordLimits(renderMessage(reply));
+  });
+
+  it.each(all.filter(([n]) => !NAME_AS_MARKUP.has(n.split(' ')[0]!)))('%s: hostile outside text inert', (_name, reply) => {
+    expect(evilLink(reply)).toBe(false);
+    for (const t of markdownTexts(renderMessage(reply))) expect(t).not.toMatch(/@(everyone|here)/);
+  });
+
+  // Known gap (see NAME_AS_MARKUP): fails once the renderer is fixed, so the list gets updated.
+  it.fails.each(all.filter(([n]) => NAME_AS_MARKUP.has(n.split(' ')[0]!) && !n.includes(' closes ')))('%s: hostile display name inert (known gap in src/alerts)', (_name, reply) => {
+    expect(evilLink(reply)).toBe(false);
+  });
+
+  it.each(cases(5000))('%s with 5000-character outside text: within limits', (_name, reply) => {
+    expectWithinDiscordLimits(renderMessage(reply));
+  });
+});
