@@ -9,7 +9,7 @@ import { renderMessage } from '../../bots/discord/render/message.ts';
 import { alertRenderers } from '../../src/alerts/renderers/index.ts';
 import { bold, inChannel, plain, type NeutralReply } from '../../src/commands/view.ts';
 import { describeEventType, type RecordedEvent } from '../../src/events/catalog/index.ts';
-import { expectWithinDiscordLimits, markdownTexts } from './support.ts';
+import { expectWithinDiscordLimits, markdownTexts } from './limits.ts';
 
 const EVIL = '# Re-authorize [click](https://evil.example) @everyone @here <@123> <@&1> <#2> </cmd:3> <t:4> <:x:5> ||spoiler|| **now** `x` ~~s~~ _i_\n> quote\n-# small\n- item';
 

@@ -6,7 +6,7 @@ import { clip, hasMarkup, toDiscord, toPlain } from '../../bots/discord/render/m
 import { renderMessage } from '../../bots/discord/render/message.ts';
 import { modalValues, renderModal, SECRET_NOTE } from '../../bots/discord/render/modal.ts';
 import { code, commandButton, ephemeral, inChannel, plain, urlButton, type Block, type NeutralReply } from '../../src/commands/view.ts';
-import { expectWithinDiscordLimits } from './support.ts';
+import { expectWithinDiscordLimits } from './limits.ts';
 
 const U1 = '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
 const ctx = { userId: '1', sign: (d: string) => d, nowSec: 0 };
