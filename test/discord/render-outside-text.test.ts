@@ -100,12 +100,6 @@ function cases(n: number): Array<[string, NeutralReply]> {
   return out;
 }
 
-/**
- * Renderers that put a connection's display name (recovered: also its account name) into their
- * text as markup, not `plain()`: src/alerts is not Discord's to change, so this list records the
- * gap (it shows on Slack too). Remove a name once its renderer wraps outside text in `plain()`.
- */
-const NAME_AS_MARKUP = new Set(['connection_errored', 'rate_limit_paused', 'recovered', 'connection_webhook_failed']);
 const evilLink = (reply: NeutralReply) => JSON.stringify(renderMessage(reply)).includes('https://evil.example');
 
 describe('every alert renderer on Discord', () => {
@@ -115,14 +109,9 @@ describe('every alert renderer on Discord', () => {
     expectWithinDiscordLimits(renderMessage(reply));
   });
 
-  it.each(all.filter(([n]) => !NAME_AS_MARKUP.has(n.split(' ')[0]!)))('%s: hostile outside text inert', (_name, reply) => {
+  it.each(all)('%s: hostile outside text inert', (_name, reply) => {
     expect(evilLink(reply)).toBe(false);
     for (const t of markdownTexts(renderMessage(reply))) expect(t).not.toMatch(/@(everyone|here)/);
-  });
-
-  // Known gap (see NAME_AS_MARKUP): fails once the renderer is fixed, so the list gets updated.
-  it.fails.each(all.filter(([n]) => NAME_AS_MARKUP.has(n.split(' ')[0]!) && !n.includes(' closes ')))('%s: hostile display name inert (known gap in src/alerts)', (_name, reply) => {
-    expect(evilLink(reply)).toBe(false);
   });
 
   it.each(cases(5000))('%s with 5000-character outside text: within limits', (_name, reply) => {

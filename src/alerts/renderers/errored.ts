@@ -11,7 +11,7 @@ const errored = defineRenderer({
     const name = c?.displayName ?? event.entityId;
     // The provider's words: shown literally.
     const reason = plain(event.data.reason || c?.statusReason || 'no reason given');
-    const text = `❌ ${bold(name)} errored: ${reason}`;
+    const text = `❌ ${bold(plain(name))} errored: ${reason}`;
     const buttons = c
       ? [
           c.authKind === 'oauth2'

@@ -11,7 +11,7 @@ const rateLimitPaused = defineRenderer({
     const until = event.data.pausedUntil ?? c?.pausedUntil ?? null;
     // The provider's words: shown literally.
     const reason = plain(event.data.reason || c?.statusReason || 'rate limited by the provider');
-    const text = `⏸ ${bold(name)} is paused: ${reason}. It resumes by itself ${until ? formatWhen(until) : 'when the provider allows'}.`;
+    const text = `⏸ ${bold(plain(name))} is paused: ${reason}. It resumes by itself ${until ? formatWhen(until) : 'when the provider allows'}.`;
     return inChannel(text, [
       { type: 'section', text },
       { type: 'context', text: 'Resuming early is allowed, but the provider may limit calls again until its window ends.' },

@@ -13,7 +13,7 @@ const webhookRegistration = defineRenderer({
   match: (event) => ({ notifies: 'errors', connectionId: event.entityId }),
   render({ event, connection: c }) {
     const name = c?.displayName ?? event.entityId;
-    const text = `⚠️ ${bold(name)}: realtime webhooks could not be registered for ${plain(event.data.resource)}: ${plain(event.data.reason)}`;
+    const text = `⚠️ ${bold(plain(name))}: realtime webhooks could not be registered for ${plain(event.data.resource)}: ${plain(event.data.reason)}`;
     const after = 'Its realtime rules poll every 5 minutes meanwhile; Patchbay retries the registration.';
     return inChannel(`${text}. ${after}`, [
       { type: 'section', text: c ? `${text}\n${connectionTitle(c)}` : text },
