@@ -52,9 +52,7 @@ export type Seen = {
   raw: unknown;
 };
 
-export type ActOptions = {
-  /** Where the user acts; default `ops`. */
-  channel?: Channel;
+export type SettleOptions = {
   /**
    * Waits (bounded) until what the user saw satisfies this, on top of the default settling (no
    * placeholder still waiting for its result, then a short quiet period). For results that arrive
@@ -63,7 +61,13 @@ export type ActOptions = {
   until?: (seen: Seen) => boolean;
 };
 
-export type ClickOptions = ActOptions & {
+export type ActOptions = SettleOptions & {
+  /** Where the user runs the command; default `ops`. */
+  channel?: Channel;
+};
+
+/** A click happens where its message is; a submission where its form was opened. */
+export type ClickOptions = SettleOptions & {
   /**
    * For a button that asks first (the core's `confirm`: Slack's client-side confirm dialog,
    * Discord's ephemeral Confirm/Cancel prompt): `true` confirms, `false` cancels. Required for
@@ -74,7 +78,7 @@ export type ClickOptions = ActOptions & {
 };
 
 export interface ScenarioDriver {
-  /** The platform's name as the scenario reports it, e.g. `Slack`. */
+  /** The platform's name as the scenario reports it, e.g. `Slack`; lower-cased, the audit log's `via`. */
   readonly platform: string;
   /** The running Patchbay (its `dbUrl` for rows, `fetch` for the HTTP API, `pb.rt` for the runtime). */
   readonly app: TestApp;
@@ -92,7 +96,7 @@ export interface ScenarioDriver {
    */
   click(as: Role, seen: Seen, label: string, opts?: ClickOptions): Promise<Seen>;
   /** Submits the form `seen` shows, with `values` by field name (untouched fields keep their prefilled values). */
-  submit(as: Role, seen: Seen, values: Record<string, string>, opts?: Omit<ActOptions, 'channel'>): Promise<Seen>;
+  submit(as: Role, seen: Seen, values: Record<string, string>, opts?: SettleOptions): Promise<Seen>;
   /** Waits (bounded) for a message the bot posted in `channel` whose text satisfies `predicate`; the newest version of it. */
   waitForChannelPost(channel: Channel, predicate: (text: string) => boolean, timeoutMs?: number): Promise<Seen>;
   /** Every message the bot posted in `channel` so far (newest versions), for "exactly once" checks. */

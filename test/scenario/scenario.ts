@@ -4,7 +4,8 @@
  * Resume on the pause message is refused), adds a sync rule through the rule form and runs a sync;
  * a same-field conflict is alerted in the subscribed channel; a Member's pause and disconnect are
  * refused with the connection row unchanged; the Admin disconnects it after confirming; an outbound
- * webhook paused by its 11th failure in a row is alerted in the channel.
+ * webhook paused by its 11th failure in a row is alerted in the channel, where a Member's Enable is
+ * refused and the Admin's sends what was kept.
  *
  * Real Patchbay (Postgres, graphile-worker, HTTP), the Sandbox it serves itself as the provider,
  * a local webhook receiver, and the platform's fake API. Every step asserts what the user saw
@@ -66,6 +67,7 @@ export function chatScenario(name: string, makeDriver: () => Promise<ScenarioDri
       expect(done.ephemeral).toBe(false);
       expect(done.text).toMatch(/@admin connected Patchbay Sandbox/);
       expect(JSON.stringify(done.raw)).not.toContain(key);
+      expect(d.app.logs.join('\n')).not.toContain(key);
       const rows = await db<ConnectionRow>(`select id, status, credentials from connections where provider_slug = 'sandbox'`);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ status: 'connected' });
@@ -153,6 +155,7 @@ export function chatScenario(name: string, makeDriver: () => Promise<ScenarioDri
       const synced = await d.command('admin', 'sync sandbox', { until: (s) => /Synced Patchbay Sandbox tasks/.test(s.text) });
       expect(synced.text).toMatch(/1 conflict,/);
       const alert = await d.waitForChannelPost('alerts', (text) => /sync conflict/.test(text));
+      expect(alert.ephemeral).toBe(false);
       expect(alert.text).toMatch(/⚠️ 1 sync conflict in Patchbay Sandbox tasks/);
       expect(alert.text).toMatch(/field title: Patchbay had Book the venue \(local\), Patchbay Sandbox had Book the bigger venue → Patchbay Sandbox’s value won/);
       expect(alert.buttons).toContain('Log');
@@ -193,11 +196,13 @@ export function chatScenario(name: string, makeDriver: () => Promise<ScenarioDri
       expect(await audit('connection.disconnect')).toEqual([{ outcome: 'success', via }]);
     });
 
-    it('an outbound webhook paused by its 11th failure in a row: one alert in the subscribed channel, with Test and Enable', async () => {
+    it('an outbound webhook paused by its 11th failure in a row: one alert in the subscribed channel; a Member’s Enable on it is refused, the Admin’s sends the kept delivery', async () => {
       rx.fallback = { status: 503, body: 'maintenance' };
       const res = await d.app.fetch('/api/v1/webhooks', { method: 'POST', json: { name: 'Billing sync', url: rx.url, eventTypes: ['task_added'] } });
       expect(res.status).toBe(201);
       const hookId = ((await res.json()) as { id: string }).id;
+      const endpoint = () => db('select status, consecutive_failures from webhook_endpoints where id = $1', [hookId]);
+      const deliveries = () => db<{ status: string }>(`select status from webhook_deliveries where endpoint_id = $1 and event_type = 'task_added' order by id`, [hookId]);
       // Ten failures already (the retry schedule would take hours); the eleventh is a real delivery.
       await db('update webhook_endpoints set consecutive_failures = 10 where id = $1', [hookId]);
       expect((await d.app.fetch('/api/v1/tasks', { method: 'POST', json: { title: 'Print the badges' } })).status).toBe(201);
@@ -205,10 +210,29 @@ export function chatScenario(name: string, makeDriver: () => Promise<ScenarioDri
       const alert = await d.waitForChannelPost('alerts', (text) => /Webhook Billing sync is paused/.test(text));
       expect(alert.text).toMatch(/⏸ Webhook Billing sync is paused: Paused after 11 failed attempts in a row \(last: HTTP 503\)\./);
       expect(alert.buttons).toEqual(['Test', 'Enable']);
-      expect(await db('select status, consecutive_failures from webhook_endpoints where id = $1', [hookId])).toEqual([{ status: 'paused', consecutive_failures: 11 }]);
+      expect(await endpoint()).toEqual([{ status: 'paused', consecutive_failures: 11 }]);
+      expect(alert.ephemeral).toBe(false);
       expect(rx.received).toHaveLength(1);
       await settle(1_500);
       expect((await d.channelPosts('alerts')).filter((p) => /Webhook Billing sync is paused/.test(p.text))).toHaveLength(1);
+
+      // On the alert: a Member's Enable is refused and changes nothing; the Admin's sends the kept delivery.
+      const denied = await d.click('member', alert, 'Enable');
+      expect(denied.ephemeral).toBe(true);
+      expect(denied.text).toMatch(/🚫 Managing webhooks needs the Admin or Owner role; you are a Member\. Nothing was changed\./);
+      await settle();
+      expect(await endpoint()).toEqual([{ status: 'paused', consecutive_failures: 11 }]);
+      expect(await deliveries()).toEqual([{ status: 'pending' }]);
+      expect(rx.received).toHaveLength(1);
+
+      rx.fallback = { status: 200, body: '{"ok":true}' };
+      const enabled = await d.click('admin', alert, 'Enable');
+      expect(enabled.ephemeral).toBe(false);
+      expect(enabled.text).toMatch(/@admin enabled webhook Billing sync/);
+      await rx.waitFor(2);
+      expect(JSON.parse(rx.received[1]!.body).entity.title).toBe('Print the badges');
+      await eventually(async () => (await deliveries()).every((r) => r.status === 'delivered'));
+      expect(await endpoint()).toEqual([{ status: 'active', consecutive_failures: 0 }]);
     });
   });
 }

@@ -7,7 +7,7 @@
  */
 import type { SlackCall } from '../../fakes/slack-api.ts';
 import { ADMIN, MEMBER, OWNER, buttonsOf, linkTeam, startSlackTest, type RenderedButton, type SlackTest, type SlackUser } from '../../slack/support.ts';
-import { seenOf, type ActOptions, type Channel, type ClickOptions, type Role, type ScenarioDriver, type Seen, type SeenMessage } from '../driver.ts';
+import { seenOf, type Channel, type ClickOptions, type Role, type ScenarioDriver, type Seen, type SeenMessage, type SettleOptions } from '../driver.ts';
 
 const USERS: Record<Role, SlackUser> = { owner: OWNER, admin: ADMIN, member: MEMBER };
 const CHANNELS: Record<Channel, string> = { ops: 'C_OPS', alerts: 'C_ALERTS' };
@@ -106,7 +106,7 @@ export async function slackDriver(): Promise<ScenarioDriver> {
   }
 
   /** Waits until the action settled: no placeholder left, no Web API call for QUIET_MS, and `until` holds. */
-  async function settle(by: Role, channelId: string, from: number, first: Tracked[], responseUrl: string | undefined, until: ActOptions['until'], keptView?: any, errors?: Record<string, string>): Promise<Seen> {
+  async function settle(by: Role, channelId: string, from: number, first: Tracked[], responseUrl: string | undefined, until: SettleOptions['until'], keptView?: any, errors?: Record<string, string>): Promise<Seen> {
     const s = test();
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     let count = -1;
