@@ -36,7 +36,8 @@ export type BotAdapter = {
   platform: BotPlatform;
   /** Whether the environment configures this platform's app. */
   configured(config: Config): boolean;
-  create(rt: Runtime): ChatBot;
+  /** May load its SDK lazily: a process without this platform configured never pays for it. */
+  create(rt: Runtime): ChatBot | Promise<ChatBot>;
 };
 
 export function namesOf(platform: BotPlatform): ChatBot['names'] {

@@ -59,7 +59,7 @@ export async function startPatchbay(config: Config, logger: Logger, opts: StartO
     // Chat apps first: their posters must be on the runtime before workers pick up alert jobs.
     for (const adapter of BOT_ADAPTERS) {
       if (!adapter.configured(config)) continue;
-      const bot = adapter.create(rt);
+      const bot = await adapter.create(rt);
       bots.push(bot);
       attachBot(rt, bot);
     }
