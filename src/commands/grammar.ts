@@ -57,7 +57,7 @@ export type LineValues = Record<string, string | number | boolean | undefined>;
 export type Form = { verb: Verb | null; params: readonly Param[] };
 
 /** The usual `<connection>` param. */
-export const CONNECTION: Param = { name: 'connection', kind: 'connection', required: true, description: 'The connection: its display name or provider' };
+export const CONNECTION: Param = { name: 'connection', kind: 'connection', required: true, description: 'Name or provider' };
 
 export function grammarOf(command: Command): Grammar {
   if (!command.grammar) throw new Error(`The chat command '${command.name}' has no grammar`);

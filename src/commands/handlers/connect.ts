@@ -21,7 +21,7 @@ const connect: Command = {
     params: [
       { name: 'provider', kind: 'provider', required: true, description: 'The service to connect' },
       { name: 'api-key', kind: 'flag', description: 'Connect with an API key rather than OAuth' },
-      { name: 'new', kind: 'flag', description: 'Add another connection even when one of this service is errored' },
+      { name: 'new', kind: 'flag', description: 'Add another even if one is errored' },
     ],
   },
   examples: ['connect hubspot', 'connect linear --api-key'],

@@ -18,7 +18,7 @@ import type { Param } from '../grammar.ts';
 const MAX_SHOWN = 15;
 const VERBS = ['create', 'delete', 'disable', 'enable'] as const;
 const STATUS_EMOJI = { active: '✅', disabled: '⏹' } as const;
-const HOOK: Param = { name: 'name', kind: 'text', required: true, description: 'The hook’s name (or id)' };
+const HOOK: Param = { name: 'name', kind: 'text', required: true, description: 'Hook name or id' };
 
 async function authorize(ctx: CommandContext, action: Action, targetId: string | null): Promise<void> {
   await authorizeOrAudit(ctx.rt, {

@@ -25,7 +25,7 @@ import { CONNECTION, type Param } from '../grammar.ts';
 const VERBS = ['pause', 'resume', 'delete', 'preview'] as const;
 type Verb = (typeof VERBS)[number];
 
-const RULE: Param = { name: 'rule', kind: 'text', required: true, description: 'The rule: its number in `rules <connection>`, or the object it syncs' };
+const RULE: Param = { name: 'rule', kind: 'text', required: true, description: 'Its number, or the object it syncs' };
 const RULE_VERBS = {
   edit: 'Edits a rule’s settings through a form (Admin)',
   mapping: 'Edits a rule’s field mapping through a form (Admin)',
@@ -214,8 +214,8 @@ const rules: Command = {
   grammar: {
     lead: [CONNECTION],
     verbs: [
-      { name: 'list', words: [], summary: 'Lists the connection’s sync rules with their buttons', params: [] },
-      { name: 'add', summary: 'Adds a sync rule through a form (Admin)', params: [{ name: 'object', kind: 'text', description: 'The provider’s object to sync (e.g. tasks); asked in the form when absent' }] },
+      { name: 'list', words: [], summary: 'Lists the connection’s sync rules', params: [] },
+      { name: 'add', summary: 'Adds a sync rule through a form (Admin)', params: [{ name: 'object', kind: 'text', description: 'The object to sync, e.g. tasks (else asked in the form)' }] },
       ...(['edit', 'mapping', 'preview', 'pause', 'resume', 'delete'] as const).map((v) => ({ name: v, summary: RULE_VERBS[v], params: [RULE] })),
     ],
   },

@@ -49,7 +49,7 @@ const schedule: Command = {
     params: [
       CONNECTION,
       { name: 'item', kind: 'text', required: true, description: 'The item’s id or URL at the provider' },
-      { name: 'time', kind: 'text', keyword: 'at', rest: true, description: 'When, in UTC: HH:MM (today), tomorrow HH:MM, or an ISO date-time' },
+      { name: 'time', kind: 'text', keyword: 'at', rest: true, description: 'UTC: HH:MM, tomorrow HH:MM, or an ISO date-time' },
     ],
   },
   examples: ['schedule sandbox tsk_3f9a0c1d2e4b5a6c7d8e', 'schedule asana https://app.asana.com/0/1207894561234567/1209876543210987 at 14:30', 'schedule "Asana (ops)" 1209876543210987 at tomorrow 9:00'],

@@ -62,7 +62,7 @@ function cannotSync(c: ConnectionView): NeutralReply {
 const sync: Command = {
   name: 'sync',
   usage: 'sync <connection> [rule]',
-  grammar: { params: [CONNECTION, { name: 'rule', kind: 'text', description: 'One rule: its number in `rules <connection>`, or the object it syncs' }] },
+  grammar: { params: [CONNECTION, { name: 'rule', kind: 'text', description: 'One rule: its number, or the object it syncs' }] },
   examples: ['sync sandbox', 'sync hubspot contacts', 'sync "Linear Eng" 2'],
   summary: 'Runs a connection’s sync rules now and shows their progress here',
   permission: 'connections.sync',

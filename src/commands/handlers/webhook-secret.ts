@@ -105,7 +105,7 @@ const webhookSecret: Command = {
   grammar: {
     lead: [CONNECTION],
     verbs: [
-      { name: 'store', words: [], summary: 'Opens a private form to store the webhook secret the provider made', params: [] },
+      { name: 'store', words: [], summary: 'Stores the provider’s webhook secret (a private form)', params: [] },
       { name: 'clear', summary: 'Removes the stored webhook secret (asks first)', params: [] },
     ],
   },

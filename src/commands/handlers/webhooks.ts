@@ -21,7 +21,7 @@ import type { Param } from '../grammar.ts';
 const MAX_SHOWN = 15;
 
 const VERBS = ['enable', 'test'] as const;
-const WEBHOOK: Param = { name: 'name', kind: 'text', required: true, description: 'The webhook’s name (or id)' };
+const WEBHOOK: Param = { name: 'name', kind: 'text', required: true, description: 'Webhook name or id' };
 
 /** `✅ active · **Billing sync** → hooks.example.com` (`· from a Zap` when Zapier made it). */
 function title(w: WebhookView): string {
