@@ -29,7 +29,7 @@ export const DISCORD_COMMAND = 'integrations';
 const DESCRIPTION = 'Patchbay: connect services, sync them, manage webhooks and alerts';
 
 /**
- * A command's description: its summary up to the first clause break (`:`, `;`, ` (`, ` with`…),
+ * A command's description: its summary up to the first clause break (`:`, `;`, ` (`, `, with`…),
  * since Discord counts every name and description of a command against one budget (4000).
  */
 export function describe(summary: string): string {
