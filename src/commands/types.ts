@@ -8,6 +8,7 @@ import type { ChatPlatform, IChatTeam, PlatformRole } from '../entities/chat-tea
 import type { IMember, Role } from '../entities/member.ts';
 import type { IWorkspace } from '../entities/workspace.ts';
 import type { Runtime } from '../runtime.ts';
+import type { Grammar } from './grammar.ts';
 import type { ParsedLine } from './parse.ts';
 import type { NeutralReply } from './view.ts';
 
@@ -87,6 +88,8 @@ export type Command = {
   name: string;
   /** Grammar after the prefix, e.g. `pause <connection> [reason…]`. */
   usage: string;
+  /** The usage as typed params (and verbs), for platforms with typed options (Discord); see grammar.ts. */
+  grammar?: Grammar;
   /** Full command lines after the prefix. */
   examples: string[];
   summary: string;

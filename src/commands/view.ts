@@ -80,9 +80,13 @@ export function isUrlAction(a: CommandAction | UrlAction): a is UrlAction {
   return 'url' in a;
 }
 
-/** Quotes an argument when the tokenizer would otherwise split it. */
+/**
+ * Quotes an argument when the tokenizer would otherwise split it. Inside the double quotes, `"`,
+ * `\` and `”` (which also closes them) are escaped. A bare `--flag` stays a flag (buttons pass
+ * `--confirmed` this way); quote values that must stay arguments yourself (grammar.ts does).
+ */
 export function quoteArg(arg: string): string {
-  return /^[^\s"'“”‘’]+$/.test(arg) ? arg : `"${arg.replace(/(["\\])/g, '\\$1')}"`;
+  return /^[^\s"'“”‘’]+$/.test(arg) ? arg : `"${arg.replace(/(["\\”])/g, '\\$1')}"`;
 }
 
 /** The command line a button runs, e.g. `pause 6f1c…`. */

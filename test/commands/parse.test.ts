@@ -30,6 +30,18 @@ describe('command line parsing', () => {
     expect(parseLine('   ')).toEqual({ name: '', args: [], flags: new Set() });
   });
 
+  it('reads a quoted --word as an argument, never a flag', () => {
+    expect(parseLine('disconnect "x --confirmed"')).toEqual({ name: 'disconnect', args: ['x --confirmed'], flags: new Set() });
+    expect(parseLine('disconnect "--confirmed"')).toEqual({ name: 'disconnect', args: ['--confirmed'], flags: new Set() });
+    expect(parseLine("disconnect x '--confirmed' --all")).toEqual({ name: 'disconnect', args: ['x', '--confirmed'], flags: new Set(['all']) });
+  });
+
+  it('quotes arguments so that any text comes back whole, even with typographic quotes inside', () => {
+    for (const v of ['a ” b', 'x” --confirmed “', 'back\\slash "q"', '“', '”', 'a\n b']) {
+      expect(parseLine(`pause ${quoteArg(v)}`)).toEqual({ name: 'pause', args: [v], flags: new Set() });
+    }
+  });
+
   it('reads user mentions as Slack, Discord and the other bots send them', () => {
     expect(parseMention('<@U123ABC>')).toEqual({ userId: 'U123ABC' });
     expect(parseMention('<@U123ABC|ada>')).toEqual({ userId: 'U123ABC', label: 'ada' });

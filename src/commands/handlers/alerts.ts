@@ -5,6 +5,7 @@ import { AppError } from '../../errors.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command, CommandContext } from '../types.ts';
 import { bold, code, ephemeral, inChannel, mention, plain, type NeutralReply } from '../view.ts';
+import { CONNECTION } from '../grammar.ts';
 
 const KIND_TEXT: Record<AlertKind, string> = {
   errors: 'a connection errors, or a realtime rule\'s webhook cannot be registered',
@@ -60,6 +61,20 @@ async function describe(ctx: CommandContext): Promise<NeutralReply> {
 const alerts: Command = {
   name: 'alerts',
   usage: 'alerts [here [errors|pauses|conflicts|webhooks|hooks|all …] [for <connection>] | off [for <connection>]]',
+  grammar: {
+    verbs: [
+      { name: 'show', words: [], summary: 'Shows the alerts this channel receives', params: [] },
+      {
+        name: 'here',
+        summary: 'Subscribes this channel to alerts (Admin)',
+        params: [
+          { name: 'kinds', kind: 'choice', multiple: true, choices: [...ALERT_KINDS, 'all'], description: `Which: ${[...ALERT_KINDS, 'all'].join(', ')} (several, space-separated)` },
+          { ...CONNECTION, required: false, keyword: 'for', description: 'Only for this connection' },
+        ],
+      },
+      { name: 'off', summary: 'Stops this channel’s alerts (Admin)', params: [{ ...CONNECTION, required: false, keyword: 'for', description: 'Only those for this connection' }] },
+    ],
+  },
   examples: ['alerts', 'alerts here', 'alerts here errors pauses', 'alerts here errors for hubspot', 'alerts off', 'alerts off for hubspot'],
   summary: 'Shows, subscribes or stops this channel’s alerts (errors, rate-limit pauses, …)',
   async run(ctx, line) {

@@ -17,6 +17,13 @@ import { bold, commandButton, ephemeral, inChannel, mention, plain, type Block, 
 const connect: Command = {
   name: 'connect',
   usage: 'connect <provider> [--api-key] [--new]',
+  grammar: {
+    params: [
+      { name: 'provider', kind: 'provider', required: true, description: 'The service to connect' },
+      { name: 'api-key', kind: 'flag', description: 'Connect with an API key rather than OAuth' },
+      { name: 'new', kind: 'flag', description: 'Add another even if one is errored' },
+    ],
+  },
   examples: ['connect hubspot', 'connect linear --api-key'],
   summary: 'Connects a service: a sign-in link for OAuth providers, a private form for API keys',
   permission: 'connections.connect',

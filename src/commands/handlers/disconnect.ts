@@ -4,10 +4,12 @@ import { confirmedDisconnectButton } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
 import { bold, ephemeral, inChannel, mention, plain, type NeutralReply } from '../view.ts';
+import { CONNECTION } from '../grammar.ts';
 
 const disconnect: Command = {
   name: 'disconnect',
   usage: 'disconnect <connection>',
+  grammar: { params: [CONNECTION] },
   examples: ['disconnect hubspot', 'disconnect "Linear Eng"'],
   summary: 'Disconnects a connection after a confirmation: revokes access where the provider allows and deletes the credentials',
   permission: 'connections.disconnect',

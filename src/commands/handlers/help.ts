@@ -49,6 +49,7 @@ function detail(base: BaseContext, name: string) {
 const help: Command = {
   name: 'help',
   usage: 'help [command]',
+  grammar: { params: [{ name: 'command', kind: 'command', description: 'The command to explain' }] },
   examples: ['help', 'help alerts'],
   summary: 'Lists the commands, or shows one command’s grammar and examples',
   async run(ctx, line) {

@@ -13,10 +13,12 @@ import { createHook, deleteHook, findHookByRef, hookView, listHooks, updateHook,
 import { hookName } from '../../hooks/input.ts';
 import type { Command, CommandContext } from '../types.ts';
 import { bold, code, commandButton, ephemeral, formatWhen, inChannel, mention, plain, type Block, type NeutralReply } from '../view.ts';
+import type { Param } from '../grammar.ts';
 
 const MAX_SHOWN = 15;
 const VERBS = ['create', 'delete', 'disable', 'enable'] as const;
 const STATUS_EMOJI = { active: '✅', disabled: '⏹' } as const;
+const HOOK: Param = { name: 'name', kind: 'text', required: true, description: 'Hook name or id' };
 
 async function authorize(ctx: CommandContext, action: Action, targetId: string | null): Promise<void> {
   await authorizeOrAudit(ctx.rt, {
@@ -118,6 +120,19 @@ async function setStatus(ctx: CommandContext, h: HookView, status: 'active' | 'd
 const hooks: Command = {
   name: 'hooks',
   usage: 'hooks [create <name> [--secret] | delete|disable|enable <name>]',
+  grammar: {
+    verbs: [
+      { name: 'list', words: [], summary: 'Lists the custom inbound hooks', params: [] },
+      {
+        name: 'create',
+        summary: 'Creates a hook and shows its URL once (Admin)',
+        params: [HOOK, { name: 'secret', kind: 'flag', description: 'Also generate a signing secret (shown once)' }],
+      },
+      { name: 'delete', summary: 'Deletes a hook: its URL stops working (asks first; Admin)', params: [HOOK] },
+      { name: 'disable', summary: 'Disables a hook: its URL answers 404 (Admin)', params: [HOOK] },
+      { name: 'enable', summary: 'Enables a disabled hook again (Admin)', params: [HOOK] },
+    ],
+  },
   examples: ['hooks', 'hooks create "Uptime monitor" --secret', 'hooks disable "Uptime monitor"', 'hooks delete "Uptime monitor"'],
   summary: 'Lists the custom inbound hooks (URLs any service can POST JSON to); an Admin creates, disables, enables or deletes them',
   async run(ctx, parsed) {

@@ -36,6 +36,7 @@ async function link(base: BaseContext, code0: string | undefined, mayRelink: boo
 const command: Command = {
   name: 'link',
   usage: 'link <code>',
+  grammar: { params: [{ name: 'code', kind: 'text', required: true, description: 'A team code from an Owner, or your personal code' }] },
   examples: ['link PB-7KQ2-M9XD-4HTW'],
   summary: 'Links this chat team to a Patchbay workspace with an Owner’s code, or you to your own member with your personal code',
   async runUnlinked(base, line) {

@@ -8,6 +8,7 @@ const MAX_SHOWN = 15;
 const list: Command = {
   name: 'list',
   usage: 'list [--all]',
+  grammar: { params: [{ name: 'all', kind: 'flag', description: 'Include disconnected connections' }] },
   examples: ['list', 'list --all'],
   summary: 'Lists the connections with their status and actions (`--all` includes disconnected ones)',
   permission: 'connections.read',

@@ -6,6 +6,7 @@ import { logLine } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
 import { bold, ephemeral, plain, type Block } from '../view.ts';
+import { CONNECTION } from '../grammar.ts';
 
 const LINES = 15;
 const RUNS = 5;
@@ -29,6 +30,7 @@ const RUN_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', runn
 const log: Command = {
   name: 'log',
   usage: 'log <connection>',
+  grammar: { params: [CONNECTION] },
   examples: ['log hubspot', 'log "Linear Eng"'],
   summary: 'Shows a connection’s recent log (tests, status changes, syncs) and its recent sync runs',
   permission: 'connections.logs.read',

@@ -1,4 +1,5 @@
 import { connectionButtons, connectionTitle } from '../cards.ts';
+import { CONNECTION } from '../grammar.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
 import { bold, inChannel, mention, plain } from '../view.ts';
@@ -6,6 +7,7 @@ import { bold, inChannel, mention, plain } from '../view.ts';
 const pause: Command = {
   name: 'pause',
   usage: 'pause <connection> [reason…]',
+  grammar: { params: [CONNECTION, { name: 'reason', kind: 'text', rest: true, description: 'Why (shown with the connection)' }] },
   examples: ['pause hubspot', 'pause "Linear Eng" migrating the workspace'],
   summary: 'Pauses a connection: syncs and webhooks stop until it is resumed',
   permission: 'connections.pause',

@@ -12,6 +12,7 @@ const label = (category: string) => category.replace(/_/g, ' ');
 const providers: Command = {
   name: 'providers',
   usage: 'providers [category]',
+  grammar: { params: [{ name: 'category', kind: 'choice', choices: CATEGORIES, description: 'Only the services of this category' }] },
   examples: ['providers', 'providers crm', `providers "project management"`],
   summary: 'Lists the services Patchbay connects to, optionally of one category',
   permission: 'providers.read',

@@ -5,10 +5,12 @@ import { authorizeReply, checkingReply, credentialsForm, reconnectFormId, splitF
 import { resolveConnection } from '../resolve.ts';
 import type { Command, FormHandler } from '../types.ts';
 import { bold, inChannel, mention, plain } from '../view.ts';
+import { CONNECTION } from '../grammar.ts';
 
 const reconnect: Command = {
   name: 'reconnect',
   usage: 'reconnect <connection>',
+  grammar: { params: [CONNECTION] },
   examples: ['reconnect hubspot', 'reconnect "Linear Eng"'],
   summary: 'Re-authorizes a connection in place (same id, history and settings)',
   permission: 'connections.reconnect',

@@ -2,10 +2,12 @@ import { connectionButtons, connectionTitle } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
 import { bold, inChannel, mention, plain, type Block } from '../view.ts';
+import { CONNECTION } from '../grammar.ts';
 
 const resume: Command = {
   name: 'resume',
   usage: 'resume <connection>',
+  grammar: { params: [CONNECTION] },
   examples: ['resume hubspot', 'resume "Linear Eng"'],
   summary: 'Resumes a paused connection (also one paused by a rate limit, with a warning)',
   permission: 'connections.resume',

@@ -11,6 +11,12 @@ const ROLE_NAMES: Record<Role, string> = { owner: 'an Owner', admin: 'an Admin',
 const role: Command = {
   name: 'role',
   usage: 'role @user <owner|admin|member>',
+  grammar: {
+    params: [
+      { name: 'user', kind: 'user', required: true, description: 'The person whose role changes' },
+      { name: 'role', kind: 'choice', required: true, choices: ROLES, description: 'Their new Patchbay role' },
+    ],
+  },
   examples: ['role @ada admin', 'role @sam member'],
   summary: 'Sets someone’s Patchbay role (Owner only; the last Owner cannot be demoted)',
   permission: 'members.manage',

@@ -20,9 +20,20 @@ import { addRuleButton, editRuleButton, ruleFormReply } from '../rule-form.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command, CommandContext } from '../types.ts';
 import { bold, code, commandButton, ephemeral, formatWhen, inChannel, mention, plain, type Block, type Button, type NeutralReply } from '../view.ts';
+import { CONNECTION, type Param } from '../grammar.ts';
 
 const VERBS = ['pause', 'resume', 'delete', 'preview'] as const;
 type Verb = (typeof VERBS)[number];
+
+const RULE: Param = { name: 'rule', kind: 'text', required: true, description: 'Its number, or the object it syncs' };
+const RULE_VERBS = {
+  edit: 'Edits a rule’s settings through a form (Admin)',
+  mapping: 'Edits a rule’s field mapping through a form (Admin)',
+  preview: 'Shows what a rule’s first run would link and create (Admin)',
+  pause: 'Pauses a rule (Admin)',
+  resume: 'Resumes a paused rule: it runs now, then on its schedule (Admin)',
+  delete: 'Deletes a rule (asks first; Admin)',
+} as const;
 
 const OBJECT_LABEL: Record<string, string> = { tasks: 'tasks', contacts: 'contacts', calendar_events: 'calendar events' };
 
@@ -200,6 +211,14 @@ async function preview(ctx: CommandContext, c: ConnectionView, r: ISyncRule): Pr
 const rules: Command = {
   name: 'rules',
   usage: 'rules <connection> [add [object] | edit|mapping|preview|pause|resume|delete <rule>]',
+  grammar: {
+    lead: [CONNECTION],
+    verbs: [
+      { name: 'list', words: [], summary: 'Lists the connection’s sync rules', params: [] },
+      { name: 'add', summary: 'Adds a sync rule through a form (Admin)', params: [{ name: 'object', kind: 'text', description: 'The object to sync, e.g. tasks (else asked in the form)' }] },
+      ...(['edit', 'mapping', 'preview', 'pause', 'resume', 'delete'] as const).map((v) => ({ name: v, summary: RULE_VERBS[v], params: [RULE] })),
+    ],
+  },
   examples: ['rules sandbox', 'rules sandbox add', 'rules sandbox preview 1', 'rules sandbox edit 1', 'rules sandbox mapping 1', 'rules sandbox pause 1', 'rules "Linear Eng" resume tasks', 'rules hubspot delete 2'],
   summary: 'Lists a connection’s sync rules with Run, Edit, Pause and Delete buttons, and Preview before a first run; adding (a form), editing, previewing, pausing, resuming and deleting need the Admin role',
   permission: 'connections.read',

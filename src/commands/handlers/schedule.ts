@@ -11,6 +11,7 @@ import { scheduleFromSource } from '../../work/task-sources.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
 import { bold, code, ephemeral, inChannel, mention, plain } from '../view.ts';
+import { CONNECTION } from '../grammar.ts';
 
 const USAGE = 'schedule <connection> <item id or URL> [at <time>]';
 const TIME_HELP = 'a time as HH:MM (UTC, today), `tomorrow HH:MM`, or an ISO date-time such as 2026-12-01T09:00:00+01:00';
@@ -44,6 +45,13 @@ const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 const schedule: Command = {
   name: 'schedule',
   usage: USAGE,
+  grammar: {
+    params: [
+      CONNECTION,
+      { name: 'item', kind: 'text', required: true, description: 'The item’s id or URL at the provider' },
+      { name: 'time', kind: 'text', keyword: 'at', rest: true, description: 'UTC: HH:MM, tomorrow HH:MM, or an ISO date-time' },
+    ],
+  },
   examples: ['schedule sandbox tsk_3f9a0c1d2e4b5a6c7d8e', 'schedule asana https://app.asana.com/0/1207894561234567/1209876543210987 at 14:30', 'schedule "Asana (ops)" 1209876543210987 at tomorrow 9:00'],
   summary: 'Schedules a provider item as work: its open task here (made from the item the first time) gets a time entry',
   // Tasks and time entries are work data any member may write (as POST /api/v1/tasks).

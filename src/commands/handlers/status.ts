@@ -4,10 +4,12 @@ import { connectionCard, connectionTitle } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
 import { ephemeral, plain } from '../view.ts';
+import { CONNECTION } from '../grammar.ts';
 
 const status: Command = {
   name: 'status',
   usage: 'status <connection>',
+  grammar: { params: [CONNECTION] },
   examples: ['status hubspot', 'status "Linear Eng"'],
   summary: 'Shows one connection’s full card: status, account, last sync, recent log, actions',
   permission: 'connections.read',

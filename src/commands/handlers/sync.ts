@@ -11,6 +11,7 @@ import { resolveConnection } from '../resolve.ts';
 import type { Command, CommandContext } from '../types.ts';
 import { bold, code, commandButton, ephemeral, inChannel, plain, type Block, type NeutralReply } from '../view.ts';
 import { handleOf, ruleTitle } from './rules.ts';
+import { CONNECTION } from '../grammar.ts';
 
 /** How long the terminal waits for a run before it points at `log` instead. */
 const TERMINAL_WAIT_MS = 10 * 60_000;
@@ -61,6 +62,7 @@ function cannotSync(c: ConnectionView): NeutralReply {
 const sync: Command = {
   name: 'sync',
   usage: 'sync <connection> [rule]',
+  grammar: { params: [CONNECTION, { name: 'rule', kind: 'text', description: 'One rule: its number, or the object it syncs' }] },
   examples: ['sync sandbox', 'sync hubspot contacts', 'sync "Linear Eng" 2'],
   summary: 'Runs a connection’s sync rules now and shows their progress here',
   permission: 'connections.sync',

@@ -3,10 +3,12 @@ import { connectionButtons } from '../cards.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command } from '../types.ts';
 import { bold, ephemeral, formatWhen, inChannel, mention, plain, type Block } from '../view.ts';
+import { CONNECTION } from '../grammar.ts';
 
 const test: Command = {
   name: 'test',
   usage: 'test <connection>',
+  grammar: { params: [CONNECTION] },
   examples: ['test hubspot', 'test "Linear Eng"'],
   summary: 'Checks that the provider still accepts the connection (a passing test recovers an errored one)',
   permission: 'connections.test',

@@ -16,6 +16,7 @@ import { getProvider } from '../../providers/registry.ts';
 import { resolveConnection } from '../resolve.ts';
 import type { Command, CommandContext, FormHandler } from '../types.ts';
 import { bold, code, commandButton, ephemeral, inChannel, mention, plain, type NeutralReply } from '../view.ts';
+import { CONNECTION } from '../grammar.ts';
 
 const NAME = 'webhook-secret';
 const FIELD = 'secret';
@@ -101,6 +102,13 @@ async function clear(ctx: CommandContext, c: ConnectionView): Promise<NeutralRep
 const webhookSecret: Command = {
   name: NAME,
   usage: `${NAME} <connection> [clear]`,
+  grammar: {
+    lead: [CONNECTION],
+    verbs: [
+      { name: 'store', words: [], summary: 'Stores the provider’s webhook secret (a private form)', params: [] },
+      { name: 'clear', summary: 'Removes the stored webhook secret (asks first)', params: [] },
+    ],
+  },
   examples: [`${NAME} jira`, `${NAME} "Jira Eng" clear`],
   summary: 'Stores, through a private form, the webhook secret a provider made (Jira admin webhooks); `clear` removes it',
   permission: 'connections.webhook_secret',

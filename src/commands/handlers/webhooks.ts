@@ -15,11 +15,13 @@ import { enableWebhook, findWebhookByRef, listWebhooks, webhookView, type Webhoo
 import type { Command, CommandContext } from '../types.ts';
 import { answerText, hostOf, plural, WEBHOOK_STATUS_EMOJI, webhookButtons } from '../webhook-cards.ts';
 import { bold, code, ephemeral, formatWhen, inChannel, mention, plain, type Block, type NeutralReply } from '../view.ts';
+import type { Param } from '../grammar.ts';
 
 /** More than this and the reply gets unwieldy on every platform (Slack allows 50 blocks). */
 const MAX_SHOWN = 15;
 
 const VERBS = ['enable', 'test'] as const;
+const WEBHOOK: Param = { name: 'name', kind: 'text', required: true, description: 'Webhook name or id' };
 
 /** `✅ active · **Billing sync** → hooks.example.com` (`· from a Zap` when Zapier made it). */
 function title(w: WebhookView): string {
@@ -138,6 +140,13 @@ function test(ctx: CommandContext, w: WebhookView): { immediate: NeutralReply; f
 const webhooks: Command = {
   name: 'webhooks',
   usage: 'webhooks [enable|test <name>]',
+  grammar: {
+    verbs: [
+      { name: 'list', words: [], summary: 'Lists the outbound webhooks with status and last delivery', params: [] },
+      { name: 'enable', summary: 'Enables a paused or disabled webhook (Admin)', params: [WEBHOOK] },
+      { name: 'test', summary: 'Sends a test event to a webhook (Admin)', params: [WEBHOOK] },
+    ],
+  },
   examples: ['webhooks', 'webhooks test "Billing sync"', 'webhooks enable "Billing sync"'],
   summary: 'Lists the outbound webhooks with status, last delivery and failures, with Test and Enable buttons (Admin)',
   async run(ctx, line) {

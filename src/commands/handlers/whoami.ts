@@ -7,6 +7,7 @@ const NAMES = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const;
 const whoami: Command = {
   name: 'whoami',
   usage: 'whoami',
+  grammar: { params: [] },
   examples: ['whoami'],
   summary: 'Shows which Patchbay member you act as, and with what role',
   async run(ctx) {
