@@ -1,4 +1,6 @@
 /** Runs in every test file: no request leaves the machine, and no mock is left unused. */
+// Before any test's imports make zod schemas (see the module).
+import '../src/http/zod-openapi.ts';
 import nock from 'nock';
 import { afterEach, expect } from 'vitest';
 

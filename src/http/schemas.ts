@@ -1,10 +1,9 @@
 /** Schemas shared by several endpoints: the error shape, pagination, ids. */
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import './zod-openapi.ts';
 import { z } from 'zod';
 import { AppError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 import { EX } from './examples.ts';
 
-extendZodWithOpenApi(z);
 
 const issueSchema = z
   .object({

@@ -2,6 +2,8 @@
  * Starting and stopping Patchbay: shared by `npm start`, `npm run worker` and the tests, so
  * what the tests exercise is what users run.
  */
+// First: schemas made by any import below must get `.openapi()` (see the module).
+import '../http/zod-openapi.ts';
 import type { Server } from 'node:http';
 import { hookAlertSubscriber } from '../alerts/hook-alerts.ts';
 import { alertSubscriber } from '../alerts/subscriber.ts';
