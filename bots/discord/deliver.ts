@@ -44,7 +44,7 @@ export async function deliverLater(f: FollowUps, original: Original, reply: Neut
       await f.poster.post(f.target, reply);
       return;
     }
-    f.logger.warn({ channel: f.target?.channelId }, 'discord: a private reply came after the interaction token expired; it could not be shown');
+    f.logger.warn({ channel: f.target?.channelId }, 'discord: a private reply came after its interaction expired (15 minutes); it could not be shown');
     return;
   }
   const msg = renderMessage(reply);

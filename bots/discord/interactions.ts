@@ -45,7 +45,15 @@ const OUTSIDE_GUILD = ephemeral('Patchbay works in servers: run `/integrations` 
 const UNSUPPORTED = ephemeral('⚠️ Patchbay does not know this interaction. Run `/integrations help`.');
 
 /** Handles one verified interaction. `respond` is called exactly once, first; follow-ups come after. */
-export async function handleInteraction(ctx: DiscordContext, body: unknown, respond: Respond, correlationId?: string): Promise<'answered' | 'replayed'> {
+export async function handleInteraction(ctx: DiscordContext, body: unknown, send: Respond, correlationId?: string): Promise<'answered' | 'replayed'> {
+  // Once only, even when sending fails half-way (the answer may have reached Discord): a second
+  // answer to one interaction is always refused.
+  let sent = false;
+  const respond: Respond = async (response) => {
+    if (sent) return;
+    sent = true;
+    await send(response);
+  };
   const parsed = interactionSchema.safeParse(body);
   if (!parsed.success) {
     ctx.rt.logger.warn({ issues: parsed.error.issues.length }, 'discord: signed interaction of an unknown shape');

@@ -41,11 +41,11 @@ async function posterError(deps: PosterDeps, err: unknown, target: PostTarget, w
     if (!(await stillInGuild(deps, target.teamId))) {
       deps.owners.forget(target.teamId);
       await deactivateTeam(deps.rt, 'discord', target.teamId, 'The Patchbay bot was removed from this Discord server.');
-      return new ChannelGoneError(`Discord ${what}: the bot is no longer in the server`, { cause: err });
+      return new ChannelGoneError(`Discord ${what}: Patchbay is no longer in the server`, { cause: err });
     }
-    return new ChannelGoneError(`Discord ${what}: ${code === DISCORD_ERRORS.unknownChannel ? 'the channel no longer exists' : 'the bot cannot see the channel'} (${code})`, { cause: err });
+    return new ChannelGoneError(`Discord ${what}: ${code === DISCORD_ERRORS.unknownChannel ? 'the channel no longer exists' : 'Patchbay may not see the channel'} (${code})`, { cause: err });
   }
-  if (code === DISCORD_ERRORS.missingPermissions) return new ChannelGoneError(`Discord ${what}: the bot may not post in the channel (50013 Missing Permissions)`, { cause: err });
+  if (code === DISCORD_ERRORS.missingPermissions) return new ChannelGoneError(`Discord ${what}: Patchbay may not post in the channel (50013 Missing Permissions)`, { cause: err });
   if (err.status === 400 || err.status === 401 || code === DISCORD_ERRORS.unknownMessage) {
     return new PosterPermanentError(String(code || err.status), `Discord ${what} refused the message: ${code || err.status} ${err.message}`, { cause: err });
   }

@@ -73,7 +73,7 @@ describe('alerts in Discord channels', () => {
       const [row] = await sql<{ active: boolean; deactivated_reason: string | null }>(t.app.dbUrl, 'select active, deactivated_reason from alert_subscriptions where channel_id = $1', [C_GONE]);
       return row && !row.active ? row : undefined;
     });
-    expect(sub.deactivated_reason).toMatch(/cannot see the channel/);
+    expect(sub.deactivated_reason).toMatch(/Channel gone: Discord POST \/channels\/\{id\}\/messages: Patchbay may not see the channel \(50001\)/);
     expect(t.app.logs.some((l) => l.includes('channel no longer reachable'))).toBe(true);
     expect(await sql(t.app.dbUrl, `select active from chat_teams where platform = 'discord' and external_id = $1`, [GUILD])).toEqual([{ active: true }]);
     await eventually(async () => posts(C_ALL).length === 2);

@@ -101,15 +101,18 @@ describe('an admin connects with a modal (API key)', () => {
     expect(await sql(t.app.dbUrl, `select 1 from connections where provider_slug = 'linear'`)).toHaveLength(0);
   });
 
-  it('acknowledges the submission, then edits the answer into the result', async () => {
+  it('acknowledges privately, then posts the result for everyone and removes the private placeholder', async () => {
     nock('https://api.linear.app').post('/graphql').reply(200, VIEWER);
     const res = await t.submit(ADMIN, modal.custom_id, { apiKey: KEY });
     expect(res.body.type).toBe(4);
     expect(textOf(res.body.data)).toMatch(/Checking the credentials with Linear/);
-    const [edit] = await t.waitForFollowUps(res.token);
-    expect(edit!.method).toBe('PATCH');
-    expect(textOf(edit!.body)).toMatch(/<@1400000000000000002> connected \*\*Linear\*\* as Ada Lovelace/);
-    expect(edit!.body.allowed_mentions).toEqual({ parse: [] });
+    expect(res.body.data.flags & EPHEMERAL).toBe(EPHEMERAL);
+    const [result, removed] = await t.waitForFollowUps(res.token, 2);
+    expect(result!.method).toBe('POST');
+    expect(result!.body.flags ?? 0).toBe(0);
+    expect(textOf(result!.body)).toMatch(/<@1400000000000000002> connected \*\*Linear\*\* as Ada Lovelace/);
+    expect(result!.body.allowed_mentions).toEqual({ parse: [] });
+    expect(removed!.method).toBe('DELETE');
     const rows = await sql<{ id: string; status: string }>(t.app.dbUrl, `select id, status from connections where provider_slug = 'linear'`);
     expect(rows).toHaveLength(1);
     linearId = rows[0]!.id;
@@ -124,7 +127,7 @@ describe('autocomplete', () => {
     expect(providers.body.type).toBe(8);
     expect(providers.body.data.choices.map((c: any) => c.value)).toContain('linear');
     const conns = await t.interact(MEMBER, 4, commandData(['status'], { connection: 'lin' }, 'connection'));
-    expect(conns.body.data.choices.map((c: any) => c.name)).toContain('Linear');
+    expect(conns.body.data.choices).toEqual([{ name: 'Linear — Linear', value: 'Linear' }]);
   });
 });
 

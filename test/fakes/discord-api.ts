@@ -26,7 +26,8 @@ export type FakeDiscord = {
 };
 
 const json = (res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  // Like Discord: a 204 has no body and no content type.
+  res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
   res.end(body === undefined ? '' : JSON.stringify(body));
 };
 
