@@ -112,7 +112,8 @@ async function dispatch(ctx: DiscordContext, i: Guilded, respond: Respond, corre
       return;
     }
     // The values are secrets: they go to submitForm and nowhere else (never logged).
-    await answer(ctx, i, respond, submitForm(ctx.rt, inv(''), formId, modalValues(data.components)), { modal: false });
+    const work = submitForm(ctx.rt, inv(''), formId, modalValues(data.components)).then((r) => ({ ...r, immediate: withFieldErrors(r.immediate) }));
+    await answer(ctx, i, respond, work, { modal: false });
     return;
   }
   if (i.type === INTERACTION.component) {
@@ -164,6 +165,30 @@ async function answer(ctx: DiscordContext, i: Guilded, respond: Respond, work: P
   const update = opts.fromComponent && immediate.replaceOriginal;
   await respond(update ? { type: InteractionResponseType.UpdateMessage, data: unflagged(immediate) } : message(immediate));
   if (first.followUp) void ctx.track(settle(f, { visibility: immediate.visibility, placeholder: true }, { ...first, immediate }));
+}
+
+const ACRONYMS: Record<string, string> = { api: 'API', url: 'URL', id: 'ID', oauth: 'OAuth' };
+
+/** `apiKey` → `API key`: a form field's name as people read it (a submission carries names, not labels). */
+export function fieldLabel(name: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s_-]+/)
+    .filter(Boolean)
+    .map((w) => ACRONYMS[w.toLowerCase()] ?? w.toLowerCase());
+  const [first = '', ...rest] = words;
+  return [first.charAt(0).toUpperCase() + first.slice(1), ...rest].join(' ');
+}
+
+/**
+ * Discord cannot show errors on an open modal (it closes on submit): the refused values come
+ * back in the private reply, one field each, with what to do next.
+ */
+function withFieldErrors(reply: NeutralReply): NeutralReply {
+  const errors = Object.entries(reply.fieldErrors ?? {});
+  if (!errors.length) return reply;
+  const fields = errors.map(([name, message]) => ({ label: fieldLabel(name), value: message }));
+  return { ...reply, blocks: [...reply.blocks, { type: 'section', text: 'Nothing was saved. Run the command again to open the form and correct:', fields }] };
 }
 
 /** A form that cannot open as a modal here (after a deferral, or from a modal) leaves a note instead. */

@@ -97,7 +97,9 @@ describe('an admin connects with a modal (API key)', () => {
     const res = await t.submit(ADMIN, modal.custom_id, { apiKey: 'not-a-linear-key' });
     expect(res.body.type).toBe(4);
     expect(res.body.data.flags & EPHEMERAL).toBe(EPHEMERAL);
-    expect(textOf(res.body.data)).toMatch(/key/i);
+    // Discord closes a modal on submit: the refused field comes back named, with what to do.
+    expect(res.body.data.embeds[0].fields.map((f: any) => f.name)).toEqual(['API key']);
+    expect(textOf(res.body.data)).toMatch(/Run the command again/);
     expect(await sql(t.app.dbUrl, `select 1 from connections where provider_slug = 'linear'`)).toHaveLength(0);
   });
 
