@@ -64,6 +64,8 @@ export function createDiscordBot(rt: Runtime, opts: { ackBudgetMs?: number } = {
     customIds: (i) => ({ userId: i.member?.user.id ?? i.user?.id ?? '', sign: (data: string) => rt.vault.sign(`discord-confirm:${data}`), nowSec: Math.floor(Date.now() / 1000) }),
   };
   const gateway = config.DISCORD_GATEWAY ? createGatewayClient(context, config.DISCORD_API_URL) : null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
   const idle = async () => {
     while (inFlight.size) await Promise.allSettled([...inFlight]);
   };
@@ -74,9 +76,21 @@ export function createDiscordBot(rt: Runtime, opts: { ackBudgetMs?: number } = {
     // The HTTP door stays open in gateway mode too: Discord uses it as soon as an endpoint URL is set.
     mount: (app) => void app.use(discordIngress(context, key)),
     async start() {
-      if (gateway) await gateway.login(config.DISCORD_BOT_TOKEN!);
+      if (!gateway) return;
+      // Discord unreachable at boot must not keep the API and the other bots down: keep trying in
+      // the background (discord.js itself reconnects once the first login succeeded).
+      const login = (delayMs: number) => {
+        gateway.login(config.DISCORD_BOT_TOKEN!).catch((err: unknown) => {
+          if (stopped) return;
+          rt.logger.error({ error: err instanceof Error ? err.message : String(err), retryInSeconds: delayMs / 1000 }, 'discord gateway login failed; retrying');
+          retry = setTimeout(() => login(Math.min(delayMs * 2, 5 * 60_000)), delayMs);
+        });
+      };
+      login(5_000);
     },
     async stop(timeoutMs = 10_000) {
+      stopped = true;
+      clearTimeout(retry);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([idle(), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
       clearTimeout(timer);

@@ -97,3 +97,19 @@ describe('gateway interactions and deferrals', () => {
     expect(await sql(t.app.dbUrl, `select active, workspace_id from chat_teams where platform = 'discord'`)).toEqual([{ active: false, workspace_id: null }]);
   });
 });
+
+describe('gateway mode start-up', () => {
+  it('keeps Patchbay serving when the gateway cannot be reached, and keeps trying in the background', async () => {
+    const g = await startDiscordTest({ env: { DISCORD_GATEWAY: 'true' } });
+    try {
+      // The fake has no gateway: the login fails, the API still answers, and a retry is scheduled.
+      const line = await eventually(async () => g.app.logs.find((l) => l.includes('discord gateway login failed; retrying')));
+      expect(JSON.parse(line)).toMatchObject({ level: 'error', retryInSeconds: 5 });
+      expect((await g.app.fetch('/readyz', { token: null })).status).toBe(200);
+      expect((await g.send(JSON.stringify({ id: '1760000000000000001', application_id: APP_ID, type: 1, token: 't', version: 1 }))).body).toEqual({ type: 1 });
+      expect(g.fake.callsTo('GET', /^\/gateway\/bot$/).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await g.close();
+    }
+  });
+});
