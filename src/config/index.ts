@@ -150,6 +150,27 @@ export const configSchema = z
     DISCORD_GATEWAY: bool(false),
     /** Discord's API base (a local fake in tests), e.g. http://127.0.0.1:4000/api; `/v10` is added. */
     DISCORD_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
+    // --- Microsoft Teams bot (bots/teams). Enabled by TEAMS_APP_ID (with TEAMS_APP_PASSWORD), or TEAMS_ENABLED=true for the local emulator.
+    TEAMS_APP_ID: z.preprocess(emptyAsUndefined, z.uuid({ error: 'must be the Azure Bot’s Microsoft App ID (a GUID)' }).optional()),
+    TEAMS_APP_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8).optional()),
+    /** The Azure Bot's tenant: single-tenant registrations (the only kind Azure creates now) need it. */
+    TEAMS_TENANT_ID: z.preprocess(emptyAsUndefined, z.uuid({ error: 'must be the Microsoft Entra tenant id (a GUID)' }).optional()),
+    /** true without credentials: the anonymous local emulator mode (refused in production). Default: on when TEAMS_APP_ID is set. */
+    TEAMS_ENABLED: bool(false),
+    /**
+     * Where the bot may send replies (an activity's serviceUrl must start with one of these):
+     * Microsoft's Bot Connector hosts by default; add a local emulator or test fake here.
+     */
+    TEAMS_SERVICE_URLS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .optional()
+        .transform((v) => (v ?? 'https://smba.trafficmanager.net/,https://smba.infra.gcc.teams.microsoft.com/,https://smba.infra.gov.teams.microsoft.us/,https://api.botframework.com/')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)),
+    ),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.EGRESS_ALLOW_PRIVATE.all) {
@@ -164,6 +185,9 @@ export const configSchema = z
     }
     if (Boolean(c.SLACK_CLIENT_ID) !== Boolean(c.SLACK_CLIENT_SECRET)) {
       ctx.addIssue({ code: 'custom', path: [c.SLACK_CLIENT_ID ? 'SLACK_CLIENT_SECRET' : 'SLACK_CLIENT_ID'], message: 'SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together (OAuth install)' });
+    }
+    if (Boolean(c.TEAMS_APP_ID) !== Boolean(c.TEAMS_APP_PASSWORD)) {
+      ctx.addIssue({ code: 'custom', path: [c.TEAMS_APP_ID ? 'TEAMS_APP_PASSWORD' : 'TEAMS_APP_ID'], message: 'TEAMS_APP_ID and TEAMS_APP_PASSWORD go together (Azure Bot → Configuration, and a client secret of its app registration)' });
     }
     const discord = { DISCORD_APPLICATION_ID: c.DISCORD_APPLICATION_ID, DISCORD_PUBLIC_KEY: c.DISCORD_PUBLIC_KEY, DISCORD_BOT_TOKEN: c.DISCORD_BOT_TOKEN };
     const discordSet = Object.values(discord).filter(Boolean).length;
