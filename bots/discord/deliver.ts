@@ -15,7 +15,7 @@ import { MessageFlags, Routes, type REST } from 'discord.js';
 import type { PostTarget, Poster } from '../../src/alerts/posters.ts';
 import type { NeutralReply, Visibility } from '../../src/commands/view.ts';
 import type { Logger } from '../../src/logger.ts';
-import { renderMessage } from './render/message.ts';
+import { renderEdit, renderMessage } from './render/message.ts';
 
 /** Tokens last 15 minutes; a minute is kept in hand for the request itself. */
 export const INTERACTION_TOKEN_LIFETIME_MS = 14 * 60_000;
@@ -47,11 +47,11 @@ export async function deliverLater(f: FollowUps, original: Original, reply: Neut
     f.logger.warn({ channel: f.target?.channelId }, 'discord: a private reply came after its interaction expired (15 minutes); it could not be shown');
     return;
   }
-  const msg = renderMessage(reply);
   if (reply.visibility === original.visibility) {
-    await f.rest.patch(Routes.webhookMessage(f.applicationId, f.token, '@original'), { body: withoutFlags(msg), auth: false });
+    await f.rest.patch(Routes.webhookMessage(f.applicationId, f.token, '@original'), { body: renderEdit(reply), auth: false });
     return;
   }
+  const msg = renderMessage(reply);
   const ephemeral = reply.visibility === 'ephemeral';
   await f.rest.post(Routes.webhook(f.applicationId, f.token), { body: { ...withoutFlags(msg), ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) }, auth: false });
   if (original.placeholder) {

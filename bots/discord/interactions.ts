@@ -26,7 +26,7 @@ import { platformRoleOf } from './members.ts';
 import { channelOf, INTERACTION, interactionSchema, invocationOf, type Interaction } from './parse.ts';
 import { confirmPromptFor } from './confirm.ts';
 import { decodeCustomId, decodeFormId } from './render/custom-id.ts';
-import { renderMessage } from './render/message.ts';
+import { renderEdit, renderMessage } from './render/message.ts';
 import { modalValues, renderModal } from './render/modal.ts';
 
 export type Respond = (response: APIInteractionResponse) => Promise<void>;
@@ -34,11 +34,8 @@ export type Respond = (response: APIInteractionResponse) => Promise<void>;
 type Guilded = Interaction & { guild_id: string };
 
 const message = (reply: NeutralReply): APIInteractionResponse => ({ type: InteractionResponseType.ChannelMessageWithSource, data: renderMessage(reply) });
-/** An edited message keeps its own flags (an ephemeral message stays one). */
-const unflagged = (reply: NeutralReply) => {
-  const { flags: _flags, ...data } = renderMessage(reply);
-  return data;
-};
+/** The clicked message edited whole; it keeps its own visibility (an ephemeral message stays one). */
+const updateOf = (i: Interaction, reply: NeutralReply) => renderEdit(reply, Boolean((i.message?.flags ?? 0) & MessageFlags.Ephemeral));
 const formOf = (reply: NeutralReply) => reply.blocks.find((b): b is Extract<Block, { type: 'form' }> => b.type === 'form');
 
 const OUTSIDE_GUILD = ephemeral('Patchbay works in servers: run `/integrations` in a channel of a server linked to your workspace.');
@@ -163,7 +160,7 @@ async function answer(ctx: DiscordContext, i: Guilded, respond: Respond, work: P
   }
   const immediate = form ? withoutForm(first.immediate) : first.immediate;
   const update = opts.fromComponent && immediate.replaceOriginal;
-  await respond(update ? { type: InteractionResponseType.UpdateMessage, data: unflagged(immediate) } : message(immediate));
+  await respond(update ? { type: InteractionResponseType.UpdateMessage, data: updateOf(i, immediate) } : message(immediate));
   if (first.followUp) void ctx.track(settle(f, { visibility: immediate.visibility, placeholder: true }, { ...first, immediate }));
 }
 

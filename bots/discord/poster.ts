@@ -16,7 +16,7 @@ import { ChannelGoneError, PosterPermanentError, PosterRateLimitedError, type Po
 import { deactivateTeam } from '../../src/chat/tenancy.ts';
 import type { Runtime } from '../../src/runtime.ts';
 import type { GuildOwners } from './members.ts';
-import { renderMessage } from './render/message.ts';
+import { renderEdit, renderMessage } from './render/message.ts';
 
 export const DISCORD_ERRORS = { unknownChannel: 10003, unknownGuild: 10004, unknownMessage: 10008, missingAccess: 50001, missingPermissions: 50013 } as const;
 
@@ -72,7 +72,8 @@ export function createDiscordPoster(deps: PosterDeps): Poster {
     },
     async update(target, messageRef, reply) {
       try {
-        await deps.rest.patch(Routes.channelMessage(target.channelId, messageRef), { body: channelMessage(reply) });
+        // Every field, as Discord keeps what an edit leaves out; no flags, as when it was posted.
+        await deps.rest.patch(Routes.channelMessage(target.channelId, messageRef), { body: { ...renderEdit(reply, false), flags: 0 } });
       } catch (err) {
         throw await posterError(deps, err, target, 'PATCH /channels/{id}/messages/{id}');
       }

@@ -10,6 +10,7 @@ import { ADMIN, CHANNEL, GUILD, MANAGER, MEMBER, OWNER, buttonNamed, buttonsOf, 
 const KEY = 'lin_api_DiscordTestKey000000000000';
 const VIEWER = { data: { viewer: { id: 'lin-1', name: 'Ada Lovelace', email: 'ada@example.com' } } };
 const EPHEMERAL = 64;
+const SUPPRESS_EMBEDS = 4;
 
 let t: DiscordTest;
 let linearId = '';
@@ -100,6 +101,20 @@ describe('an admin connects with a modal (API key)', () => {
     // Discord closes a modal on submit: the refused field comes back named, with what to do.
     expect(res.body.data.embeds[0].fields.map((f: any) => f.name)).toEqual(['API key']);
     expect(textOf(res.body.data)).toMatch(/Run the command again/);
+    expect(await sql(t.app.dbUrl, `select 1 from connections where provider_slug = 'linear'`)).toHaveLength(0);
+  });
+
+  it('edits the private placeholder into a refusal whole: Discord keeps what an edit leaves out, and hides embeds while SUPPRESS_EMBEDS is set', async () => {
+    nock('https://api.linear.app').post('/graphql').reply(401, { errors: [{ message: 'Authentication required, not authenticated' }] });
+    const res = await t.submit(ADMIN, modal.custom_id, { apiKey: 'lin_api_RejectedKey00000000000000000' });
+    expect(res.body.data).toMatchObject({ content: expect.stringMatching(/Checking the credentials/), flags: EPHEMERAL | SUPPRESS_EMBEDS });
+    const [edit] = await t.waitForFollowUps(res.token, 1);
+    expect(edit!.method).toBe('PATCH');
+    expect(edit!.body.embeds).toHaveLength(1);
+    expect(textOf(edit!.body)).toMatch(/Linear rejected the credentials/);
+    // The placeholder's text is replaced, and embeds are shown again.
+    expect(edit!.body.content).toBe('');
+    expect(edit!.body.flags & SUPPRESS_EMBEDS).toBe(0);
     expect(await sql(t.app.dbUrl, `select 1 from connections where provider_slug = 'linear'`)).toHaveLength(0);
   });
 

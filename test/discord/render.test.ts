@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCustomId } from '../../bots/discord/render/custom-id.ts';
 import { clip, hasMarkup, toDiscord, toPlain } from '../../bots/discord/render/markdown.ts';
-import { renderMessage } from '../../bots/discord/render/message.ts';
+import { renderEdit, renderMessage } from '../../bots/discord/render/message.ts';
 import { modalValues, renderModal, SECRET_NOTE } from '../../bots/discord/render/modal.ts';
 import { code, commandButton, ephemeral, inChannel, plain, urlButton, type Block, type NeutralReply } from '../../src/commands/view.ts';
 import { expectWithinDiscordLimits } from './limits.ts';
@@ -237,5 +237,28 @@ describe('modals', () => {
       expect(String(e)).not.toContain('SECRET');
     }
     expect(() => modalValues('nope')).toThrow();
+  });
+});
+
+describe('renderEdit: a reply as an edit of a message already shown', () => {
+  const contentReply = ephemeral('⏳ Checking the credentials…');
+  const embedReply = ephemeral('refused', [
+    { type: 'header', text: 'Refused' },
+    { type: 'section', text: 'Linear rejected the credentials.' },
+  ]);
+
+  it('sends every field, empty ones included, since Discord keeps what an edit leaves out', () => {
+    const edit = renderEdit(embedReply);
+    expect(edit.content).toBe('');
+    expect(edit.components).toEqual([]);
+    expect(edit.embeds).toHaveLength(1);
+    expect(renderEdit(contentReply)).toMatchObject({ content: '⏳ Checking the credentials…', embeds: [], components: [] });
+  });
+
+  it('clears SUPPRESS_EMBEDS for an embed (a suppressed message shows none) and sets it for content; keeps the message ephemeral or not', () => {
+    expect(renderEdit(embedReply).flags).toBe(64);
+    expect(renderEdit(contentReply).flags).toBe(64 | 4);
+    expect(renderEdit(embedReply, false).flags).toBe(0);
+    expect(renderEdit(inChannel('done'), true).flags).toBe(64 | 4);
   });
 });

@@ -6,6 +6,9 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { expect } from 'vitest';
 import { discordCommandDefinitions } from '../../bots/discord/commands.ts';
+import { formsOf, verbWords, type Form } from '../../src/commands/grammar.ts';
+import { parseLine } from '../../src/commands/parse.ts';
+import { findCommand } from '../../src/commands/registry.ts';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -60,6 +63,91 @@ export function commandData(path: string[], values: Record<string, string | numb
   let options: Option[] = leaf;
   for (const d of [...chain].reverse()) options = [{ name: d.name, type: d.type!, options }];
   return { id: '1500000000000000001', name: root.name, type: 1, options };
+}
+
+export type SlashValues = Record<string, string | number | boolean>;
+
+const MENTION = /^<@!?([A-Za-z0-9._:-]+)(?:\|[^>]*)?>$/;
+
+/** The option values `form` reads from a parsed line's arguments and flags, or null when it does not read them all. */
+function valuesOfForm(form: Form, args: string[], flags: Set<string>): SlashValues | null {
+  const lead = form.verb ? form.params.length - form.verb.params.length : form.params.length;
+  const values: SlashValues = {};
+  let i = 0;
+  for (let k = 0; k <= form.params.length; k++) {
+    if (form.verb && k === lead) {
+      for (const w of verbWords(form.verb)) if (args[i++]?.toLowerCase() !== w) return null;
+    }
+    const p = form.params[k];
+    if (!p) break;
+    if (p.kind === 'flag') {
+      if (flags.has(p.name)) values[p.name] = true;
+      continue;
+    }
+    if (p.keyword) {
+      if (args[i]?.toLowerCase() !== p.keyword) {
+        if (p.required) return null;
+        continue;
+      }
+      i++;
+      if (i >= args.length) return null;
+    }
+    if (i >= args.length) {
+      if (p.required) return null;
+      continue;
+    }
+    const arg = args[i]!;
+    if (p.rest) {
+      values[p.name] = args.slice(i).join(' ');
+      i = args.length;
+    } else if (p.kind === 'choice' && p.multiple) {
+      const taken: string[] = [];
+      while (i < args.length && (p.choices ?? []).includes(args[i]!.toLowerCase())) taken.push(args[i++]!.toLowerCase());
+      if (!taken.length && p.required) return null;
+      if (taken.length) values[p.name] = taken.join(' ');
+    } else if (p.kind === 'choice') {
+      // Discord shows `project_management` as `project management` (commands.ts `choiceName`).
+      const value = arg.toLowerCase().replace(/[\s-]+/g, '_');
+      if (!(p.choices ?? []).includes(value)) return null;
+      values[p.name] = value;
+      i++;
+    } else if (p.kind === 'integer') {
+      const n = Number(arg);
+      if (!Number.isSafeInteger(n)) return null;
+      values[p.name] = n;
+      i++;
+    } else if (p.kind === 'user') {
+      const m = MENTION.exec(arg);
+      if (!m) return null;
+      values[p.name] = m[1]!;
+      i++;
+    } else {
+      values[p.name] = arg;
+      i++;
+    }
+  }
+  if (i !== args.length) return null;
+  if ([...flags].some((f) => !form.params.some((p) => p.kind === 'flag' && p.name === f))) return null;
+  return values;
+}
+
+/**
+ * The slash command a person picks in Discord for a typed command line, read with the grammar
+ * (src/commands/grammar.ts): `alerts here conflicts webhooks` → `/integrations alerts here` with
+ * `kinds: 'conflicts webhooks'`. The inverse of `lineOfInteraction`. A verb written as words
+ * (`rules sandbox add`) is preferred to a bare form (`rules sandbox`) that would leave them over.
+ */
+export function slashOfLine(line: string): { path: string[]; values: SlashValues } {
+  const parsed = parseLine(line);
+  const command = findCommand(parsed.name);
+  if (!command) throw new Error(`no chat command '${parsed.name}' (from '${line}')`);
+  const forms = formsOf(command);
+  const bare = (f: Form) => (f.verb && verbWords(f.verb).length === 0 ? 1 : 0);
+  for (const form of [...forms].sort((a, b) => bare(a) - bare(b))) {
+    const values = valuesOfForm(form, parsed.args, parsed.flags);
+    if (values) return { path: form.verb ? [command.name, form.verb.name] : [command.name], values };
+  }
+  throw new Error(`no form of /integrations ${command.name} reads '${line}'`);
 }
 
 export type DiscordTest = {

@@ -7,7 +7,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type DiscordCall = { method: string; path: string; auth: string | null; body: any; at: number };
+/** One request, and what the fake answered (`reply`: its JSON body, e.g. a posted message with its id). */
+export type DiscordCall = { method: string; path: string; auth: string | null; body: any; at: number; status?: number; reply?: any };
 
 export type FakeDiscord = {
   url: string;
@@ -25,7 +26,7 @@ export type FakeDiscord = {
   close(): Promise<void>;
 };
 
-const json = (res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
+const answer = (res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
   // Like Discord: a 204 has no body and no content type.
   res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
   res.end(body === undefined ? '' : JSON.stringify(body));
@@ -51,7 +52,13 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     } catch {
       body = data;
     }
-    calls.push({ method, path, auth: req.headers.authorization ?? null, body, at: Date.now() });
+    const call: DiscordCall = { method, path, auth: req.headers.authorization ?? null, body, at: Date.now() };
+    calls.push(call);
+    const json = (r: http.ServerResponse, status: number, reply?: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      if (reply !== undefined) call.reply = reply;
+      answer(r, status, reply, headers);
+    };
     let m: RegExpExecArray | null;
     if ((m = /^\/channels\/(\d+)\/messages(?:\/(\d+))?$/.exec(path))) {
       const channel = m[1]!;

@@ -227,3 +227,25 @@ export function renderMessage(reply: NeutralReply): DiscordMessage {
   const embed = renderEmbed(reply, lines);
   return { embeds: [embed], ...components, allowed_mentions: noPings(), ...(ephemeral ? { flags: ephemeral } : {}) };
 }
+
+/** A message as an edit: every field is sent, since Discord keeps the fields an edit leaves out. */
+export type DiscordEdit = Required<Pick<DiscordMessage, 'content' | 'embeds' | 'components'>> & { allowed_mentions: { parse: [] }; flags: number };
+
+/**
+ * A reply as an edit of a message already shown (PATCH …/messages/{id}, @original, or an
+ * UpdateMessage answer). Discord changes only the fields an edit sends: a placeholder's content
+ * left out would stay above a new embed, so the content, embeds and buttons are always sent (empty
+ * ones clear what was there). Of the flags only SUPPRESS_EMBEDS can change on an edit: it is set
+ * for a content message and cleared for an embed (a suppressed message shows no embeds at all);
+ * the others a message had are sent again unchanged (`ephemeral`: whether the edited one is).
+ */
+export function renderEdit(reply: NeutralReply, ephemeral = reply.visibility === 'ephemeral'): DiscordEdit {
+  const { content, embeds, components, allowed_mentions, flags = 0 } = renderMessage(reply);
+  return {
+    content: content ?? '',
+    embeds: embeds ?? [],
+    components: components ?? [],
+    allowed_mentions,
+    flags: (ephemeral ? MessageFlags.Ephemeral : 0) | (flags & MessageFlags.SuppressEmbeds),
+  };
+}
