@@ -194,11 +194,14 @@ export function toRichText(text: string, opts: { max?: number; style?: LineStyle
 /**
  * The subset flattened for places that show plain text (button titles, input labels, the
  * activity's fallback text): markup dropped, mentions as names, `plain()` spans as they came
- * (with the same invisible breaks as runs get), at most `max` code points.
+ * (with the same invisible breaks as runs get), at most `max` code points in all.
  */
 export function toPlainText(text: string, max = Number.POSITIVE_INFINITY, names?: Names): string {
-  const segs = clipSegs(segments(text.replace(/\r\n?/g, '\n'), names), max);
-  return segs.map((s) => inert(s.text, Boolean(s.outside))).join('');
+  // Made inert before clipping, so `max` holds for the result (a cut inside `@` + U+200B + `everyone` leaves it inert).
+  const segs = segments(text.replace(/\r\n?/g, '\n'), names).map((s) => ({ text: inert(s.text, Boolean(s.outside)) }));
+  return clipSegs(segs, max)
+    .map((s) => s.text)
+    .join('');
 }
 
 /** Whether the text holds a `plain()` span. */
