@@ -138,6 +138,8 @@ export function renderCard(reply: NeutralReply, opts: RenderOptions = {}): Adapt
   const reserve = bytes(note(999)) + us.filter((u) => u.keep).reduce((n, u) => n + bytes(u.elements), 0);
   let used = bytes(emptyCard()) + reserve;
   const kept: Unit[] = [];
+  // The note stands where the first text was left out, before the buttons and forms that follow.
+  const placeholder: Unit = { elements: [], keep: true };
   let dropped = 0;
   for (const u of us) {
     if (u.keep) {
@@ -148,9 +150,10 @@ export function renderCard(reply: NeutralReply, opts: RenderOptions = {}): Adapt
     if (dropped === 0 && used + size <= TEAMS_LIMITS.cardBytes) {
       kept.push(u);
       used += size;
-    } else dropped++;
+    } else if (dropped++ === 0) kept.push(placeholder);
   }
-  const card = emptyCard(flatten(dropped ? [...kept, { elements: note(dropped), keep: true }] : kept));
+  placeholder.elements = dropped ? note(dropped) : [];
+  const card = emptyCard(flatten(kept));
   if (bytes(card) > TEAMS_LIMITS.cardBytes) throw new Error(`a Teams card needs ${bytes(card)} bytes even without its text (at most ${TEAMS_LIMITS.cardBytes})`);
   return card;
 }
