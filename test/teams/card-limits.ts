@@ -48,6 +48,8 @@ function checkAction(a: Record<string, unknown>): void {
   else {
     expect(Object.values(VERBS)).toContain(a.verb);
     expect(a.data && typeof a.data === 'object' && !Array.isArray(a.data)).toBe(true);
+    // Only a form's submit gathers inputs: no other click may carry what was typed (a secret).
+    expect(a.associatedInputs).toBe(a.verb === VERBS.form ? 'auto' : 'none');
   }
 }
 

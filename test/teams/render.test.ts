@@ -96,7 +96,7 @@ describe('replies as cards', () => {
         {
           type: 'ActionSet',
           actions: [
-            { type: 'Action.Execute', title: 'Pause', verb: 'pb.run', data: { line: 'pause c1' }, style: 'positive' },
+            { type: 'Action.Execute', title: 'Pause', verb: 'pb.run', data: { line: 'pause c1' }, style: 'positive', associatedInputs: 'none' },
             { type: 'Action.OpenUrl', title: 'Settings', url: 'https://linear.app/settings' },
           ],
         },
@@ -133,8 +133,9 @@ describe('replies as cards', () => {
       verb: 'pb.ask',
       data: { line: 'disconnect c1 --confirmed', label: 'Disconnect', danger: true, confirm },
       style: 'destructive',
+      associatedInputs: 'none',
     });
-    expect(renderAction(commandButton('Status', 'status', ['My "ops" board']))).toEqual({ type: 'Action.Execute', title: 'Status', verb: 'pb.run', data: { line: 'status "My \\"ops\\" board"' } });
+    expect(renderAction(commandButton('Status', 'status', ['My "ops" board']))).toEqual({ type: 'Action.Execute', title: 'Status', verb: 'pb.run', data: { line: 'status "My \\"ops\\" board"' }, associatedInputs: 'none' });
     expect(renderAction({ label: plain('**x**'), action: { command: 'a', args: [] } })).toMatchObject({ title: '**x**' });
   });
 

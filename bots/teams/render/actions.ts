@@ -18,6 +18,13 @@
  * - verb `pb.form`, data `{ formId, …inputs }`: a form's submit (form.ts); Teams merges the
  *   card's input values into `data` (`associatedInputs: "auto"`).
  *
+ * Every action but a form's submit has `associatedInputs: "none"`: a command button on a card that
+ * also holds a form must not carry what was typed (a secret) along with its line.
+ *
+ * With Universal Actions the card the bot answers with replaces the clicked card for everyone
+ * in the conversation (unless the bot uses `refresh.userIds`): in a channel, the confirmation card
+ * stands in for the alert until Confirm or Cancel, and only the clicker's Confirm passes the MAC.
+ *
  * URL buttons are `Action.OpenUrl` (http(s) only; others are left out). Styles: `positive` for
  * primary, `destructive` for danger. Titles are plain text (Teams renders no markdown there).
  */
@@ -65,9 +72,9 @@ export function renderAction(b: Button): CardAction | null {
     return { type: 'Action.OpenUrl', title, url, ...styleOf(b) };
   }
   const line = commandLine(b.action);
-  if (!b.confirm) return { type: 'Action.Execute', title, verb: VERBS.run, data: { line }, ...styleOf(b) };
+  if (!b.confirm) return { type: 'Action.Execute', title, verb: VERBS.run, data: { line }, ...styleOf(b), associatedInputs: 'none' };
   const data: Record<string, unknown> = { line, label: b.label, ...(b.style === 'danger' ? { danger: true } : {}), confirm: b.confirm };
-  return { type: 'Action.Execute', title, verb: VERBS.ask, data, ...styleOf(b) };
+  return { type: 'Action.Execute', title, verb: VERBS.ask, data, ...styleOf(b), associatedInputs: 'none' };
 }
 
 function macOf(sign: Sign, userId: string, exp: number, line: string): string {
@@ -93,8 +100,8 @@ export function confirmCard(prompt: ConfirmPrompt, ctx: ConfirmContext): Adaptiv
     type: 'ActionSet',
     spacing: 'Medium',
     actions: [
-      { type: 'Action.Execute', title: actionTitle(c.confirmLabel), verb: VERBS.confirm, data: confirmedData(prompt.line, ctx), style: prompt.danger ? 'destructive' : 'positive' },
-      { type: 'Action.Execute', title: actionTitle(c.denyLabel), verb: VERBS.cancel, data: {} },
+      { type: 'Action.Execute', title: actionTitle(c.confirmLabel), verb: VERBS.confirm, data: confirmedData(prompt.line, ctx), style: prompt.danger ? 'destructive' : 'positive', associatedInputs: 'none' },
+      { type: 'Action.Execute', title: actionTitle(c.denyLabel), verb: VERBS.cancel, data: {}, associatedInputs: 'none' },
     ],
   });
   return emptyCard(body);
