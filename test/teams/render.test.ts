@@ -6,7 +6,9 @@ import { renderActivity, renderCard, TEAMS_LIMITS } from '../../bots/teams/rende
 import { formCard, SECRET_NOTE, type Form } from '../../bots/teams/render/form.ts';
 import { toPlainText, toRichText, visibleText } from '../../bots/teams/render/text.ts';
 import type { InputChoiceSet, InputText } from '../../bots/teams/render/types.ts';
+import { connectFormId, credentialsForm } from '../../src/commands/credentials.ts';
 import { commandButton, ephemeral, inChannel, plain, urlButton, type NeutralReply } from '../../src/commands/view.ts';
+import { listProviders } from '../../src/providers/registry.ts';
 import { cardTexts, expectValidActivity, expectValidCard } from './card-limits.ts';
 
 const run = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextRun', text, ...extra });
@@ -102,6 +104,14 @@ describe('replies as cards', () => {
         },
       ],
     });
+  });
+
+  it('an error reply shows its first header, else its first section, in the Attention colour', () => {
+    const withHeader = renderCard({ ...ephemeral('x', [{ type: 'header', text: 'Failed' }, { type: 'section', text: 'why' }]), error: { code: 'upstream' } });
+    expect(withHeader.body.map((e) => JSON.stringify(e).includes('Attention'))).toEqual([true, false]);
+    const noHeader = renderCard({ ...ephemeral('Refused.'), error: { code: 'forbidden' } });
+    expect(noHeader.body).toEqual([{ type: 'RichTextBlock', inlines: [run('Refused.', { color: 'Attention' })] }]);
+    expect(JSON.stringify(renderCard(ephemeral('Fine.')))).not.toContain('Attention');
   });
 
   it('a reply of blocks that show nothing falls back to its text', () => {
@@ -224,5 +234,23 @@ describe('forms as cards with inputs', () => {
   it('refuses field names that collide with our data keys', () => {
     expect(() => formCard({ ...form, fields: [{ name: 'formId', label: 'x', secret: false }] })).toThrow(/field named formId/);
     expect(() => formCard({ ...form, fields: [{ name: 'a', label: 'x', secret: false }, { name: 'a', label: 'y', secret: false }] })).toThrow(/two fields named a/);
+  });
+
+  const credentialProviders = listProviders().filter((p) => p.definition.auth.credentials);
+
+  it('every credentials provider has some', () => expect(credentialProviders.length).toBeGreaterThan(0));
+
+  it.each(credentialProviders.map((p) => [p.definition.slug, p] as const))('%s: its connect form is a valid card, secrets masked and empty', (_slug, p) => {
+    const reply = credentialsForm(p, { formId: connectFormId(p.definition.slug), title: `Connect ${p.definition.displayName}`, submitLabel: 'Connect', withDisplayName: true });
+    const card = renderCard(reply);
+    expectValidCard(card);
+    for (const f of p.definition.auth.credentials!.fields) {
+      const input = card.body.find((e) => e.type === 'Input.Text' && e.id === f.name) as InputText | undefined;
+      expect(input).toBeDefined();
+      if (f.secret) {
+        expect(input!.style).toBe('password');
+        expect(input).not.toHaveProperty('value');
+      }
+    }
   });
 });

@@ -6,7 +6,8 @@
  *   (label bold, value beside it; not a FactSet, whose title and value Teams parses as markdown),
  *   its accessory as an ActionSet under it; context → small subtle lines; divider → `separator`
  *   on the next element; actions → ActionSets of at most 6 (Teams' host config shows 6 actions);
- *   form → the form's inputs and submit (form.ts), with `reply.fieldErrors` shown.
+ *   form → the form's inputs and submit (form.ts), with `reply.fieldErrors` shown. An error
+ *   reply's first header (else first section) is in the Attention colour.
  * - All text is RichTextBlock / TextRun (text.ts): no markdown is parsed anywhere, so text from
  *   outside (`plain()`) is literal, and no card carries `msteams.entities`, so nothing mentions.
  * - Size: Teams refuses or truncates large cards (about 28 KB for a message, in UTF-8 bytes).
@@ -78,13 +79,21 @@ function fieldRow(f: Field, max: number, names: Names | undefined): ColumnSet {
 function units(reply: NeutralReply, max: number, names: Names | undefined): Unit[] {
   const text = (t: string, style?: LineStyle): CardElement[] => toRichText(t, { max, names, ...(style ? { style } : {}) });
   const out: Unit[] = [];
+  // An error reply's first header (or, without one, its first section) is in the Attention colour.
+  const hasHeader = reply.blocks.some((b) => b.type === 'header');
+  let alert = Boolean(reply.error);
+  const colour = (kind: 'header' | 'section'): LineStyle => {
+    if (!alert || (kind === 'section' && hasHeader)) return {};
+    alert = false;
+    return { color: 'Attention' };
+  };
   for (const b of reply.blocks as Block[]) {
     switch (b.type) {
       case 'header':
-        out.push({ elements: text(b.text, { size: 'Large', weight: 'Bolder' }), keep: false });
+        out.push({ elements: text(b.text, { size: 'Large', weight: 'Bolder', ...colour('header') }), keep: false });
         break;
       case 'section':
-        out.push({ elements: text(b.text), keep: false });
+        out.push({ elements: text(b.text, colour('section')), keep: false });
         for (const f of b.fields ?? []) out.push({ elements: [fieldRow(f, Math.min(max, 1000), names)], keep: false });
         if (b.accessory) out.push({ elements: actionSets([b.accessory]), keep: true });
         break;
@@ -102,7 +111,7 @@ function units(reply: NeutralReply, max: number, names: Names | undefined): Unit
         break;
     }
   }
-  if (!out.some((u) => u.elements.length)) out.push({ elements: text(reply.text), keep: false });
+  if (!out.some((u) => u.elements.length)) out.push({ elements: text(reply.text, colour('section')), keep: false });
   return out;
 }
 
