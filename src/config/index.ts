@@ -151,10 +151,10 @@ export const configSchema = z
     /** Discord's API base (a local fake in tests), e.g. http://127.0.0.1:4000/api; `/v10` is added. */
     DISCORD_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional()),
     // --- Microsoft Teams bot (bots/teams). Enabled by TEAMS_APP_ID (with TEAMS_APP_PASSWORD), or TEAMS_ENABLED=true for the local emulator.
-    TEAMS_APP_ID: z.preprocess(emptyAsUndefined, z.uuid({ error: 'must be the Azure Bot’s Microsoft App ID (a GUID)' }).optional()),
+    TEAMS_APP_ID: z.preprocess(emptyAsUndefined, z.guid({ error: 'must be the Azure Bot’s Microsoft App ID (a GUID)' }).optional()),
     TEAMS_APP_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8).optional()),
     /** The Azure Bot's tenant: single-tenant registrations (the only kind Azure creates now) need it. */
-    TEAMS_TENANT_ID: z.preprocess(emptyAsUndefined, z.uuid({ error: 'must be the Microsoft Entra tenant id (a GUID)' }).optional()),
+    TEAMS_TENANT_ID: z.preprocess(emptyAsUndefined, z.guid({ error: 'must be the Microsoft Entra tenant id (a GUID)' }).optional()),
     /** true without credentials: the anonymous local emulator mode (refused in production). Default: on when TEAMS_APP_ID is set. */
     TEAMS_ENABLED: bool(false),
     /**
