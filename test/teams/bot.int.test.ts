@@ -61,6 +61,20 @@ describe('the Teams bot in Patchbay', () => {
   });
 });
 
+describe('personal and group chats', () => {
+  it('answers in a personal chat and in a group chat of the same tenant, storing each conversation', async () => {
+    for (const conversation of ['a:1personal-chat-with-adam', '19:group-chat-abc@thread.v2']) {
+      const from = t.connector.calls.length;
+      const res = await t.say(ADMIN, 'whoami', { conversation });
+      expect(res.status).toBe(200);
+      const [reply] = await t.connector.waitFor((c) => t.connector.calls.indexOf(c) >= from && c.conversation === conversation);
+      expect(cardText(cardOf(reply!.body))).toMatch(/Admin/);
+    }
+    const stored = await sql<{ channel_id: string }>(t.app.dbUrl, `select channel_id from chat_conversations where platform = 'teams' order by channel_id`);
+    expect(stored.map((r) => r.channel_id)).toEqual(expect.arrayContaining(['a:1personal-chat-with-adam', '19:group-chat-abc@thread.v2']));
+  });
+});
+
 describe('connecting through a card form (API key)', () => {
   it('shows a form with a password-style input, and replaces the card after submit so no secret stays', async () => {
     const { card, id } = await ask(ADMIN, 'connect linear');
