@@ -139,6 +139,23 @@ export function literalRuns(text: string): Array<{ literal: boolean; text: strin
   return out;
 }
 
+/**
+ * The markup subset flattened for surfaces that show no formatting (headers, button labels,
+ * titles): bold, code and links become their text; `plain()` spans' text stays as it is (unmarked).
+ */
+export function flattenMarkup(text: string): string {
+  return literalRuns(text.replace(BOLD_AROUND_PLAIN, '$1'))
+    .map((r) =>
+      r.literal
+        ? r.text
+        : r.text
+            .replace(/\*\*(.+?)\*\*/g, '$1')
+            .replace(/`([^`\n]*)`/g, '$1')
+            .replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, '$1'),
+    )
+    .join('');
+}
+
 /** The text with the `plain()` marks removed, for surfaces that show everything literally anyway. */
 export const unmarkPlain = (text: string) => text.replace(PLAIN_MARKS, '');
 

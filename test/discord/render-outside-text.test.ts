@@ -6,9 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeOutside, toDiscord } from '../../bots/discord/render/markdown.ts';
 import { renderMessage } from '../../bots/discord/render/message.ts';
-import { alertRenderers } from '../../src/alerts/renderers/index.ts';
 import { bold, inChannel, plain, type NeutralReply } from '../../src/commands/view.ts';
-import { describeEventType, type RecordedEvent } from '../../src/events/catalog/index.ts';
+import { alertCases } from '../helpers/alert-cases.ts';
 import { expectWithinDiscordLimits, markdownTexts } from './limits.ts';
 
 const EVIL = '# Re-authorize [click](https://evil.example) @everyone @here <@123> <@&1> <#2> </cmd:3> <t:4> <:x:5> ||spoiler|| **now** `x` ~~s~~ _i_\n> quote\n-# small\n- item';
@@ -66,39 +65,7 @@ describe('plain() spans on Discord', () => {
   });
 });
 
-const base = { id: 1, workspaceId: 'ws-1', version: 1, traceId: 'corr-1', actorMemberId: null, via: 'system' as const, txid: '1', createdAt: new Date('2026-11-22T14:05:00Z') };
-
-/** Strings that come from outside in events, replaced by hostile text of `n` characters. */
-const OUTSIDE_KEYS = new Set(['displayName', 'name', 'reason', 'message', 'statusReason', 'resource', 'lastError', 'localValue', 'remoteValue', 'url']);
-function hostile<T>(value: T, n: number): T {
-  const text = EVIL.repeat(Math.ceil(n / EVIL.length)).slice(0, n);
-  const walk = (v: unknown, key?: string): unknown => {
-    if (typeof v === 'string') return key && OUTSIDE_KEYS.has(key) && key !== 'url' ? text : v;
-    if (Array.isArray(v)) return v.map((x) => walk(x));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
-    return v;
-  };
-  return walk(value) as T;
-}
-
-/** Every renderer × type, from the catalog's example, with a Discord chat context and many conflicts. */
-function cases(n: number): Array<[string, NeutralReply]> {
-  const out: Array<[string, NeutralReply]> = [];
-  for (const r of alertRenderers) {
-    for (const type of r.types) {
-      const ex = describeEventType(type).example as { entityType: string; entityId: string; snapshot: Record<string, unknown>; data: Record<string, unknown> };
-      const data: Record<string, unknown> = { ...ex.data };
-      if ('chatContext' in data) data.chatContext = { platform: 'discord', teamId: 'G1', channelId: 'C1', userId: '123' };
-      if (Array.isArray(data.conflicts) && data.conflicts.length) data.conflicts = Array.from({ length: 30 }, () => (data.conflicts as unknown[])[0]);
-      const event = hostile({ ...base, type, entityType: ex.entityType, entityId: ex.entityId, snapshot: ex.snapshot, data }, n) as unknown as RecordedEvent;
-      const connection = ex.entityType === 'connection' ? (event.snapshot as never) : null;
-      for (const closes of [undefined, 'paused', 'errored'] as const) {
-        out.push([`${r.name} ${type}${closes ? ` closes ${closes}` : ''}`, r.render({ event, connection, ...(closes ? { closes } : {}) } as never)]);
-      }
-    }
-  }
-  return out;
-}
+const cases = (n: number) => alertCases(EVIL, n, { platform: 'discord', teamId: 'G1', channelId: 'C1', userId: '123' });
 
 const evilLink = (reply: NeutralReply) => JSON.stringify(renderMessage(reply)).includes('https://evil.example');
 

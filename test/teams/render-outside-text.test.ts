@@ -7,9 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderActivity, renderCard } from '../../bots/teams/render/card.ts';
 import { toPlainText, toRichText } from '../../bots/teams/render/text.ts';
-import { alertRenderers } from '../../src/alerts/renderers/index.ts';
 import { bold, inChannel, plain, type NeutralReply } from '../../src/commands/view.ts';
-import { describeEventType, type RecordedEvent } from '../../src/events/catalog/index.ts';
+import { alertCases } from '../helpers/alert-cases.ts';
 import { cardTexts, cardUrls, expectValidActivity, expectValidCard } from './card-limits.ts';
 
 const Z = '\u200B';
@@ -83,39 +82,7 @@ describe('plain() spans on Teams', () => {
   });
 });
 
-const base = { id: 1, workspaceId: 'ws-1', version: 1, traceId: 'corr-1', actorMemberId: null, via: 'system' as const, txid: '1', createdAt: new Date('2026-11-22T14:05:00Z') };
-
-/** Strings that come from outside in events, replaced by hostile text of `n` characters. */
-const OUTSIDE_KEYS = new Set(['displayName', 'name', 'reason', 'message', 'statusReason', 'resource', 'lastError', 'localValue', 'remoteValue', 'url']);
-function hostile<T>(value: T, n: number): T {
-  const text = EVIL.repeat(Math.ceil(n / EVIL.length)).slice(0, n);
-  const walk = (v: unknown, key?: string): unknown => {
-    if (typeof v === 'string') return key && OUTSIDE_KEYS.has(key) && key !== 'url' ? text : v;
-    if (Array.isArray(v)) return v.map((x) => walk(x));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
-    return v;
-  };
-  return walk(value) as T;
-}
-
-/** Every renderer × type, from the catalog's example, with a Teams chat context and many conflicts. */
-function cases(n: number): Array<[string, NeutralReply]> {
-  const out: Array<[string, NeutralReply]> = [];
-  for (const r of alertRenderers) {
-    for (const type of r.types) {
-      const ex = describeEventType(type).example as { entityType: string; entityId: string; snapshot: Record<string, unknown>; data: Record<string, unknown> };
-      const data: Record<string, unknown> = { ...ex.data };
-      if ('chatContext' in data) data.chatContext = { platform: 'teams', teamId: 'T1', channelId: 'C1', userId: '8f3c2d1e-0000-4000-8000-000000000001' };
-      if (Array.isArray(data.conflicts) && data.conflicts.length) data.conflicts = Array.from({ length: 30 }, () => (data.conflicts as unknown[])[0]);
-      const event = hostile({ ...base, type, entityType: ex.entityType, entityId: ex.entityId, snapshot: ex.snapshot, data }, n) as unknown as RecordedEvent;
-      const connection = ex.entityType === 'connection' ? (event.snapshot as never) : null;
-      for (const closes of [undefined, 'paused', 'errored'] as const) {
-        out.push([`${r.name} ${type}${closes ? ` closes ${closes}` : ''}`, r.render({ event, connection, ...(closes ? { closes } : {}) } as never)]);
-      }
-    }
-  }
-  return out;
-}
+const cases = (n: number) => alertCases(EVIL, n, { platform: 'teams', teamId: 'T1', channelId: 'C1', userId: '8f3c2d1e-0000-4000-8000-000000000001' });
 
 describe('every alert renderer on Teams', () => {
   const all = cases(EVIL.length);

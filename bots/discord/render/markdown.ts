@@ -22,7 +22,7 @@
  * Footers, author names, button labels and modal texts render no markdown at all: they take
  * `toPlain` (markup flattened, `plain()` spans exactly as they came, no backslashes).
  */
-import { BOLD_AROUND_PLAIN, literalRuns, PLAIN_OPEN } from '../../../src/commands/view.ts';
+import { BOLD_AROUND_PLAIN, flattenMarkup, literalRuns, PLAIN_OPEN } from '../../../src/commands/view.ts';
 
 /** Where the text goes: `rich` renders links and mentions; `title` (embed titles, field names) shows a link's label only. */
 export type MarkdownMode = 'rich' | 'title';
@@ -154,19 +154,8 @@ export function hasMarkup(text: string): boolean {
   return literalRuns(text).some((r) => !r.literal && new RegExp(TOKEN.source).test(r.text));
 }
 
-/** The subset flattened for surfaces without markdown (footers, labels, modal texts); `plain()` spans as they are. */
-export function toPlain(text: string): string {
-  return literalRuns(text.replace(BOLD_AROUND_PLAIN, '$1'))
-    .map((r) =>
-      r.literal
-        ? r.text
-        : r.text
-            .replace(/\*\*(.+?)\*\*/g, '$1')
-            .replace(/`([^`\n]*)`/g, '$1')
-            .replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, '$1'),
-    )
-    .join('');
-}
+/** Flattened for surfaces without formatting (headers, labels, titles): the core's one definition. */
+export const toPlain = flattenMarkup;
 
 /** Cuts plain text to a limit with an ellipsis, never mid-surrogate. */
 export function clip(text: string, max: number): string {

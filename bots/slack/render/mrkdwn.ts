@@ -10,7 +10,7 @@
  * (`&amp;`), a link, a mention or a code span: a piece that does not fit is left out whole.
  */
 import type { types } from '@slack/bolt';
-import { BOLD_AROUND_PLAIN, literalRuns, PLAIN_OPEN } from '../../../src/commands/view.ts';
+import { BOLD_AROUND_PLAIN, flattenMarkup, literalRuns, PLAIN_OPEN } from '../../../src/commands/view.ts';
 
 // One token at a time, left to right: code spans first (nothing inside them is interpreted).
 const TOKEN = /`([^`\n]*)`|\*\*(.+?)\*\*|\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)|<@([A-Za-z0-9_]+)>/g;
@@ -82,19 +82,8 @@ export function mrkdwnText(text: string, max = 3000): types.MrkdwnElement {
   return { type: 'mrkdwn', text: toMrkdwn(text, max), ...(text.includes(PLAIN_OPEN) ? { verbatim: true } : {}) };
 }
 
-/** The same subset flattened for `plain_text` fields (headers, button labels, modal titles); `plain()` spans as they are. */
-export function toPlain(text: string): string {
-  return literalRuns(text.replace(BOLD_AROUND_PLAIN, '$1'))
-    .map((r) =>
-      r.literal
-        ? r.text
-        : r.text
-            .replace(/\*\*(.+?)\*\*/g, '$1')
-            .replace(/`([^`\n]*)`/g, '$1')
-            .replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, '$1'),
-    )
-    .join('');
-}
+/** Flattened for surfaces without formatting (headers, labels, titles): the core's one definition. */
+export const toPlain = flattenMarkup;
 
 /** Cuts plain text to Slack's length limits with an ellipsis, never mid-surrogate. */
 export function clip(text: string, max: number): string {
