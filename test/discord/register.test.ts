@@ -2,12 +2,12 @@
  * `npm run discord:register` against a small fake Discord API (node:http on 127.0.0.1): it stores
  * what is PUT and answers GET with it plus the fields Discord adds, so a second run sees no change.
  */
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { discordCommandDefinitions } from '../../bots/discord/commands.ts';
 import { commandChanges, normalizeCommand, registerDiscordCommands } from '../../bots/discord/register.ts';
+import { npmScript } from '../helpers/npm-chat.ts';
 
 const APP = '123456789012345678';
 const GUILD = '876543210987654321';
@@ -106,17 +106,9 @@ describe('registering the Discord commands', () => {
     );
   });
 
-  function cli(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function cli(env: Record<string, string>, args: string[] = []) {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DISCORD_')));
-    return new Promise((resolve, reject) => {
-      const child = spawn('npm', ['run', '-s', 'discord:register', '--', ...args], { cwd: process.cwd(), env: { ...clean, NODE_ENV: 'development', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += String(d)));
-      child.stderr.on('data', (d) => (stderr += String(d)));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    return npmScript('discord:register', args, { ...clean, NODE_ENV: 'development', ...env });
   }
 
   it('runs as npm run discord:register, and stops with a clear message when the app is not configured', async () => {

@@ -4,7 +4,7 @@
  * against the schema of the version it declares. Once as a function, then as
  * `npm run teams:package` in a child process, as an operator runs it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildTeamsPackage, DEFAULT_PACKAGE_PATH, writeTeamsPackage } from '../../bots/teams/package/package.ts';
 import { TEMPLATE_DIR } from '../../bots/teams/package/write-template.ts';
 import { manifestSchemaErrors, readPng, readZip } from './manifest-support.ts';
+import { npmScript } from '../helpers/npm-chat.ts';
 
 const APP_ID = '0b8f6c1e-2d3a-4e5f-9a8b-7c6d5e4f3a2b';
 const PASSWORD = 'test-app-password-0123456789';
@@ -70,17 +71,9 @@ describe('building the Teams app package', () => {
 });
 
 describe('npm run teams:package', () => {
-  function cli(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function cli(env: Record<string, string>, args: string[] = []) {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEAMS_') && k !== 'PUBLIC_URL' && k !== 'NODE_ENV'));
-    return new Promise((resolve, reject) => {
-      const child = spawn('npm', ['run', '-s', 'teams:package', '--', ...args], { cwd: process.cwd(), env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += String(d)));
-      child.stderr.on('data', (d) => (stderr += String(d)));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    return npmScript('teams:package', args, { ...clean, ...env });
   }
 
   it('stops with a clear message without TEAMS_APP_ID and PUBLIC_URL, or with http outside development', async () => {
