@@ -19,6 +19,7 @@ import { runCommand, submitForm } from '../../src/commands/run.ts';
 import type { CommandResult } from '../../src/commands/types.ts';
 import { code, inChannel, type NeutralReply } from '../../src/commands/view.ts';
 import { currentContext } from '../../src/context.ts';
+import { receiptScope, recordReceipt } from '../../src/inbound/receipts.ts';
 import type { TeamsContext } from './context.ts';
 import { replaceLater } from './deliver.ts';
 import { activitySchema, channelOf, commandText, invocationOf, tenantOf, type TeamsActivity } from './parse.ts';
@@ -59,6 +60,16 @@ export async function handleTurn(t: TeamsContext, ctx: TurnContext): Promise<voi
   if (a.type !== 'message' && !(a.type === 'invoke' && a.name === INVOKE_ACTION)) return;
   if (!a.from) return;
   await remember(t, ctx, a, tenant);
+  // The Bot Framework redelivers what it thinks was lost, and a captured request can be replayed
+  // within its token's life: an activity id is handled once per tenant.
+  if (a.id) {
+    const receipt = await recordReceipt(t.rt, { source: 'teams:activity', scope: receiptScope.team('teams', tenant), deliveryId: `${channelOf(a)}|${a.id}` }, { kind: a.type });
+    if (!receipt.first) {
+      t.rt.logger.warn({ tenant, type: a.type }, 'teams activity seen before: not handled again');
+      if (a.type === 'invoke') await answerInvokeOrSend(ctx, a, inChannel('This action was already received once; it was not run again.'));
+      return;
+    }
+  }
   try {
     const value = a.type === 'invoke' ? ((a.value ?? {}) as { action?: { verb?: unknown; data?: unknown } }).action : a.value ? { verb: (a.value as { verb?: unknown }).verb, data: a.value } : undefined;
     if (value) await onAction(t, ctx, a, tenant, String(value.verb ?? ''), value.data);

@@ -61,6 +61,18 @@ describe('the Teams bot in Patchbay', () => {
   });
 });
 
+describe('redelivered activities', () => {
+  it('handles an activity id once: a redelivered or replayed message does not run the command again', async () => {
+    const res = await t.say(ADMIN, 'whoami');
+    const from = t.connector.calls.length;
+    const again = await t.activity({ type: 'message', id: res.id, from: ADMIN, text: '<at>Patchbay</at> whoami', entities: [{ type: 'mention', text: '<at>Patchbay</at>', mentioned: { id: '28:patchbay-bot', name: 'Patchbay' } }] });
+    expect(again.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.connector.calls.length).toBe(from);
+    expect(t.app.logs.some((l) => l.includes('teams activity seen before'))).toBe(true);
+  });
+});
+
 describe('personal and group chats', () => {
   it('answers in a personal chat and in a group chat of the same tenant, storing each conversation', async () => {
     for (const conversation of ['a:1personal-chat-with-adam', '19:group-chat-abc@thread.v2']) {
