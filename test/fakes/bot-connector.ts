@@ -7,7 +7,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ConnectorCall = { method: string; conversation: string; activityId: string | null; auth: string | null; body: any; at: number };
+/** `targeted`: sent with `?isTargetedActivity=true` (a message only its recipient sees). */
+export type ConnectorCall = { method: string; conversation: string; activityId: string | null; auth: string | null; body: any; at: number; targeted: boolean };
 
 export type FakeConnector = {
   /** The service URL activities name (ends in `/`). */
@@ -42,7 +43,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     } catch {
       body = data;
     }
-    calls.push({ method: req.method ?? 'GET', conversation, activityId, auth: req.headers.authorization ?? null, body, at: Date.now() });
+    calls.push({ method: req.method ?? 'GET', conversation, activityId, auth: req.headers.authorization ?? null, body, at: Date.now(), targeted: url.searchParams.get('isTargetedActivity') === 'true' });
     const failure = failing.get(conversation.split(';')[0]!);
     if (failure) {
       res.writeHead(failure.status, { 'content-type': 'application/json', ...(failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {}) });
