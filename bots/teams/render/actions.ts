@@ -21,9 +21,10 @@
  * Every action but a form's submit has `associatedInputs: "none"`: a command button on a card that
  * also holds a form must not carry what was typed (a secret) along with its line.
  *
- * With Universal Actions the card the bot answers with replaces the clicked card for everyone
- * in the conversation (unless the bot uses `refresh.userIds`): in a channel, the confirmation card
- * stands in for the alert until Confirm or Cancel, and only the clicker's Confirm passes the MAC.
+ * The card the bot answers an invoke with replaces the clicked card for the presser only (Teams'
+ * "replace for interactor"): the confirmation card stands in for the alert in the presser's view
+ * until Confirm or Cancel, and only the clicker's Confirm passes the MAC. A result for everyone is
+ * also sent as an edit for all (bots/teams/turn.ts).
  *
  * URL buttons are `Action.OpenUrl` (http(s) only; others are left out). Styles: `positive` for
  * primary, `destructive` for danger. Titles are plain text (Teams renders no markdown there).
