@@ -25,7 +25,7 @@ export const activitySchema = z
     from: account.optional(),
     recipient: account.optional(),
     replyToId: z.string().optional(),
-    conversation: z.object({ id: z.string().min(1).max(1000), tenantId: z.string().max(100).optional(), conversationType: z.string().optional() }).loose().optional(),
+    conversation: z.object({ id: z.string().min(1).max(1000), tenantId: z.string().max(100).optional(), conversationType: z.string().optional(), isGroup: z.boolean().optional() }).loose().optional(),
     channelData: z.object({ tenant: z.object({ id: z.string() }).loose().optional(), team: z.object({ id: z.string().optional(), name: z.string().optional() }).loose().optional() }).loose().optional(),
     entities: z.array(z.object({ type: z.string().optional(), text: z.string().optional(), mentioned: account.optional() }).loose()).optional(),
     membersAdded: z.array(account).optional(),
@@ -36,6 +36,9 @@ export const activitySchema = z
 export type TeamsActivity = z.infer<typeof activitySchema>;
 
 export const tenantOf = (a: TeamsActivity): string | undefined => a.conversation?.tenantId ?? a.channelData?.tenant?.id;
+
+/** A channel or a group chat: there a reply only its user should see goes as a targeted message. */
+export const isGroup = (a: TeamsActivity): boolean => a.conversation?.isGroup === true || a.conversation?.conversationType === 'channel' || a.conversation?.conversationType === 'groupChat';
 
 /** The conversation as alerts and replies name it: a channel thread's id without `;messageid=…`. */
 export const channelOf = (a: TeamsActivity): string => (a.conversation?.id ?? '').split(';')[0]!;

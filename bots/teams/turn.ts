@@ -17,14 +17,15 @@ import { forgetConversations, rememberConversation } from '../../src/chat/conver
 import { chatReplyOf } from '../../src/commands/chat-reply.ts';
 import { runCommand, submitForm } from '../../src/commands/run.ts';
 import type { CommandResult } from '../../src/commands/types.ts';
-import { code, inChannel, type NeutralReply } from '../../src/commands/view.ts';
+import { code, ephemeral, inChannel, type NeutralReply } from '../../src/commands/view.ts';
 import { currentContext } from '../../src/context.ts';
 import { receiptScope, recordReceipt } from '../../src/inbound/receipts.ts';
 import type { TeamsContext } from './context.ts';
-import { replaceLater } from './deliver.ts';
+import { outgoing, replaceLater, targetedFor, type Shown } from './deliver.ts';
 import { activitySchema, channelOf, commandText, invocationOf, tenantOf, type TeamsActivity } from './parse.ts';
-import { confirmCard, decodeAction } from './render/actions.ts';
+import { askAction, cancelledPrompt, confirmCard, decodeAction, markTargeted, pressedTargeted } from './render/actions.ts';
 import { renderActivity, renderCard, type RenderOptions } from './render/card.ts';
+import { refusedFormCard } from './render/form.ts';
 
 const INVOKE_ACTION = 'adaptiveCard/action';
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -94,44 +95,85 @@ async function remember(t: TeamsContext, ctx: TurnContext, a: TeamsActivity, ten
 
 async function onText(t: TeamsContext, ctx: TurnContext, a: TeamsActivity, tenant: string): Promise<void> {
   const result = await runCommand(t.rt, invocationOf(a, tenant, commandText(a), currentContext()?.correlationId));
-  const sent = await ctx.sendActivity(renderActivity(result.immediate, namesOf(a)) as never);
-  followUp(t, ctx, a, result, sent?.id);
+  const sent = await ctx.sendActivity(outgoing(result.immediate, a, namesOf(a)) as never);
+  followUp(t, ctx, a, result, { id: sent?.id, targeted: targetedFor(a, result.immediate) });
 }
 
-function followUp(t: TeamsContext, ctx: TurnContext, a: TeamsActivity, result: CommandResult, replace: string | undefined): void {
+function followUp(t: TeamsContext, ctx: TurnContext, a: TeamsActivity, result: CommandResult, shown: Shown): void {
   if (!result.followUp) return;
   const reference = ctx.activity.getConversationReference();
-  void t.track(result.followUp.then((reply) => replaceLater(t, reference, replace, reply, namesOf(a))));
+  void t.track(result.followUp.then((reply) => replaceLater(t, reference, a, shown, reply, namesOf(a))));
 }
 
 async function onAction(t: TeamsContext, ctx: TurnContext, a: TeamsActivity, tenant: string, verb: string, data: unknown): Promise<void> {
   const decoded = decodeAction(verb, data, { userId: a.from!.id, sign: t.sign, nowSec: Math.floor(Date.now() / 1000) });
   const cid = currentContext()?.correlationId;
+  // Whether the pressed card is a targeted (private) message; the answer's buttons keep saying so.
+  const targeted = pressedTargeted(data);
+  const mark = (card: Record<string, unknown>) => (targeted ? markTargeted(card) : card);
   switch (decoded.kind) {
     case 'run':
     case 'confirmed': {
       const result = await runCommand(t.rt, invocationOf(a, tenant, decoded.line, cid));
-      await answerInvokeOrSend(ctx, a, result.immediate);
-      followUp(t, ctx, a, result, a.replyToId);
+      followUp(t, ctx, a, result, await answerAction(ctx, a, result.immediate, targeted));
       return;
     }
     case 'form': {
       // The values are secrets: they go to submitForm and nowhere else (never logged).
       const result = await submitForm(t.rt, invocationOf(a, tenant, '', cid), decoded.formId, decoded.values);
-      await answerInvokeOrSend(ctx, a, result.immediate);
-      followUp(t, ctx, a, result, a.replyToId);
+      const errors = result.immediate.fieldErrors;
+      // Refused values: the form again, with its problems under the inputs (as Slack keeps a modal open).
+      const again = errors && Object.keys(errors).length && !result.followUp ? refusedFormCard(data, decoded.values, errors) : undefined;
+      if (again) {
+        await answerCard(ctx, a, mark(again));
+        return;
+      }
+      followUp(t, ctx, a, result, await answerAction(ctx, a, result.immediate, targeted));
       return;
     }
     case 'ask':
-      await answerCard(ctx, a, confirmCard(decoded.prompt, { userId: a.from!.id, sign: t.sign, nowSec: Math.floor(Date.now() / 1000) }));
+      await answerCard(ctx, a, mark(confirmCard(decoded.prompt, { userId: a.from!.id, sign: t.sign, nowSec: Math.floor(Date.now() / 1000) })));
       return;
-    case 'cancel':
-      await answerInvokeOrSend(ctx, a, inChannel('Cancelled: nothing was changed.'));
+    case 'cancel': {
+      // The button that asked comes back, so the user can still go ahead.
+      const card = renderCard(ephemeral('Cancelled: nothing was changed.'), namesOf(a));
+      const prompt = cancelledPrompt(data);
+      if (prompt) card.body.push({ type: 'ActionSet', actions: [askAction(prompt)] });
+      await answerCard(ctx, a, mark(card));
       return;
+    }
     default:
       t.rt.logger.warn({ reason: decoded.reason, tenant }, 'teams: refused a card action');
-      await answerInvokeOrSend(ctx, a, inChannel(`⚠️ This button can no longer be used (${decoded.reason}). Run the command again. Nothing was changed.`));
+      await answerInvokeOrSend(ctx, a, ephemeral(`⚠️ This button can no longer be used (${decoded.reason}). Run the command again. Nothing was changed.`));
   }
+}
+
+/**
+ * Answers a press. The invoke's answer replaces the pressed card for the presser only (Teams'
+ * "replace for interactor"); a result meant for everyone (`in_channel`) is also shown to
+ * everyone: it replaces the pressed message when that one is public ("replace for all"), else
+ * (the pressed card was a targeted message) it comes as a new message in the conversation.
+ * Returns the message a follow-up should replace.
+ */
+async function answerAction(ctx: TurnContext, a: TeamsActivity, reply: NeutralReply, targeted: boolean): Promise<Shown> {
+  const names = namesOf(a);
+  let shown: Shown = { id: a.replyToId, targeted };
+  if (a.type === 'invoke' && reply.visibility === 'in_channel') {
+    const activity = renderActivity(reply, names);
+    let replaced = false;
+    if (!targeted && a.replyToId) {
+      try {
+        await ctx.updateActivity({ ...activity, id: a.replyToId } as never);
+        replaced = true;
+      } catch {
+        // Not editable (too old, or not the bot's): the result comes as a new message.
+      }
+    }
+    if (!replaced) shown = { id: (await ctx.sendActivity(activity as never))?.id, targeted: false };
+  }
+  const card = renderCard(reply, names);
+  await answerCard(ctx, a, targeted ? markTargeted(card) : card);
+  return shown;
 }
 
 /** Display names the activity tells (the sender, people it mentions), so `<@id>` in replies reads as `@Name`. */
@@ -142,8 +184,12 @@ export function namesOf(a: TeamsActivity): RenderOptions {
   return { names };
 }
 
-/** An invoke is answered with the card that replaces the pressed one; an Action.Submit message by replacing its card. */
+/** An invoke is answered with the card that replaces the pressed one; an Action.Submit message by replacing its card; a typed message with a reply. */
 async function answerInvokeOrSend(ctx: TurnContext, a: TeamsActivity, reply: NeutralReply): Promise<void> {
+  if (a.type === 'message' && !a.value) {
+    await ctx.sendActivity(outgoing(reply, a, namesOf(a)) as never);
+    return;
+  }
   await answerCard(ctx, a, renderCard(reply, namesOf(a)));
 }
 

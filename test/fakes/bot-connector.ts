@@ -7,7 +7,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ConnectorCall = { method: string; conversation: string; activityId: string | null; auth: string | null; body: any; at: number };
+/** `targeted`: sent with `?isTargetedActivity=true` (a message only its recipient sees). */
+export type ConnectorCall = { method: string; conversation: string; activityId: string | null; auth: string | null; body: any; at: number; targeted: boolean; replyId?: string };
 
 export type FakeConnector = {
   /** The service URL activities name (ends in `/`). */
@@ -42,7 +43,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     } catch {
       body = data;
     }
-    calls.push({ method: req.method ?? 'GET', conversation, activityId, auth: req.headers.authorization ?? null, body, at: Date.now() });
+    const call: ConnectorCall = { method: req.method ?? 'GET', conversation, activityId, auth: req.headers.authorization ?? null, body, at: Date.now(), targeted: url.searchParams.get('isTargetedActivity') === 'true' };
+    calls.push(call);
     const failure = failing.get(conversation.split(';')[0]!);
     if (failure) {
       res.writeHead(failure.status, { 'content-type': 'application/json', ...(failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {}) });
@@ -54,8 +56,10 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       res.end();
       return;
     }
+    const id = req.method === 'PUT' && activityId ? activityId : `activity-${++seq}`;
+    call.replyId = id;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id: req.method === 'PUT' && activityId ? activityId : `activity-${++seq}` }));
+    res.end(JSON.stringify({ id }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

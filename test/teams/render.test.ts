@@ -207,7 +207,8 @@ describe('forms as cards with inputs', () => {
     expect(card.body[card.body.length - 1]).toEqual({
       type: 'ActionSet',
       spacing: 'Medium',
-      actions: [{ type: 'Action.Execute', title: 'Connect', verb: 'pb.form', data: { formId: form.id }, style: 'positive', associatedInputs: 'auto' }],
+      // The form rides along (for the answer to a refused submit), never a secret's prefill.
+      actions: [{ type: 'Action.Execute', title: 'Connect', verb: 'pb.form', data: { formId: form.id, form: { ...form, fields: form.fields.map((f) => (f.secret ? { ...f, initial: undefined } : f)) } }, style: 'positive', associatedInputs: 'auto' }],
     });
   });
 

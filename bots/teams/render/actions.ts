@@ -21,9 +21,10 @@
  * Every action but a form's submit has `associatedInputs: "none"`: a command button on a card that
  * also holds a form must not carry what was typed (a secret) along with its line.
  *
- * With Universal Actions the card the bot answers with replaces the clicked card for everyone
- * in the conversation (unless the bot uses `refresh.userIds`): in a channel, the confirmation card
- * stands in for the alert until Confirm or Cancel, and only the clicker's Confirm passes the MAC.
+ * The card the bot answers an invoke with replaces the clicked card for the presser only (Teams'
+ * "replace for interactor"): the confirmation card stands in for the alert in the presser's view
+ * until Confirm or Cancel, and only the clicker's Confirm passes the MAC. A result for everyone is
+ * also sent as an edit for all (bots/teams/turn.ts).
  *
  * URL buttons are `Action.OpenUrl` (http(s) only; others are left out). Styles: `positive` for
  * primary, `destructive` for danger. Titles are plain text (Teams renders no markdown there).
@@ -73,9 +74,43 @@ export function renderAction(b: Button): CardAction | null {
   }
   const line = commandLine(b.action);
   if (!b.confirm) return { type: 'Action.Execute', title, verb: VERBS.run, data: { line }, ...styleOf(b), associatedInputs: 'none' };
-  const data: Record<string, unknown> = { line, label: b.label, ...(b.style === 'danger' ? { danger: true } : {}), confirm: b.confirm };
-  return { type: 'Action.Execute', title, verb: VERBS.ask, data, ...styleOf(b), associatedInputs: 'none' };
+  return { type: 'Action.Execute', title, verb: VERBS.ask, data: askData({ line, label: b.label, ...(b.style === 'danger' ? { danger: true } : {}), confirm: b.confirm }), ...styleOf(b), associatedInputs: 'none' };
 }
+
+const askData = (p: ConfirmPrompt): Record<string, unknown> => ({ line: p.line, label: p.label, ...(p.danger ? { danger: true } : {}), ...(p.confirm ? { confirm: p.confirm } : {}) });
+
+/** The asking button again (a Cancel's answer offers it, so the user can change their mind). */
+export function askAction(p: ConfirmPrompt): CardAction {
+  return { type: 'Action.Execute', title: actionTitle(p.label), verb: VERBS.ask, data: askData(p), ...(p.danger ? { style: 'destructive' as const } : {}), associatedInputs: 'none' };
+}
+
+/** The prompt a Cancel's data carries (the button that asked), if any. */
+export function cancelledPrompt(data: unknown): ConfirmPrompt | undefined {
+  const p = schemas.ask.safeParse(data);
+  if (!p.success) return undefined;
+  const { line: l, label, danger, confirm } = p.data;
+  return { line: l, label, ...(danger ? { danger } : {}), ...(confirm ? { confirm } : {}) };
+}
+
+/**
+ * Marks every Action.Execute of a card sent as a targeted (private) message: a press on it says
+ * so (`targeted: true`), and the bot then posts a result meant for everyone as a new message
+ * instead of editing a message only the presser can see. A forged flag changes only that.
+ */
+export function markTargeted<T>(card: T): T {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[k] = k === 'data' ? v : walk(v);
+    if (out.type === 'Action.Execute') out.data = { ...(out.data as Record<string, unknown>), targeted: true };
+    return out;
+  };
+  return walk(card) as T;
+}
+
+/** Whether the pressed card was a targeted (private) message: see markTargeted. */
+export const pressedTargeted = (data: unknown): boolean => Boolean(data && typeof data === 'object' && (data as { targeted?: unknown }).targeted === true);
 
 function macOf(sign: Sign, userId: string, exp: number, line: string): string {
   // Hashing the signer's output makes the length and alphabet ours, whatever the signer returns.
@@ -101,7 +136,8 @@ export function confirmCard(prompt: ConfirmPrompt, ctx: ConfirmContext): Adaptiv
     spacing: 'Medium',
     actions: [
       { type: 'Action.Execute', title: actionTitle(c.confirmLabel), verb: VERBS.confirm, data: confirmedData(prompt.line, ctx), style: prompt.danger ? 'destructive' : 'positive', associatedInputs: 'none' },
-      { type: 'Action.Execute', title: actionTitle(c.denyLabel), verb: VERBS.cancel, data: {}, associatedInputs: 'none' },
+      // Cancel carries the asking button's data, so the card it answers with can offer the button again.
+      { type: 'Action.Execute', title: actionTitle(c.denyLabel), verb: VERBS.cancel, data: askData(prompt), associatedInputs: 'none' },
     ],
   });
   return emptyCard(body);
@@ -114,7 +150,7 @@ export function promptOf(b: Button): ConfirmPrompt {
 }
 
 /** Keys of a form submit's data that are ours, not inputs. */
-export const RESERVED_KEYS = new Set(['formId', 'line', 'exp', 'mac', 'verb', 'msteams']);
+export const RESERVED_KEYS = new Set(['formId', 'form', 'targeted', 'line', 'exp', 'mac', 'verb', 'msteams']);
 
 /**
  * The values of a submitted form by input id: string values only, `formId` and our other keys

@@ -16,6 +16,7 @@
  * is also a visible line (Attention colour) right under its input, and `errorMessage` is set so
  * a client that validates again shows the same words.
  */
+import { z } from 'zod';
 import type { Block, FormField } from '../../../src/commands/view.ts';
 import { actionTitle, RESERVED_KEYS, VERBS } from './actions.ts';
 import { toPlainText, toRichText, type RichTextBlock } from './text.ts';
@@ -88,9 +89,49 @@ export function formElements(form: Form, fieldErrors: Record<string, string> = {
   out.push({
     type: 'ActionSet',
     spacing: 'Medium',
-    actions: [{ type: 'Action.Execute', title: actionTitle(form.submitLabel), verb: VERBS.form, data: { formId: form.id }, style: 'positive', associatedInputs: 'auto' }],
+    // The form rides along (never a secret's value), so a refused submit can be answered with the form again.
+    actions: [{ type: 'Action.Execute', title: actionTitle(form.submitLabel), verb: VERBS.form, data: { formId: form.id, form: withoutSecrets(form) }, style: 'positive', associatedInputs: 'auto' }],
   });
   return out;
+}
+
+const withoutSecrets = (form: Form): Form => ({ ...form, fields: form.fields.map((f) => (f.secret ? { ...f, initial: undefined } : f)) });
+
+const text = (max: number) => z.string().max(max);
+const formSchema = z.object({
+  type: z.literal('form'),
+  id: text(500),
+  title: text(1000),
+  intro: text(4000).optional(),
+  submitLabel: text(200),
+  fields: z
+    .array(
+      z.object({
+        name: text(100),
+        label: text(1000),
+        secret: z.boolean(),
+        placeholder: text(1000).optional(),
+        help: text(2000).optional(),
+        optional: z.boolean().optional(),
+        options: z.array(z.object({ value: text(500), label: text(500) })).max(FORM_LIMITS.choices).optional(),
+        initial: text(FORM_LIMITS.value).optional(),
+        multiline: z.boolean().optional(),
+      }),
+    )
+    .max(50),
+});
+
+/**
+ * The answer to a refused submit (the core's `fieldErrors`, nothing done): the submitted form
+ * again with its problems, non-secret inputs keeping what was typed, secrets empty. Undefined
+ * when the press carried no form (then the core's error reply answers).
+ */
+export function refusedFormCard(data: unknown, values: Record<string, string>, fieldErrors: Record<string, string>): AdaptiveCard | undefined {
+  const parsed = formSchema.safeParse((data as { form?: unknown } | null)?.form);
+  if (!parsed.success || parsed.data.id !== (data as { formId?: unknown }).formId) return undefined;
+  const form = parsed.data as Form;
+  const fields = form.fields.map((f) => (f.secret ? f : { ...f, ...(values[f.name] !== undefined ? { initial: values[f.name] } : {}) }));
+  return formCard({ ...form, fields }, fieldErrors);
 }
 
 /** A card holding only the form: what a form reply shows, and the answer to a refused submit (with its errors). */
