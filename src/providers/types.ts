@@ -15,7 +15,7 @@ import { apiBaseUrlFromTokenSchema, urlOverridesSpecSchema, type UrlKey } from '
 export const CATEGORIES = ['project_management', 'crm', 'calendar', 'email', 'developer', 'communication', 'billing', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const OBJECT_NAMES = ['tasks', 'contacts', 'events', 'issues', 'messages', 'deals', 'customers'] as const;
+export const OBJECT_NAMES = ['tasks', 'contacts', 'events', 'issues', 'messages', 'deals', 'customers', 'rows'] as const;
 export type ObjectName = (typeof OBJECT_NAMES)[number];
 
 /** A credential field an admin types (only in API bodies and chat modals, never echoed back). */

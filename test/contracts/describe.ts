@@ -37,7 +37,7 @@ export function loadDiscovery(file: string): Doc {
       };
     }
   }
-  return { source: d['x-source'], paths, components: { schemas: fix(d.schemas) }, basePath: `/${d.servicePath.replace(/\/$/, '')}` };
+  return { source: d['x-source'], paths, components: { schemas: fix(d.schemas) }, basePath: d.servicePath ? `/${d.servicePath.replace(/\/$/, '')}` : '' };
 }
 
 export function resolve(doc: Doc, s: Json): Json {

@@ -1,7 +1,6 @@
 /** Google Calendar's connector: calendarList.get('primary') test; token revoke. */
 import { z } from 'zod';
-import { AppError } from '../../errors.ts';
-import { oauthCredentials } from '../_shared/connector.ts';
+import { revokeGoogleGrant } from '../_shared/google.ts';
 import type { ConnectorSpec } from '../types.ts';
 
 /**
@@ -17,9 +16,6 @@ export const calendarListEntrySchema = z.object({
   primary: z.boolean().optional(),
 });
 
-/** Google's revoke error when the token is already invalid. */
-const revokeErrorSchema = z.object({ error: z.string() }).loose();
-
 export const connector: ConnectorSpec<typeof calendarListEntrySchema> = {
   test: {
     path: '/calendar/v3/users/me/calendarList/{calendarId}',
@@ -28,32 +24,6 @@ export const connector: ConnectorSpec<typeof calendarListEntrySchema> = {
     account: (entry) => ({ id: entry.id, name: entry.summary, extra: entry.timeZone ? { timeZone: entry.timeZone } : {} }),
   },
 
-  /**
-   * POST https://oauth2.googleapis.com/revoke?token={token} (form content type). Revoking the
-   * refresh token revokes the whole grant.
-   * https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke
-   */
-  async revoke(ctx) {
-    const creds = oauthCredentials(ctx);
-    const res = await ctx.http.request({
-      method: 'POST',
-      url: ctx.urls.revokeUrl ?? 'https://oauth2.googleapis.com/revoke',
-      query: { token: creds.refreshToken ?? creds.accessToken },
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: '',
-      skipAuth: true,
-      idempotent: true,
-      allowStatuses: [400],
-    });
-    if (res.status === 400) {
-      const err = revokeErrorSchema.safeParse(res.body);
-      if (err.success && err.data.error === 'invalid_token') {
-        ctx.logger.info('Google token was already revoked or expired');
-        return;
-      }
-      throw new AppError('provider_error', 'Google refused to revoke the token (HTTP 400)', {
-        details: { provider: ctx.provider.definition.slug, status: 400 },
-      });
-    }
-  },
+  // Shared by the Google providers: POST https://oauth2.googleapis.com/revoke?token=<refresh token>.
+  revoke: revokeGoogleGrant,
 };
