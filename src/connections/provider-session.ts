@@ -12,6 +12,7 @@
 import type { IConnection } from '../entities/connection.ts';
 import { AppError } from '../errors.ts';
 import { scrubText } from '../logger.ts';
+import { egressPolicy } from '../net/egress.ts';
 import { connectorContext } from '../providers/context.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { OAuthClient, ProviderUrlOverrides } from '../providers/_shared/urls.ts';
@@ -58,7 +59,8 @@ function contextFor(
   overrides?: ProviderUrlOverrides,
   oauthClient?: OAuthClient | null,
 ): ConnectorContext {
-  const ctx = connectorContext({ config: rt.config, logger: rt.logger, provider, credentials, metadata, overrides, oauthClient: oauthClient ?? null });
+  const egress = egressPolicy(rt.config, { resolver: rt.net.resolver });
+  const ctx = connectorContext({ config: rt.config, logger: rt.logger, provider, credentials, metadata, overrides, oauthClient: oauthClient ?? null, egress });
   // An inbound provider (Zapier) reports what it subscribed to in the workspace: its endpoints.
   if (provider.definition.auth.inbound && workspaceId) ctx.inbound = { subscriptions: () => subscriptionsOf(rt, workspaceId, provider.definition.slug) };
   return ctx;
