@@ -24,7 +24,7 @@ import { loadCredentials } from './credentials.ts';
 import { findConnection } from './lifecycle.ts';
 import { subscriptionsOf } from '../webhooks/endpoints.ts';
 import { workspaceApp } from './oauth-apps.ts';
-import { markErrored, pauseForRateLimit } from './system-transitions.ts';
+import { definedPauseOf, markErrored, pauseForRateLimit } from './system-transitions.ts';
 import { refreshConnectionToken, refreshDue } from './tokens.ts';
 
 export type CallOptions = {
@@ -115,7 +115,7 @@ export async function openSession(rt: Runtime, workspaceId: string, connection: 
         }
       } catch (err) {
         if (err instanceof AppError && err.code === 'rate_limited' && opts.pauseOnRateLimit !== false) {
-          await pauseForRateLimit(rt, actor, conn.id, err.retryAfterSeconds ?? 60, err.message);
+          await pauseForRateLimit(rt, actor, conn.id, err.retryAfterSeconds ?? 60, err.message, definedPauseOf(err));
         } else if (err instanceof AppError && err.code === 'provider_auth_failed' && opts.errorOnAuthFailure !== false) {
           await markErrored(rt, actor, conn.id, `Authentication failed: ${scrubText(err.message)} — Reconnect.`);
         }
