@@ -14,6 +14,7 @@ import { hubspot } from './hubspot/index.ts';
 import { jira } from './jira/index.ts';
 import { linear } from './linear/index.ts';
 import { pipedrive } from './pipedrive/index.ts';
+import { salesforce } from './salesforce/index.ts';
 import { sandbox } from './sandbox/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
@@ -21,7 +22,7 @@ import { zapier } from './zapier/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, pipedrive, sandbox, trello, twilio, zapier];
+const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, pipedrive, salesforce, sandbox, trello, twilio, zapier];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
