@@ -206,7 +206,7 @@ export async function completeAuthorization(
         urls,
         client,
         { code: query.code, redirectUri: row.redirectUri, requestedScopes: row.scopes, ...(verifierCt ? { codeVerifier: rt.vault.decrypt<string>(verifierCt) } : {}) },
-        { logger: rt.logger, egress: egressPolicy(rt.config) },
+        { logger: rt.logger, egress: egressPolicy(rt.config, { resolver: rt.net.resolver }) },
       );
       account = await probeCredentials(rt, provider, credentials, overrides ? { urls: overrides } : {}, client);
     } catch (err) {

@@ -12,6 +12,7 @@
 import type { IConnection } from '../entities/connection.ts';
 import { AppError } from '../errors.ts';
 import { scrubText } from '../logger.ts';
+import { egressPolicy } from '../net/egress.ts';
 import { connectorContext } from '../providers/context.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { OAuthClient, ProviderUrlOverrides } from '../providers/_shared/urls.ts';
@@ -23,7 +24,7 @@ import { loadCredentials } from './credentials.ts';
 import { findConnection } from './lifecycle.ts';
 import { subscriptionsOf } from '../webhooks/endpoints.ts';
 import { workspaceApp } from './oauth-apps.ts';
-import { markErrored, pauseForRateLimit } from './system-transitions.ts';
+import { definedPauseOf, markErrored, pauseForRateLimit } from './system-transitions.ts';
 import { refreshConnectionToken, refreshDue } from './tokens.ts';
 
 export type CallOptions = {
@@ -58,7 +59,8 @@ function contextFor(
   overrides?: ProviderUrlOverrides,
   oauthClient?: OAuthClient | null,
 ): ConnectorContext {
-  const ctx = connectorContext({ config: rt.config, logger: rt.logger, provider, credentials, metadata, overrides, oauthClient: oauthClient ?? null });
+  const egress = egressPolicy(rt.config, { resolver: rt.net.resolver });
+  const ctx = connectorContext({ config: rt.config, logger: rt.logger, provider, credentials, metadata, overrides, oauthClient: oauthClient ?? null, egress });
   // An inbound provider (Zapier) reports what it subscribed to in the workspace: its endpoints.
   if (provider.definition.auth.inbound && workspaceId) ctx.inbound = { subscriptions: () => subscriptionsOf(rt, workspaceId, provider.definition.slug) };
   return ctx;
@@ -113,7 +115,7 @@ export async function openSession(rt: Runtime, workspaceId: string, connection: 
         }
       } catch (err) {
         if (err instanceof AppError && err.code === 'rate_limited' && opts.pauseOnRateLimit !== false) {
-          await pauseForRateLimit(rt, actor, conn.id, err.retryAfterSeconds ?? 60, err.message);
+          await pauseForRateLimit(rt, actor, conn.id, err.retryAfterSeconds ?? 60, err.message, definedPauseOf(err));
         } else if (err instanceof AppError && err.code === 'provider_auth_failed' && opts.errorOnAuthFailure !== false) {
           await markErrored(rt, actor, conn.id, `Authentication failed: ${scrubText(err.message)} — Reconnect.`);
         }

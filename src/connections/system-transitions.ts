@@ -15,11 +15,17 @@ import { viewOf, type ConnectionView } from './view.ts';
  * Pauses a connection because its provider said to wait. A job resumes it at `pausedUntil`. A
  * connection a member paused stays paused by the member; a longer rate-limit pause is kept.
  */
-export async function pauseForRateLimit(rt: Runtime, actor: SystemActor, id: string, waitSeconds: number, reason: string): Promise<ConnectionView> {
-  const until = new Date(Date.now() + Math.max(1, waitSeconds) * 1000);
+export async function pauseForRateLimit(rt: Runtime, actor: SystemActor, id: string, waitSeconds: number, reason: string, pause?: DefinedPause): Promise<ConnectionView> {
+  let until = new Date(Date.now() + Math.max(1, waitSeconds) * 1000);
   const { connection } = await transition(rt, actor, id, 'rate_limit_pause', async (c, tx) => {
     if (c.status === 'paused' && c.pausedBy === 'member') return 'skip';
+    if (pause) {
+      const seconds = nextDefinedPause(c.metadata.rateLimitPause, pause, Date.now());
+      until = new Date(Date.now() + seconds * 1000);
+      waitSeconds = seconds;
+    }
     if (c.status === 'paused' && c.pausedBy === 'rate_limit' && c.pausedUntil && c.pausedUntil >= until) return 'skip';
+    if (pause) c.metadata = { ...c.metadata, rateLimitPause: { seconds: waitSeconds, until: until.toISOString() } };
     c.pausedBy = 'rate_limit';
     c.pausedUntil = until;
     c.statusReason = `Rate limited by ${getProvider(c.providerSlug).definition.displayName}: ${scrubText(reason)}`;
@@ -32,6 +38,25 @@ export async function pauseForRateLimit(rt: Runtime, actor: SystemActor, id: str
     };
   });
   return viewOf(connection);
+}
+
+/** A rate-limit signal's defined pause (`pause` in the definition), carried in the `rate_limited` error's details. */
+export type DefinedPause = { seconds: number; maxSeconds: number };
+
+export function definedPauseOf(err: { details?: unknown }): DefinedPause | undefined {
+  const d = err.details && typeof err.details === 'object' ? (err.details as { pause?: Partial<DefinedPause> }) : undefined;
+  const p = d?.pause;
+  return p && typeof p.seconds === 'number' && typeof p.maxSeconds === 'number' ? { seconds: p.seconds, maxSeconds: p.maxSeconds } : undefined;
+}
+
+/**
+ * The pause for a defined-pause signal: its `seconds`, or double the last one (up to `maxSeconds`)
+ * when the limit is hit again during that pause or within its length after it ended — it persists.
+ */
+export function nextDefinedPause(last: { seconds: number; until: string } | undefined, pause: DefinedPause, now: number): number {
+  const lastUntil = last ? Date.parse(last.until) : NaN;
+  if (!last || Number.isNaN(lastUntil) || now > lastUntil + last.seconds * 1000) return pause.seconds;
+  return Math.min(Math.max(last.seconds, pause.seconds) * 2, pause.maxSeconds);
 }
 
 /** The `resume_connection` job: resumes only if still paused by the rate limit and the window has passed. */

@@ -84,7 +84,7 @@ export async function refreshConnectionToken(
     let fresh: Extract<Credentials, { type: 'oauth2' }>;
     try {
       const app = await oauthClientFor(rt, workspaceId, provider);
-      fresh = await refreshToken(provider, urls, app, current, { logger: rt.logger, egress: egressPolicy(rt.config) });
+      fresh = await refreshToken(provider, urls, app, current, { logger: rt.logger, egress: egressPolicy(rt.config, { resolver: rt.net.resolver }) });
     } catch (err) {
       const grantGone = err instanceof AppError && err.code === 'provider_auth_failed';
       await writeConnectionLog(rt.em(), ref, {

@@ -22,6 +22,8 @@ export type ConnectionMetadata = {
   extra?: Record<string, unknown>;
   /** Per-connection URL overrides for self-managed installations. */
   urls?: { apiBaseUrl?: string; authorizeUrl?: string; tokenUrl?: string; revokeUrl?: string };
+  /** The last defined rate-limit pause (a signal's `pause`), so the next one can double. */
+  rateLimitPause?: { seconds: number; until: string };
 };
 
 /** A workspace's link to one account at one provider. Credentials are vault ciphertext, never serialized. */

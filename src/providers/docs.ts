@@ -155,7 +155,8 @@ function rateLimits(out: string[], provider: Provider): void {
     const parts = [`HTTP ${s.status}`];
     if (s.header) parts.push(`header ${code(`${s.header.name}: ${s.header.equals}`)}`);
     if (s.bodyIncludes) parts.push(`body containing ${code(s.bodyIncludes)}`);
-    out.push(`- Also: ${parts.join(' with ')}.`);
+    const span = (sec: number) => (sec % 3600 === 0 ? `${sec / 3600} h` : `${sec} s`);
+    out.push(`- Also: ${parts.join(' with ')}.${s.pause ? ` Without ${code('Retry-After')} it pauses the connection ${span(s.pause.seconds)}, doubled each time it recurs within a pause's length, up to ${span(s.pause.maxSeconds)}.` : ''}`);
   }
   const reset = d.rateLimit.resetHeader;
   out.push(

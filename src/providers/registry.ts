@@ -15,6 +15,8 @@ import { googleSheets } from './google-sheets/index.ts';
 import { hubspot } from './hubspot/index.ts';
 import { jira } from './jira/index.ts';
 import { linear } from './linear/index.ts';
+import { pipedrive } from './pipedrive/index.ts';
+import { salesforce } from './salesforce/index.ts';
 import { sandbox } from './sandbox/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
@@ -22,7 +24,7 @@ import { zapier } from './zapier/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, gmail, googleCalendar, googleSheets, hubspot, jira, linear, sandbox, trello, twilio, zapier];
+const PROVIDERS: readonly Provider[] = [asana, github, gmail, googleCalendar, googleSheets, hubspot, jira, linear, pipedrive, salesforce, sandbox, trello, twilio, zapier];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {

@@ -76,6 +76,11 @@ export const rateLimitSignalSchema = z.object({
   header: z.object({ name: z.string(), equals: z.string() }).optional(),
   /** Text the body must contain, e.g. Linear's `RATELIMITED`. */
   bodyIncludes: z.string().optional(),
+  /**
+   * A defined pause for a signal that names no wait (Salesforce's daily limit): `seconds` at first,
+   * doubled each time the limit is hit again within a pause's length of the last one, up to `maxSeconds`.
+   */
+  pause: z.object({ seconds: z.number().int().positive(), maxSeconds: z.number().int().positive() }).optional(),
 });
 
 export const providerDefinitionSchema = z.object({

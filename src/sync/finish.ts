@@ -7,7 +7,7 @@
  */
 import { systemActor } from '../connections/actor.ts';
 import { writeConnectionLog } from '../connections/log.ts';
-import { markErrored, pauseForRateLimit } from '../connections/system-transitions.ts';
+import { definedPauseOf, markErrored, pauseForRateLimit } from '../connections/system-transitions.ts';
 import { Connection } from '../entities/connection.ts';
 import { SyncRule } from '../entities/sync-rule.ts';
 import { SyncRun } from '../entities/sync-run.ts';
@@ -59,7 +59,7 @@ export async function finishRun(job: SyncJob, error?: unknown): Promise<void> {
   // The connection's new status first: whoever sees the run finished sees why it stopped.
   const actor = systemActor(rule.workspace, 'sync');
   if (rateLimited) {
-    await pauseForRateLimit(rt, actor, connection.id, err.retryAfterSeconds ?? 60, err.message).catch((e) => job.logger.warn({ err: e }, 'could not pause for the rate limit'));
+    await pauseForRateLimit(rt, actor, connection.id, err.retryAfterSeconds ?? 60, err.message, definedPauseOf(err)).catch((e) => job.logger.warn({ err: e }, 'could not pause for the rate limit'));
   } else if (!ok && !authFailed && failures >= rt.config.SYNC_MAX_FAILED_RUNS) {
     await markErrored(rt, actor, connection.id, `${failures} sync runs in a row failed; the last: ${message}`);
   }

@@ -128,8 +128,12 @@ function clampWait(seconds: number): number {
 
 /** Whether a response is a rate limit: 429 always, plus the provider's declared signals. */
 export function isRateLimited(provider: Provider, status: number, headers: Headers, bodyText: string): boolean {
-  if (status === 429) return true;
-  return provider.definition.rateLimit.signals.some(
+  return status === 429 || matchedSignal(provider, status, headers, bodyText) !== undefined;
+}
+
+/** The declared signal a response matches, if any. */
+export function matchedSignal(provider: Provider, status: number, headers: Headers, bodyText: string) {
+  return provider.definition.rateLimit.signals.find(
     (s) =>
       s.status === status &&
       (!s.header || headers.get(s.header.name)?.trim() === s.header.equals) &&
@@ -292,9 +296,11 @@ export function createProviderHttp(opts: ProviderHttpOptions): ProviderHttp {
       log.debug({ ...logBase, status: res.status, ms, attempt: attempt + 1 }, `${name} ${where} → ${res.status}`);
 
       if (isRateLimited(provider, res.status, res.headers, text)) {
-        const wait = rateLimitWaitSeconds(provider, res.headers, now());
+        // A signal with a defined pause (no Retry-After) pauses for it, doubling while the limit persists.
+        const pause = res.headers.has('retry-after') ? undefined : matchedSignal(provider, res.status, res.headers, text)?.pause;
+        const wait = pause ? pause.seconds : rateLimitWaitSeconds(provider, res.headers, now());
         log.warn({ ...logBase, status: res.status, retryAfterSeconds: wait }, `${name} rate limit reached`);
-        throw rateLimitedError(provider, wait, { status: res.status });
+        throw rateLimitedError(provider, wait, { status: res.status, ...(pause ? { pause } : {}) });
       }
 
       if (res.status >= 500 && idempotent && attempt < retry.maxRetries) {
