@@ -14,13 +14,14 @@ import { hubspot } from './hubspot/index.ts';
 import { jira } from './jira/index.ts';
 import { linear } from './linear/index.ts';
 import { sandbox } from './sandbox/index.ts';
+import { stripe } from './stripe/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
 import { zapier } from './zapier/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, sandbox, trello, twilio, zapier];
+const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, sandbox, stripe, trello, twilio, zapier];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
