@@ -9,6 +9,7 @@ import { oauthAppFromEnv, type RawConfig } from './_shared/urls.ts';
 import { authModes } from './docs.ts';
 import { asana } from './asana/index.ts';
 import { github } from './github/index.ts';
+import { gitlab } from './gitlab/index.ts';
 import { googleCalendar } from './google-calendar/index.ts';
 import { hubspot } from './hubspot/index.ts';
 import { jira } from './jira/index.ts';
@@ -21,7 +22,7 @@ import { zapier } from './zapier/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, sandbox, stripe, trello, twilio, zapier];
+const PROVIDERS: readonly Provider[] = [asana, github, gitlab, googleCalendar, hubspot, jira, linear, sandbox, stripe, trello, twilio, zapier];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
