@@ -92,7 +92,7 @@ export function renderGeneratedSection(provider: Provider): string {
     out.push(cell(c.instructions), '');
     out.push('| Field | Label | Secret | Format |', '| --- | --- | --- | --- |');
     for (const f of c.fields) {
-      out.push(`| ${code(f.name)} | ${cell(f.label)} | ${f.secret ? 'yes (encrypted, never shown again)' : 'no'} | ${f.pattern ? code(f.pattern) : 'any'} |`);
+      out.push(`| ${code(f.name)} | ${cell(f.label)} | ${f.secret ? 'yes (encrypted, never shown again)' : 'no'} | ${f.pattern ? cell(code(f.pattern)) : 'any'} |`);
     }
     out.push('');
   }

@@ -9,6 +9,7 @@ import { oauthAppFromEnv, type RawConfig } from './_shared/urls.ts';
 import { authModes } from './docs.ts';
 import { asana } from './asana/index.ts';
 import { github } from './github/index.ts';
+import { gitlab } from './gitlab/index.ts';
 import { gmail } from './gmail/index.ts';
 import { googleCalendar } from './google-calendar/index.ts';
 import { googleSheets } from './google-sheets/index.ts';
@@ -18,13 +19,14 @@ import { linear } from './linear/index.ts';
 import { pipedrive } from './pipedrive/index.ts';
 import { salesforce } from './salesforce/index.ts';
 import { sandbox } from './sandbox/index.ts';
+import { stripe } from './stripe/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
 import { zapier } from './zapier/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, gmail, googleCalendar, googleSheets, hubspot, jira, linear, pipedrive, salesforce, sandbox, trello, twilio, zapier];
+const PROVIDERS: readonly Provider[] = [asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {

@@ -1,7 +1,10 @@
 /**
  * Reproduces the cuts in test/contracts/cuts/ from the providers' full descriptions:
- *   npm exec -- node test/contracts/cut.ts <full description> <out> '<METHOD path>'... [--source "<repo : path @ commit|date>"]
+ *   npm exec -- node test/contracts/cut.ts <full description> <out> '<METHOD path>'... [--source "<repo : path @ commit|date>"] [--stub a,b]
  * Keeps the named operations and every component they reference (transitively); nothing else.
+ * `--stub` keeps the named components as empty schemas (any value) without following their
+ * references: for descriptions whose expandable objects reach the whole API (Stripe's `account`
+ * reaches `customer`, every payment object, and back), where the connector reads none of them.
  * Not a test; run by hand when a provider publishes a new description.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +22,7 @@ function refsIn(value: unknown, out: Set<string>): void {
   }
 }
 
-export function cutOpenApi(doc: Json, ops: Array<{ method: string; path: string }>, source: string): Json {
+export function cutOpenApi(doc: Json, ops: Array<{ method: string; path: string }>, source: string, stubs: string[] = []): Json {
   const paths: Record<string, Json> = {};
   const pending = new Set<string>();
   for (const { method, path } of ops) {
@@ -39,6 +42,10 @@ export function cutOpenApi(doc: Json, ops: Array<{ method: string; path: string 
     done.add(ref);
     const [, , kind, name] = ref.split('/');
     const value = ((doc.components as Json)[kind!] as Json)[name!];
+    if (stubs.includes(name!)) {
+      (components[kind!] ??= {})[name!] = { description: `Stubbed in this cut (${name}): any value; see the full description.` };
+      continue;
+    }
     (components[kind!] ??= {})[name!] = value;
     refsIn(value, pending);
   }
@@ -52,13 +59,16 @@ if (import.meta.url === `file://${process.argv[1]}` && !process.argv[2]?.endsWit
   const [file, out, ...rest] = process.argv.slice(2);
   const i = rest.indexOf('--source');
   const source = i >= 0 ? rest[i + 1]! : file!;
-  const ops = (i >= 0 ? rest.slice(0, i) : rest).map((s) => {
+  const j = rest.indexOf('--stub');
+  const stubs = j >= 0 ? rest[j + 1]!.split(',') : [];
+  const first = Math.min(...[i, j, rest.length].filter((n) => n >= 0));
+  const ops = rest.slice(0, first).map((s) => {
     const [method, path] = s.split(' ');
     return { method: method!, path: path! };
   });
   const text = readFileSync(file!, 'utf8');
   const doc = (file!.endsWith('.json') ? JSON.parse(text) : parse(text, { maxAliasCount: -1 })) as Json;
-  writeFileSync(out!, `${JSON.stringify(cutOpenApi(doc, ops, source), null, 1)}\n`);
+  writeFileSync(out!, `${JSON.stringify(cutOpenApi(doc, ops, source, stubs), null, 1)}\n`);
 }
 
 /**
