@@ -13,6 +13,7 @@ import { googleCalendar } from './google-calendar/index.ts';
 import { hubspot } from './hubspot/index.ts';
 import { jira } from './jira/index.ts';
 import { linear } from './linear/index.ts';
+import { notion } from './notion/index.ts';
 import { sandbox } from './sandbox/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
@@ -20,7 +21,7 @@ import { zapier } from './zapier/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, sandbox, trello, twilio, zapier];
+const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, notion, sandbox, trello, twilio, zapier];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
