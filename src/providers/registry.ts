@@ -18,10 +18,11 @@ import { sandbox } from './sandbox/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
 import { zapier } from './zapier/index.ts';
+import { zohoCrm } from './zoho-crm/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, notion, sandbox, trello, twilio, zapier];
+const PROVIDERS: readonly Provider[] = [asana, github, googleCalendar, hubspot, jira, linear, notion, sandbox, trello, twilio, zapier, zohoCrm];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
