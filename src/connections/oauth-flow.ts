@@ -198,7 +198,11 @@ export async function completeAuthorization(
         overrides = Object.keys(kept).length ? kept : undefined;
       }
       // URLs the callback names (Zoho's data center), only on the definition's declared hosts.
-      const named = permittedOverrides(provider.definition, 'oauth2', callbackOverrides(provider.definition.urlsFromCallback, query.params ?? {}), rt.config.EGRESS_ALLOW_PRIVATE);
+      // (One equal to the definition's own URL is no override: the default data center stays trusted configuration.)
+      const oauth = provider.definition.auth.oauth2 as Record<string, unknown> | undefined;
+      const named = Object.fromEntries(
+        Object.entries(permittedOverrides(provider.definition, 'oauth2', callbackOverrides(provider.definition.urlsFromCallback, query.params ?? {}), rt.config.EGRESS_ALLOW_PRIVATE)).filter(([k, v]) => oauth?.[k] !== v),
+      );
       if (Object.keys(named).length) overrides = { ...overrides, ...named };
       const client = await oauthClientFor(rt, row.workspace, provider);
       const urls = connectionUrls(provider, rt.config, 'oauth2', overrides);
