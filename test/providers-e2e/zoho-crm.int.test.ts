@@ -71,7 +71,7 @@ describe('Zoho CRM through the admin API (OAuth 2.0, multi-DC)', () => {
         accountId: '4150868000000225013',
         accountName: 'Patricia Boyle',
         scopes: SCOPES.split(','),
-        extra: { apiDomain: API, accountsServer: ACCOUNTS, email: 'p.boyle@zylker.com' },
+        extra: { apiDomain: API, accountsServer: ACCOUNTS, email: 'pboyle123@zylkr.com' },
       },
     });
     // The US accounts server is the definition's own: no per-connection override (another data center's would be).

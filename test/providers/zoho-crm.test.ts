@@ -46,7 +46,7 @@ describe('zoho-crm', () => {
     expect(await zohoCrm.connector.test(c)).toEqual({
       accountId: '4150868000000225013',
       accountName: 'Patricia Boyle',
-      extra: { apiDomain: 'https://www.zohoapis.eu', accountsServer: 'https://accounts.zoho.eu', email: 'p.boyle@zylker.com' },
+      extra: { apiDomain: 'https://www.zohoapis.eu', accountsServer: 'https://accounts.zoho.eu', email: 'pboyle123@zylkr.com' },
     });
     expect(c.logs.join('')).not.toContain(ACCESS);
   });
