@@ -17,7 +17,7 @@ import { recordEvent } from '../events/record.ts';
 import { scrubText } from '../logger.ts';
 import { buildAuthorizeUrl, createPkcePair, exchangeCode, oauthRedirectUri, requestedScopes } from '../providers/_shared/oauth.ts';
 import { connectionUrls } from '../providers/_shared/urls.ts';
-import { permittedOverrides } from '../providers/_shared/url-overrides.ts';
+import { callbackOverrides, permittedOverrides } from '../providers/_shared/url-overrides.ts';
 import { egressPolicy } from '../net/egress.ts';
 import { probeCredentials } from './provider-session.ts';
 import { getProvider } from '../providers/registry.ts';
@@ -144,7 +144,7 @@ async function consumeState(rt: Runtime, state: string): Promise<IOAuthState> {
 /** Handles GET /oauth/callback. Never throws for provider-side failures: they become an outcome and an event. */
 export async function completeAuthorization(
   rt: Runtime,
-  query: { state?: string; code?: string; error?: string; error_description?: string },
+  query: { state?: string; code?: string; error?: string; error_description?: string; params?: Record<string, string> },
 ): Promise<CallbackOutcome> {
   if (!query.state) throw new AppError('oauth_state_invalid', 'The provider sent no state. Start again from Patchbay (`connect <provider>`).');
   const row = await consumeState(rt, query.state);
@@ -197,6 +197,13 @@ export async function completeAuthorization(
         const kept = permittedOverrides(provider.definition, 'oauth2', (await rt.em().findOne(Connection, { id: row.connectionId }))?.metadata.urls, rt.config.EGRESS_ALLOW_PRIVATE);
         overrides = Object.keys(kept).length ? kept : undefined;
       }
+      // URLs the callback names (Zoho's data center), only on the definition's declared hosts.
+      // (One equal to the definition's own URL is no override: the default data center stays trusted configuration.)
+      const oauth = provider.definition.auth.oauth2 as Record<string, unknown> | undefined;
+      const named = Object.fromEntries(
+        Object.entries(permittedOverrides(provider.definition, 'oauth2', callbackOverrides(provider.definition.urlsFromCallback, query.params ?? {}), rt.config.EGRESS_ALLOW_PRIVATE)).filter(([k, v]) => oauth?.[k] !== v),
+      );
+      if (Object.keys(named).length) overrides = { ...overrides, ...named };
       const client = await oauthClientFor(rt, row.workspace, provider);
       const urls = connectionUrls(provider, rt.config, 'oauth2', overrides);
       const verifierRows = await rt.em().execute<Array<{ code_verifier: string | null }>>('select code_verifier from oauth_states where id = ?', [row.id]);

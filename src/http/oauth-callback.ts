@@ -18,6 +18,10 @@ const querySchema = z.object({
   error_description: z.string().max(1000).optional(),
 });
 
+/** The other short string parameters (Zoho's `accounts-server`): a provider may read them (`urlsFromCallback`). */
+const callbackParams = (query: Request['query']): Record<string, string> =>
+  Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0].length <= 40 && e[1].length <= 300));
+
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function page(title: string, body: string, ok: boolean): string {
@@ -55,7 +59,7 @@ export function oauthCallbackHandler(rt: Runtime) {
     try {
       const q = querySchema.safeParse(req.query);
       if (!q.success || inputIssues(req.query, 'query').length) throw new AppError('oauth_state_invalid', 'The callback parameters are not valid. Start again from Patchbay.');
-      const { status, html } = render(await completeAuthorization(rt, q.data));
+      const { status, html } = render(await completeAuthorization(rt, { ...q.data, params: callbackParams(req.query) }));
       res.status(status).type('html').send(html);
     } catch (err) {
       const e = toAppError(err);

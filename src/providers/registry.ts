@@ -16,6 +16,7 @@ import { googleSheets } from './google-sheets/index.ts';
 import { hubspot } from './hubspot/index.ts';
 import { jira } from './jira/index.ts';
 import { linear } from './linear/index.ts';
+import { notion } from './notion/index.ts';
 import { pipedrive } from './pipedrive/index.ts';
 import { salesforce } from './salesforce/index.ts';
 import { sandbox } from './sandbox/index.ts';
@@ -23,10 +24,11 @@ import { stripe } from './stripe/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
 import { zapier } from './zapier/index.ts';
+import { zohoCrm } from './zoho-crm/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier];
+const PROVIDERS: readonly Provider[] = [asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, notion, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier, zohoCrm];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { EgressPolicy } from '../net/egress.ts';
 import type { ObjectAdapter } from '../sync/types.ts';
 import type { ProviderWebhooks } from '../inbound/scheme.ts';
-import { apiBaseUrlFromTokenSchema, urlOverridesSpecSchema, type UrlKey } from './_shared/url-overrides.ts';
+import { apiBaseUrlFromTokenSchema, urlOverridesSpecSchema, urlsFromCallbackSchema, type UrlKey } from './_shared/url-overrides.ts';
 
 export const CATEGORIES = ['project_management', 'crm', 'calendar', 'email', 'developer', 'communication', 'billing', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -107,6 +107,8 @@ export const providerDefinitionSchema = z.object({
   urlOverrides: urlOverridesSpecSchema.optional(),
   /** An API base URL taken from the token response (Salesforce `instance_url`), limited to declared hosts. */
   apiBaseUrlFromToken: apiBaseUrlFromTokenSchema.optional(),
+  /** OAuth URLs named by a callback parameter (Zoho's `accounts-server`), kept as the connection's overrides (only on `urlOverrides` hosts). */
+  urlsFromCallback: urlsFromCallbackSchema.optional(),
   rateLimit: z.object({
     signals: z.array(rateLimitSignalSchema).default([]),
     /** Header giving the reset time when there is no Retry-After. */

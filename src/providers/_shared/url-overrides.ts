@@ -36,6 +36,19 @@ export const apiBaseUrlFromTokenSchema = z.strictObject({
   path: z.string().regex(/^(\/[\w.~-]+)*$/).default(''),
 });
 
+/** A callback query parameter holding an origin (Zoho's `accounts-server`), and the URLs built on it. */
+export const urlsFromCallbackSchema = z.strictObject({
+  param: z.string().regex(/^[\w-]{1,40}$/),
+  urls: z.array(z.strictObject({ field: z.enum(URL_KEYS), path: z.string().regex(/^(\/[\w.~-]+)+$/) })).min(1),
+});
+
+/** The overrides a callback's parameters name, before `permittedOverrides` checks them against the declared hosts. */
+export function callbackOverrides(spec: z.output<typeof urlsFromCallbackSchema> | undefined, query: Record<string, string | undefined>): Partial<Record<UrlKey, string>> {
+  const origin = spec ? query[spec.param]?.trim().replace(/\/+$/, '') : undefined;
+  if (!spec || !origin || origin.length > 300) return {};
+  return Object.fromEntries(spec.urls.map((u) => [u.field, `${origin}${u.path}`]));
+}
+
 type OverrideDefinition = {
   displayName: string;
   urlOverrides?: UrlOverridesSpec | undefined;
