@@ -17,7 +17,7 @@ import type { Runtime } from '../runtime.ts';
 import { actorName, isMember, type Actor, type Caller } from './actor.ts';
 import { parseCredentialFields } from './credentials.ts';
 import { findConnection, insertConnection, precheck, transition, type ConnectedEventExtras, type NewConnection } from './lifecycle.ts';
-import { removeAllRegistrations } from '../inbound/registrations.ts';
+import { removeAllRegistrations, withRegistrationLock } from '../inbound/registrations.ts';
 import { openSession, probeCredentials } from './provider-session.ts';
 import { scheduleRefresh } from './tokens.ts';
 import { viewOf, type ConnectionView } from './view.ts';
@@ -289,33 +289,37 @@ export class ConnectionService {
     const name = session.provider.definition.displayName;
     let revoke: DisconnectResult['revoke'] = 'not_supported';
     let note = session.provider.definition.revokeNote ?? `${name} has no revoke call; the credentials were deleted from Patchbay.`;
-    // Webhooks Patchbay registered go first, while the credentials still work (best effort each).
-    await removeAllRegistrations(this.rt, session).catch((err: unknown) => this.rt.logger.warn({ err, connectionId: conn.id }, 'could not remove provider webhooks'));
-    try {
-      if ((await session.revoke()) === 'revoked') {
-        revoke = 'revoked';
-        note = `Access was revoked at ${name}.`;
+    // Webhooks Patchbay registered go first, while the credentials still work (best effort each);
+    // the registration lock is held until the connection is marked disconnected, so a sync job
+    // that was waiting finds it disconnected instead of registering again.
+    return await withRegistrationLock(this.rt, conn.id, async () => {
+      await removeAllRegistrations(this.rt, session).catch((err: unknown) => this.rt.logger.warn({ err, connectionId: conn.id }, 'could not remove provider webhooks'));
+      try {
+        if ((await session.revoke()) === 'revoked') {
+          revoke = 'revoked';
+          note = `Access was revoked at ${name}.`;
+        }
+      } catch (err) {
+        revoke = 'failed';
+        note = `Revoking at ${name} failed (${err instanceof AppError ? scrubText(err.message) : 'unexpected error'}); the credentials were deleted from Patchbay anyway — remove the app's access in ${name} to be sure.`;
       }
-    } catch (err) {
-      revoke = 'failed';
-      note = `Revoking at ${name} failed (${err instanceof AppError ? scrubText(err.message) : 'unexpected error'}); the credentials were deleted from Patchbay anyway — remove the app's access in ${name} to be sure.`;
-    }
-    const who = actorName(actor);
-    const { connection } = await transition(this.rt, actor, id, 'disconnect', (c) => {
-      c.credentials = null;
-      c.tokenExpiresAt = null;
-      c.pausedBy = null;
-      c.pausedUntil = null;
-      c.statusReason = `Disconnected by ${who}.`;
-      c.disconnectedAt = new Date();
-      return {
-        status: 'disconnected',
-        log: { level: revoke === 'failed' ? 'warn' : 'info', kind: 'status', message: `Disconnected by ${who}. ${note}`, data: { revoke } },
-        events: [{ type: 'connection_disconnected', data: { revoke } }],
-        audit: { details: { revoke } },
-      };
+      const who = actorName(actor);
+      const { connection } = await transition(this.rt, actor, id, 'disconnect', (c) => {
+        c.credentials = null;
+        c.tokenExpiresAt = null;
+        c.pausedBy = null;
+        c.pausedUntil = null;
+        c.statusReason = `Disconnected by ${who}.`;
+        c.disconnectedAt = new Date();
+        return {
+          status: 'disconnected',
+          log: { level: revoke === 'failed' ? 'warn' : 'info', kind: 'status', message: `Disconnected by ${who}. ${note}`, data: { revoke } },
+          events: [{ type: 'connection_disconnected', data: { revoke } }],
+          audit: { details: { revoke } },
+        };
+      });
+      return { connection: viewOf(connection), revoke, note };
     });
-    return { connection: viewOf(connection), revoke, note };
   }
 
   // ---------------------------------------------------------------- helpers

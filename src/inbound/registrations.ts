@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { openSession, type ProviderSession } from '../connections/provider-session.ts';
 import { writeConnectionLog } from '../connections/log.ts';
+import { withAdvisoryLock } from '../db/locks.ts';
 import { viewOf } from '../connections/view.ts';
 import { recordEvent } from '../events/record.ts';
 import { Connection } from '../entities/connection.ts';
@@ -55,6 +56,19 @@ async function desiredResources(em: EntityManager, connectionId: string, resourc
  * connection's log, and thrown so the job retries with backoff.
  */
 export async function syncRegistrations(rt: Runtime, connectionId: string): Promise<void> {
+  await withRegistrationLock(rt, connectionId, () => syncUnderLock(rt, connectionId));
+}
+
+/**
+ * One writer of a connection's registrations at a time: the sync job, a renewal, and a
+ * disconnect (which holds it from removing the webhooks until the connection is marked
+ * disconnected, so a sync waiting on it finds the connection gone instead of registering anew).
+ */
+export async function withRegistrationLock<T>(rt: Runtime, connectionId: string, fn: () => Promise<T>): Promise<T> {
+  return await withAdvisoryLock(rt.db.pool, `provider-webhooks:${connectionId}`, fn);
+}
+
+async function syncUnderLock(rt: Runtime, connectionId: string): Promise<void> {
   const em = rt.em();
   const conn = await em.findOne(Connection, { id: connectionId });
   if (!conn || conn.status === 'disconnected') return;
@@ -157,20 +171,26 @@ export async function renewExpiring(rt: Runtime, now = new Date()): Promise<numb
     if (!wh?.register || row.expires_at.getTime() - now.getTime() > (wh.renewBeforeSeconds ?? 86_400) * 1000) continue;
     const secret = row.secret ? rt.vault.decrypt<string>(row.secret) : randomBytes(32).toString('hex');
     try {
-      const session = await openSession(rt, row.workspace_id, row.connection_id);
-      const r = await session.call((ctx) => wh.register!(ctx, { url: inboundUrl(rt, row.provider_slug, row.connection_id, row.id), resource: row.resource, registrationId: row.id, secret }), { errorOnAuthFailure: false });
-      await rt.db.pool.query(`update provider_webhooks set remote_id = $2, expires_at = $3, secret = coalesce($4, secret), updated_at = now() where id = $1`, [
-        row.id,
-        r.remoteId,
-        r.expiresAt ?? null,
-        r.secret ? rt.vault.encrypt(r.secret) : null,
-      ]);
-      if (row.remote_id && wh.unregister) {
-        await session.call((ctx) => wh.unregister!(ctx, { remoteId: row.remote_id!, resource: row.resource, secret }), { pauseOnRateLimit: false }).catch((err: unknown) => {
-          rt.logger.warn({ connectionId: row.connection_id, err: errorText(err) }, 'could not stop the replaced provider webhook; it expires on its own');
-        });
-      }
-      renewed++;
+      const done = await withRegistrationLock(rt, row.connection_id, async () => {
+        // Re-read under the lock: a disconnect may have removed it since the list was read.
+        const { rowCount } = await rt.db.pool.query(`select 1 from provider_webhooks w join connections c on c.id = w.connection_id where w.id = $1 and w.status = 'active' and c.status = 'connected'`, [row.id]);
+        if (!rowCount) return false;
+        const session = await openSession(rt, row.workspace_id, row.connection_id);
+        const r = await session.call((ctx) => wh.register!(ctx, { url: inboundUrl(rt, row.provider_slug, row.connection_id, row.id), resource: row.resource, registrationId: row.id, secret }), { errorOnAuthFailure: false });
+        await rt.db.pool.query(`update provider_webhooks set remote_id = $2, expires_at = $3, secret = coalesce($4, secret), updated_at = now() where id = $1`, [
+          row.id,
+          r.remoteId,
+          r.expiresAt ?? null,
+          r.secret ? rt.vault.encrypt(r.secret) : null,
+        ]);
+        if (row.remote_id && wh.unregister) {
+          await session.call((ctx) => wh.unregister!(ctx, { remoteId: row.remote_id!, resource: row.resource, secret }), { pauseOnRateLimit: false }).catch((err: unknown) => {
+            rt.logger.warn({ connectionId: row.connection_id, err: errorText(err) }, 'could not stop the replaced provider webhook; it expires on its own');
+          });
+        }
+        return true;
+      });
+      if (done) renewed++;
     } catch (err) {
       rt.logger.warn({ connectionId: row.connection_id, resource: row.resource, err: errorText(err) }, 'could not renew a provider webhook; retrying at the next renewal pass');
     }
