@@ -20,6 +20,7 @@ import { notion } from './notion/index.ts';
 import { pipedrive } from './pipedrive/index.ts';
 import { salesforce } from './salesforce/index.ts';
 import { sandbox } from './sandbox/index.ts';
+import { slack } from './slack/index.ts';
 import { stripe } from './stripe/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
@@ -28,7 +29,7 @@ import { zohoCrm } from './zoho-crm/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, notion, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier, zohoCrm];
+const PROVIDERS: readonly Provider[] = [asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, notion, pipedrive, salesforce, sandbox, slack, stripe, trello, twilio, zapier, zohoCrm];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
