@@ -8,6 +8,7 @@ import { requestedScopes } from './_shared/oauth.ts';
 import { oauthAppFromEnv, type RawConfig } from './_shared/urls.ts';
 import { authModes } from './docs.ts';
 import { asana } from './asana/index.ts';
+import { discord } from './discord/index.ts';
 import { github } from './github/index.ts';
 import { gitlab } from './gitlab/index.ts';
 import { gmail } from './gmail/index.ts';
@@ -20,6 +21,7 @@ import { notion } from './notion/index.ts';
 import { pipedrive } from './pipedrive/index.ts';
 import { salesforce } from './salesforce/index.ts';
 import { sandbox } from './sandbox/index.ts';
+import { slack } from './slack/index.ts';
 import { stripe } from './stripe/index.ts';
 import { trello } from './trello/index.ts';
 import { twilio } from './twilio/index.ts';
@@ -28,7 +30,7 @@ import { zohoCrm } from './zoho-crm/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, notion, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier, zohoCrm];
+const PROVIDERS: readonly Provider[] = [asana, discord, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, notion, pipedrive, salesforce, sandbox, slack, stripe, trello, twilio, zapier, zohoCrm];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {

@@ -188,10 +188,10 @@ function oauthError(provider: Provider, phase: 'exchange' | 'refresh' | 'revoke'
   // What a host an API user chose answered is never quoted back.
   const body = userChosen ? null : answer;
   const parsed = tokenErrorSchema.safeParse(body);
-  // Providers with their own error shape (HubSpot) read it in their folder.
-  const quirk = parsed.success ? undefined : provider.connector.tokenError?.(body);
-  const code = parsed.success ? parsed.data.error : quirk?.code;
-  const description = parsed.success ? parsed.data.error_description : (quirk?.description ?? providerMessage(body, typeof body === 'string' ? body : ''));
+  // Providers with their own error shape (HubSpot) or codes (Slack's `{ ok: false, error }`) read it in their folder, first.
+  const quirk = provider.connector.tokenError?.(body);
+  const code = quirk ? quirk.code : parsed.success ? parsed.data.error : undefined;
+  const description = !quirk && parsed.success ? parsed.data.error_description : (quirk?.description ?? providerMessage(body, typeof body === 'string' ? body : ''));
   const desc = description ? `: ${redact(description)}` : '';
   if (code && (quirk ? quirk.grantRevoked : GRANT_ERRORS.has(code))) {
     const what = phase === 'refresh' ? 'the refresh token' : phase === 'exchange' ? 'the authorization code' : 'the token';
