@@ -29,8 +29,9 @@ it('never registers a webhook again while a disconnect is removing them', async 
   asana.serveWebhooks({ remove: true });
   const res = await app.fetch(`/api/v1/connections/${ws.connectionId}/rules`, { method: 'POST', token: ws.token, json: { remoteObject: 'tasks', direction: 'both', scope: { project: PROJECT }, frequency: 'realtime' } });
   expect(res.status).toBe(201);
+  const ruleId = ((await res.json()) as { rule: { id: string } }).rule.id;
   await eventually(async () => (await sql<{ status: string }>(app.dbUrl, 'select status from provider_webhooks where connection_id = $1', [ws.connectionId]))[0]?.status === 'active');
-  await firstRunOf(app, { connectionId: ws.connectionId, token: ws.token });
+  await firstRunOf(app, { connectionId: ws.connectionId, token: ws.token, ruleId });
   expect(asana.webhooks.size).toBe(1);
 
   // Asana revokes slowly: the window between removing the webhooks and marking the connection disconnected.
