@@ -8,6 +8,7 @@ import { requestedScopes } from './_shared/oauth.ts';
 import { oauthAppFromEnv, type RawConfig } from './_shared/urls.ts';
 import { authModes } from './docs.ts';
 import { asana } from './asana/index.ts';
+import { clickup } from './clickup/index.ts';
 import { discord } from './discord/index.ts';
 import { github } from './github/index.ts';
 import { gitlab } from './gitlab/index.ts';
@@ -17,6 +18,7 @@ import { googleSheets } from './google-sheets/index.ts';
 import { hubspot } from './hubspot/index.ts';
 import { jira } from './jira/index.ts';
 import { linear } from './linear/index.ts';
+import { monday } from './monday/index.ts';
 import { notion } from './notion/index.ts';
 import { pipedrive } from './pipedrive/index.ts';
 import { salesforce } from './salesforce/index.ts';
@@ -30,7 +32,7 @@ import { zohoCrm } from './zoho-crm/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, discord, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, notion, pipedrive, salesforce, sandbox, slack, stripe, trello, twilio, zapier, zohoCrm];
+const PROVIDERS: readonly Provider[] = [asana, clickup, discord, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, monday, notion, pipedrive, salesforce, sandbox, slack, stripe, trello, twilio, zapier, zohoCrm];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
