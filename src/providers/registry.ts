@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import { requestedScopes } from './_shared/oauth.ts';
 import { oauthAppFromEnv, type RawConfig } from './_shared/urls.ts';
 import { authModes } from './docs.ts';
+import { airtable } from './airtable/index.ts';
 import { asana } from './asana/index.ts';
 import { github } from './github/index.ts';
 import { gitlab } from './gitlab/index.ts';
@@ -28,7 +29,7 @@ import { zohoCrm } from './zoho-crm/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, notion, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier, zohoCrm];
+const PROVIDERS: readonly Provider[] = [airtable, asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, notion, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier, zohoCrm];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
