@@ -9,6 +9,7 @@ import { oauthAppFromEnv, type RawConfig } from './_shared/urls.ts';
 import { authModes } from './docs.ts';
 import { airtable } from './airtable/index.ts';
 import { asana } from './asana/index.ts';
+import { dropbox } from './dropbox/index.ts';
 import { github } from './github/index.ts';
 import { gitlab } from './gitlab/index.ts';
 import { gmail } from './gmail/index.ts';
@@ -29,7 +30,7 @@ import { zohoCrm } from './zoho-crm/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [airtable, asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, notion, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier, zohoCrm];
+const PROVIDERS: readonly Provider[] = [airtable, asana, dropbox, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, notion, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier, zohoCrm];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
