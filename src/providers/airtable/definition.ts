@@ -11,8 +11,9 @@
  * documents no revoke route: see revokeNote.
  * https://airtable.com/developers/web/api/get-user-id-scopes — `GET /v0/meta/whoami`: `id`, and
  * `email` when the token has `user.email:read`.
- * https://airtable.com/developers/web/api/rate-limits — 5 requests per second per base; 429, then
- * 30 seconds before requests succeed again (no Retry-After documented).
+ * https://airtable.com/developers/web/api/webhooks-overview ("Rate limits": the same as the REST
+ * API) — 5 requests per second per base; 429, then 30 seconds before requests succeed again (no
+ * Retry-After documented).
  * https://airtable.com/developers/web/guides/personal-access-tokens — a personal access token is
  * sent as `Authorization: Bearer pat…`.
  */
