@@ -36,7 +36,7 @@ export type InboundEvent = {
 export type HandshakeAnswer = {
   status: number;
   headers?: Record<string, string>;
-  /** A body to answer with (monday's `{"challenge": …}` echo; set its content type in `headers`). */
+  /** A body to answer with (monday's `{"challenge": …}`, Dropbox's `challenge` echo; set its content type in `headers`). */
   body?: string;
   /** The secret the handshake hands over (Asana's `X-Hook-Secret`), kept for the registration it names. */
   secret?: string;

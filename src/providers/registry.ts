@@ -7,9 +7,11 @@ import { AppError } from '../errors.ts';
 import { requestedScopes } from './_shared/oauth.ts';
 import { oauthAppFromEnv, type RawConfig } from './_shared/urls.ts';
 import { authModes } from './docs.ts';
+import { airtable } from './airtable/index.ts';
 import { asana } from './asana/index.ts';
 import { clickup } from './clickup/index.ts';
 import { discord } from './discord/index.ts';
+import { dropbox } from './dropbox/index.ts';
 import { github } from './github/index.ts';
 import { gitlab } from './gitlab/index.ts';
 import { gmail } from './gmail/index.ts';
@@ -32,7 +34,7 @@ import { zohoCrm } from './zoho-crm/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, clickup, discord, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, monday, notion, pipedrive, salesforce, sandbox, slack, stripe, trello, twilio, zapier, zohoCrm];
+const PROVIDERS: readonly Provider[] = [airtable, asana, clickup, discord, dropbox, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, monday, notion, pipedrive, salesforce, sandbox, slack, stripe, trello, twilio, zapier, zohoCrm];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {

@@ -12,10 +12,10 @@ import type { ObjectAdapter } from '../sync/types.ts';
 import type { ProviderWebhooks } from '../inbound/scheme.ts';
 import { apiBaseUrlFromTokenSchema, urlOverridesSpecSchema, urlsFromCallbackSchema, type UrlKey } from './_shared/url-overrides.ts';
 
-export const CATEGORIES = ['project_management', 'crm', 'calendar', 'email', 'developer', 'communication', 'billing', 'other'] as const;
+export const CATEGORIES = ['project_management', 'crm', 'calendar', 'email', 'developer', 'communication', 'billing', 'storage', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const OBJECT_NAMES = ['tasks', 'contacts', 'events', 'issues', 'messages', 'deals', 'customers', 'rows'] as const;
+export const OBJECT_NAMES = ['tasks', 'contacts', 'events', 'issues', 'messages', 'deals', 'customers', 'rows', 'files'] as const;
 export type ObjectName = (typeof OBJECT_NAMES)[number];
 
 /** A credential field an admin types (only in API bodies and chat modals, never echoed back). */

@@ -18,8 +18,7 @@ import type { ProviderDefinition } from '../types.ts';
 export const definition = {
   slug: 'google-sheets',
   displayName: 'Google Sheets',
-  // No data-and-storage category exists yet.
-  category: 'other',
+  category: 'storage',
   docsUrl: 'https://developers.google.com/workspace/sheets/api/guides/concepts',
   auth: {
     oauth2: {
