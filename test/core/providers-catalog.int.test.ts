@@ -11,10 +11,16 @@ afterAll(async () => {
   await app.close();
 });
 
+/** The services the product documents promise by name (25), and the built-in Sandbox. */
+const PRODUCT_PROVIDERS = [
+  'airtable', 'asana', 'clickup', 'discord', 'dropbox', 'github', 'gitlab', 'gmail', 'google-calendar', 'google-sheets', 'hubspot', 'jira', 'linear',
+  'microsoft-365', 'microsoft-teams', 'monday', 'notion', 'pipedrive', 'salesforce', 'sandbox', 'slack', 'stripe', 'trello', 'twilio', 'zapier', 'zoho-crm',
+];
+
 describe('provider catalog and workspace OAuth apps', () => {
-  it('lists the providers (the first eight and the built-in Sandbox) with auth modes, configuration state, scopes, revoke behaviour and what syncs', async () => {
+  it('lists every provider the product documents name, and the built-in Sandbox, with auth modes, configuration state, scopes, revoke behaviour and what syncs', async () => {
     const { data } = await app.json('/api/v1/providers', { token: (await memberWithToken(app, 'member')).token });
-    expect(data.map((p: { slug: string }) => p.slug).sort()).toEqual(['asana', 'github', 'google-calendar', 'hubspot', 'jira', 'linear', 'sandbox', 'trello', 'twilio', 'zapier']);
+    expect(data.map((p: { slug: string }) => p.slug).sort()).toEqual(PRODUCT_PROVIDERS);
     const bySlug = Object.fromEntries(data.map((p: { slug: string }) => [p.slug, p]));
     expect(bySlug.linear).toMatchObject({ authModes: ['oauth2', 'api_key'], oauthConfigured: true, oauthApp: 'instance', configured: true });
     expect(bySlug.github).toMatchObject({ authModes: ['oauth2'], oauthConfigured: false, oauthApp: null, configured: false });
