@@ -31,7 +31,7 @@ beforeAll(async () => {
     [LONG, 'asana', 'connected'],
     [UUID_NAME, 'github', 'connected'],
   ];
-  for (const [displayName, providerSlug, status] of rows) {
+  for (const [displayName, providerSlug] of rows) {
     const conn = em.create(Connection, {
       workspace: ws.id,
       providerSlug,

@@ -20,7 +20,6 @@ let t: DiscordTest;
 let linearId = '';
 
 const posts = (channel: string) => t.fake.callsTo('POST', new RegExp(`^/channels/${channel}/messages$`));
-const status = async (id: string) => (await sql<{ status: string }>(t.app.dbUrl, 'select status from connections where id = $1', [id]))[0]!.status;
 
 beforeAll(async () => {
   nock.disableNetConnect();

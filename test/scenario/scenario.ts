@@ -17,7 +17,7 @@ import { createAccount } from '../../src/sandbox/store.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { eventually, sql } from '../helpers/sql.ts';
 import { sbx } from '../sandbox/support.ts';
-import type { ScenarioDriver, Seen } from './driver.ts';
+import type { ScenarioDriver } from './driver.ts';
 
 type ConnectionRow = { id: string; status: string; paused_by: string | null; status_reason: string | null; credentials: string | null; display_name: string; updated_at: Date };
 type RunRow = { status: string; trigger: string; pulled: number; conflicts: number };

@@ -7,7 +7,7 @@
  */
 import type { SlackCall } from '../../fakes/slack-api.ts';
 import { ADMIN, MEMBER, OWNER, buttonsOf, linkTeam, startSlackTest, type RenderedButton, type SlackTest, type SlackUser } from '../../slack/support.ts';
-import { seenOf, type Channel, type ClickOptions, type Role, type ScenarioDriver, type Seen, type SeenMessage, type SettleOptions } from '../driver.ts';
+import { seenOf, type Channel, type Role, type ScenarioDriver, type Seen, type SeenMessage, type SettleOptions } from '../driver.ts';
 
 const USERS: Record<Role, SlackUser> = { owner: OWNER, admin: ADMIN, member: MEMBER };
 const CHANNELS: Record<Channel, string> = { ops: 'C_OPS', alerts: 'C_ALERTS' };
