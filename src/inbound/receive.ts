@@ -77,7 +77,7 @@ async function receive(rt: Runtime, deps: InboundDeps, req: Request, res: Respon
       throw badSignature('no registration of this connection is waiting for a handshake');
     }
     for (const [k, v] of Object.entries(handshake.headers ?? {})) res.setHeader(k, v);
-    res.status(handshake.status).end();
+    res.status(handshake.status).end(handshake.body);
     return;
   }
 

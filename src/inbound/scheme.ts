@@ -36,6 +36,8 @@ export type InboundEvent = {
 export type HandshakeAnswer = {
   status: number;
   headers?: Record<string, string>;
+  /** A body to answer with (Microsoft Graph's `validationToken`, echoed as text/plain). */
+  body?: string;
   /** The secret the handshake hands over (Asana's `X-Hook-Secret`), kept for the registration it names. */
   secret?: string;
 };
