@@ -17,6 +17,7 @@ import { hubspot } from './hubspot/index.ts';
 import { jira } from './jira/index.ts';
 import { linear } from './linear/index.ts';
 import { microsoft365 } from './microsoft-365/index.ts';
+import { microsoftTeams } from './microsoft-teams/index.ts';
 import { notion } from './notion/index.ts';
 import { pipedrive } from './pipedrive/index.ts';
 import { salesforce } from './salesforce/index.ts';
@@ -29,7 +30,7 @@ import { zohoCrm } from './zoho-crm/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, microsoft365, notion, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier, zohoCrm];
+const PROVIDERS: readonly Provider[] = [asana, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, microsoft365, microsoftTeams, notion, pipedrive, salesforce, sandbox, stripe, trello, twilio, zapier, zohoCrm];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {
