@@ -46,8 +46,15 @@ const created = {
 };
 
 describe('Microsoft Graph subscriptions against the published OpenAPI (ChangeNotifications, v1.0)', () => {
+  it.todo('GET /me (the connection test): in the Users module, not cut yet (see the doc page)');
+
   it('names its source', () => {
     expect(doc.source).toContain('microsoftgraph/msgraph-sdk-powershell : openApiDocs/v1.0/ChangeNotifications.yml');
+  });
+
+  it('the OAuth endpoints are the description’s own (azureaadv2: the common tenant’s authorize and token URLs)', () => {
+    const flow = raw.components.securitySchemes.azureaadv2.flows.authorizationCode;
+    expect(microsoft365.definition.auth.oauth2).toMatchObject({ authorizeUrl: flow.authorizationUrl, tokenUrl: flow.tokenUrl });
   });
 
   it('the open-type annotation is the only thing the literal description refuses (the known gap)', () => {
