@@ -140,7 +140,8 @@ export async function removeAllRegistrations(rt: Runtime, session: ProviderSessi
 
 /**
  * Renews registrations close to expiry (Google channels live days, not forever): a new one is
- * registered with the same secret, then the old one is removed, so no change falls in between.
+ * registered with the same secret, then the old one is removed, so no change falls in between —
+ * or, where the provider can (`renew`: Graph subscriptions), extended in place.
  */
 export async function renewExpiring(rt: Runtime, now = new Date()): Promise<number> {
   const { rows } = await rt.db.pool.query<{ id: string; connection_id: string; workspace_id: string; provider_slug: string; resource: string; remote_id: string | null; secret: string | null; expires_at: Date }>(
@@ -158,6 +159,12 @@ export async function renewExpiring(rt: Runtime, now = new Date()): Promise<numb
     const secret = row.secret ? rt.vault.decrypt<string>(row.secret) : randomBytes(32).toString('hex');
     try {
       const session = await openSession(rt, row.workspace_id, row.connection_id);
+      const extended = wh.renew && row.remote_id ? await session.call((ctx) => wh.renew!(ctx, { remoteId: row.remote_id!, resource: row.resource, secret }), { errorOnAuthFailure: false }) : null;
+      if (extended) {
+        await rt.db.pool.query(`update provider_webhooks set expires_at = $2, updated_at = now() where id = $1`, [row.id, extended.expiresAt]);
+        renewed++;
+        continue;
+      }
       const r = await session.call((ctx) => wh.register!(ctx, { url: inboundUrl(rt, row.provider_slug, row.connection_id, row.id), resource: row.resource, registrationId: row.id, secret }), { errorOnAuthFailure: false });
       await rt.db.pool.query(`update provider_webhooks set remote_id = $2, expires_at = $3, secret = coalesce($4, secret), updated_at = now() where id = $1`, [
         row.id,

@@ -87,6 +87,8 @@ export type ProviderWebhooks = {
   register?(ctx: ConnectorContext, input: RegistrationInput): Promise<Registered>;
   /** Removes it at the provider; a webhook already gone there is not an error. */
   unregister?(ctx: ConnectorContext, reg: ExistingRegistration): Promise<void>;
+  /** Extends a registration in place (Graph's `PATCH /subscriptions/{id}`); null when it is gone at the provider. Absent or null: renewal registers anew. */
+  renew?(ctx: ConnectorContext, reg: ExistingRegistration): Promise<{ expiresAt: Date } | null>;
   /** Seconds before `expiresAt` a renewal is due (Google channels); renewal = register anew, then remove the old. */
   renewBeforeSeconds?: number;
   /** For the doc page and the connect flow: scopes registration needs, and what to set up by hand. */
