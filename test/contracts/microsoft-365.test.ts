@@ -1,6 +1,6 @@
 /**
  * Microsoft 365's Graph subscription calls against Microsoft's published description: POST
- * /subscriptions and DELETE /subscriptions/{subscription-id}, cut from the ChangeNotifications module
+ * /subscriptions, PATCH and DELETE /subscriptions/{subscription-id}, cut from the ChangeNotifications module
  * of the Graph v1.0 OpenAPI (microsoftgraph/msgraph-sdk-powershell : openApiDocs/v1.0/ChangeNotifications.yml,
  * Microsoft's per-module split of what microsoftgraph/msgraph-metadata publishes whole as
  * openapi/v1.0/openapi.yaml — too large to fetch here). `GET /me` (the test of both Microsoft
@@ -63,16 +63,18 @@ describe('Microsoft Graph subscriptions against the published OpenAPI (ChangeNot
     expect(problems.every((p) => p.endsWith('expected object, got string'))).toBe(true);
   });
 
-  it('creating and deleting a subscription are documented operations with valid bodies', async () => {
+  it('creating, extending and deleting a subscription are documented operations with valid bodies', async () => {
     expectFixtureValid(doc, 'POST', '/v1.0/subscriptions', 201, created);
     const reqs = await exercise(GRAPH, [
       { method: 'POST', path: '/v1.0/subscriptions', status: 201, body: created },
+      { method: 'PATCH', path: `/v1.0/subscriptions/${created.id}`, status: 200, body: { ...created, expirationDateTime: '2027-03-15T11:00:00.0000000Z' } },
       { method: 'DELETE', path: `/v1.0/subscriptions/${created.id}`, status: 204 },
     ], async () => {
       const reg = await microsoft365.webhooks!.register!(ctx(), { url: URL_, resource: 'me/events', registrationId: '22222222-2222-4222-8222-222222222222', secret: 'a'.repeat(64) });
+      await microsoft365.webhooks!.renew!(ctx(), { remoteId: reg.remoteId, resource: 'me/events', secret: 'a'.repeat(64) });
       await microsoft365.webhooks!.unregister!(ctx(), { remoteId: reg.remoteId, resource: 'me/events', secret: 'a'.repeat(64) });
     });
-    expect(reqs.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(['POST /v1.0/subscriptions', `DELETE /v1.0/subscriptions/${created.id}`]);
+    expect(reqs.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(['POST /v1.0/subscriptions', `PATCH /v1.0/subscriptions/${created.id}`, `DELETE /v1.0/subscriptions/${created.id}`]);
     expectRequestsValid(doc, reqs);
   });
 

@@ -4,10 +4,12 @@
  * `clientState` equals the subscription registration's secret → 200, one receipt each; the same
  * collection again → no second effect; a tampered or missing clientState (in any notification of
  * the collection) → 401 and nothing stored. Graph sends no signature and no timestamp, so there is
- * no stale check. Bodies follow https://learn.microsoft.com/graph/change-notifications-delivery-webhooks
+ * no stale check. Renewal extends the subscription (PATCH); disconnect deletes it. Bodies follow https://learn.microsoft.com/graph/change-notifications-delivery-webhooks
  * and https://learn.microsoft.com/graph/api/resources/changenotification.
  */
+import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renewExpiring } from '../../src/inbound/registrations.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { workspaceWithConnection } from '../helpers/connections.ts';
 import { sql } from '../helpers/sql.ts';
@@ -18,12 +20,15 @@ const TENANT = '84bd8158-6d4d-4958-8b9f-9d6445542f95';
 const USER = '87d349ed-44d7-43e1-9a83-5f2406dee5bd';
 let app: TestApp;
 let connectionId: string;
+let ownerToken: string;
+let registrationId: string;
 let path: string;
 
 beforeAll(async () => {
   app = await startTestApp({ env: { PUBLIC_URL: 'https://patchbay.example.test' } });
   const ws = await workspaceWithConnection(app, { slug: 'm365-inbound', provider: 'microsoft-365', displayName: 'Microsoft 365', credentials: { type: 'oauth2', accessToken: 'eyJ0eXAi.m365-access', refreshToken: '0.AR-refresh', scopes: ['User.Read', 'Calendars.ReadWrite'] } });
   connectionId = ws.connectionId;
+  ownerToken = ws.token;
   // The registration row as Patchbay's registration leaves it (the clientState vault-encrypted).
   const [row] = await sql<{ id: string }>(
     app.dbUrl,
@@ -31,7 +36,8 @@ beforeAll(async () => {
      values (gen_random_uuid(), $1, $2, 'microsoft-365', 'me/events', $3, $4, 'registered', 'active', now(), now()) returning id`,
     [ws.workspaceId, connectionId, SUBSCRIPTION, app.pb.rt.vault.encrypt(CLIENT_STATE)],
   );
-  path = `/webhooks/microsoft-365/${connectionId}/${row!.id}`;
+  registrationId = row!.id;
+  path = `/webhooks/microsoft-365/${connectionId}/${registrationId}`;
 }, 60_000);
 afterAll(async () => {
   await app?.close();
@@ -108,5 +114,30 @@ describe('Microsoft Graph change notifications (validationToken + clientState)',
     const res = await deliver(body);
     expect(res.status, res.text).toBe(200);
     expect(JSON.parse(res.text)).toMatchObject({ received: 1, ignored: 1 });
+  });
+
+  it('renewal: a subscription within a day of expiry is extended in place (PATCH), same id and clientState', async () => {
+    await sql(app.dbUrl, `update provider_webhooks set expires_at = now() + interval '2 hours' where id = $1`, [registrationId]);
+    let sent: any;
+    const patch = nock('https://graph.microsoft.com')
+      .patch(`/v1.0/subscriptions/${SUBSCRIPTION}`, (b) => ((sent = b), true))
+      .reply(200, { id: SUBSCRIPTION, resource: 'me/events', changeType: 'created,updated,deleted', expirationDateTime: '2030-01-03T10:00:00Z' }, { 'content-type': 'application/json' });
+    expect(await renewExpiring(app.pb.rt)).toBe(1);
+    patch.done();
+    expect(Object.keys(sent)).toEqual(['expirationDateTime']);
+    const [row] = await sql<{ remote_id: string; expires_at: Date; secret: string; status: string }>(app.dbUrl, 'select remote_id, expires_at, secret, status from provider_webhooks where id = $1', [registrationId]);
+    expect(row).toMatchObject({ remote_id: SUBSCRIPTION, status: 'active', expires_at: new Date('2030-01-03T10:00:00Z') });
+    expect(app.pb.rt.vault.decrypt<string>(row!.secret)).toBe(CLIENT_STATE);
+    // Not due any more: nothing happens.
+    expect(await renewExpiring(app.pb.rt)).toBe(0);
+  });
+
+  it('disconnect deletes the subscription at Graph (no revoke call exists) and the registration row', async () => {
+    const del = nock('https://graph.microsoft.com').delete(`/v1.0/subscriptions/${SUBSCRIPTION}`).reply(204);
+    const res = await app.fetch(`/api/v1/connections/${connectionId}/disconnect`, { method: 'POST', token: ownerToken });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as any).revoke).toBe('not_supported');
+    del.done();
+    expect(await sql(app.dbUrl, 'select id from provider_webhooks where connection_id = $1', [connectionId])).toEqual([]);
   });
 });

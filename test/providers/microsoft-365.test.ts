@@ -107,6 +107,19 @@ describe('microsoft-365', () => {
     await wh.unregister!(testContext({ provider: microsoft365, credentials: creds }), { remoteId: 'gone', resource: 'me/events', secret });
   });
 
+  it('renew: PATCH /v1.0/subscriptions/{id} with a new expirationDateTime; a subscription already gone (404) → null', async () => {
+    let sent: any;
+    nock(GRAPH, { reqheaders: { authorization: `Bearer ${ACCESS}` } })
+      .patch('/v1.0/subscriptions/7f105c7d-2dc5-4530-97cd-4e7ae6534c07', (b) => ((sent = b), true))
+      .reply(200, { id: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07', resource: 'me/events', expirationDateTime: '2027-03-15T11:00:00.0000000Z' }, JSON_CT);
+    const reg = { remoteId: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07', resource: 'me/events', secret: 'a'.repeat(64) };
+    expect(await wh.renew!(testContext({ provider: microsoft365, credentials: creds }), reg)).toEqual({ expiresAt: new Date('2027-03-15T11:00:00.000Z') });
+    expect(Object.keys(sent)).toEqual(['expirationDateTime']);
+    expect(Date.parse(sent.expirationDateTime) - Date.now()).toBeGreaterThan((SUBSCRIPTION_TTL_MINUTES - 1) * 60_000);
+    nock(GRAPH).patch('/v1.0/subscriptions/gone').reply(404, { error: { code: 'ResourceNotFound', message: 'The object was not found.' } }, JSON_CT);
+    expect(await wh.renew!(testContext({ provider: microsoft365, credentials: creds }), { ...reg, remoteId: 'gone' })).toBeNull();
+  });
+
   it('register refuses a non-https notification URL before calling Graph', async () => {
     const err = (await caught(() => wh.register!(testContext({ provider: microsoft365, credentials: creds }), { url: 'http://localhost:3000/webhooks/x', resource: 'me/events', registrationId: 'r', secret: 's' }))) as AppError;
     expect(err.code).toBe('provider_not_configured');

@@ -142,6 +142,8 @@ export type GraphWebhookOptions = {
  *   registration URLs (connection and registration id) answer it.
  * - verify: every notification of the collection must carry the registration's secret as
  *   `clientState` (constant time). No signature or timestamp exists, so there is no stale check.
+ * - renewal: `PATCH /subscriptions/{id}` with a new `expirationDateTime` (a new subscription only
+ *   when the old one is gone).
  * - parse: one event per notification; key = subscriptionId + changeType + resource + the
  *   notification's `id` when Graph sends one (it is optional), else the resource's `@odata.etag`
  *   (a new etag per change), else a digest of the body (a redelivery repeats it).
@@ -186,6 +188,16 @@ export function graphWebhooks(opts: GraphWebhookOptions): ProviderWebhooks {
     async unregister(ctx, reg) {
       // 404: expired or deleted already.
       await ctx.http.request({ method: 'DELETE', url: `/subscriptions/${encodeURIComponent(reg.remoteId)}`, allowStatuses: [404] });
+    },
+    // PATCH /subscriptions/{id} { expirationDateTime }: the same subscription, id and clientState kept.
+    // 404: expired or deleted already → null, and the renewal creates a new one.
+    async renew(ctx, reg) {
+      const expiry = new Date(Date.now() + opts.ttlMinutes * 60_000);
+      const res = await ctx.http.request({ method: 'PATCH', url: `/subscriptions/${encodeURIComponent(reg.remoteId)}`, body: { expirationDateTime: expiry.toISOString() }, idempotent: true, allowStatuses: [404] });
+      if (res.status === 404) return null;
+      const sub = subscriptionSchema.safeParse(res.body);
+      const said = sub.success && sub.data.expirationDateTime ? Date.parse(sub.data.expirationDateTime) : NaN;
+      return { expiresAt: Number.isFinite(said) ? new Date(said) : expiry };
     },
     renewBeforeSeconds: opts.renewBeforeSeconds,
     setup: opts.setup,
