@@ -154,7 +154,8 @@ export async function removeAllRegistrations(rt: Runtime, session: ProviderSessi
 
 /**
  * Renews registrations close to expiry (Google channels live days, not forever): a new one is
- * registered with the same secret, then the old one is removed, so no change falls in between.
+ * registered with the same secret, then the old one is removed, so no change falls in between —
+ * or, where the provider can (`renew`: Graph subscriptions), extended in place.
  */
 export async function renewExpiring(rt: Runtime, now = new Date()): Promise<number> {
   const { rows } = await rt.db.pool.query<{ id: string; connection_id: string; workspace_id: string; provider_slug: string; resource: string; remote_id: string | null; secret: string | null; expires_at: Date }>(
@@ -176,6 +177,12 @@ export async function renewExpiring(rt: Runtime, now = new Date()): Promise<numb
         const { rowCount } = await rt.db.pool.query(`select 1 from provider_webhooks w join connections c on c.id = w.connection_id where w.id = $1 and w.status = 'active' and c.status = 'connected'`, [row.id]);
         if (!rowCount) return false;
         const session = await openSession(rt, row.workspace_id, row.connection_id);
+        // Extended in place where the provider can (Graph subscriptions); else a new one replaces it.
+        const extended = wh.renew && row.remote_id ? await session.call((ctx) => wh.renew!(ctx, { remoteId: row.remote_id!, resource: row.resource, secret }), { errorOnAuthFailure: false }) : null;
+        if (extended) {
+          await rt.db.pool.query(`update provider_webhooks set expires_at = $2, updated_at = now() where id = $1`, [row.id, extended.expiresAt]);
+          return true;
+        }
         const r = await session.call((ctx) => wh.register!(ctx, { url: inboundUrl(rt, row.provider_slug, row.connection_id, row.id), resource: row.resource, registrationId: row.id, secret }), { errorOnAuthFailure: false });
         await rt.db.pool.query(`update provider_webhooks set remote_id = $2, expires_at = $3, secret = coalesce($4, secret), updated_at = now() where id = $1`, [
           row.id,

@@ -36,7 +36,7 @@ export type InboundEvent = {
 export type HandshakeAnswer = {
   status: number;
   headers?: Record<string, string>;
-  /** A body to answer with (monday's `{"challenge": …}`, Dropbox's `challenge` echo; set its content type in `headers`). */
+  /** A body to answer with (monday's `{"challenge": …}`, Dropbox's `challenge`, Graph's `validationToken` echoes; set its content type in `headers`). */
   body?: string;
   /** The secret the handshake hands over (Asana's `X-Hook-Secret`), kept for the registration it names. */
   secret?: string;
@@ -87,6 +87,8 @@ export type ProviderWebhooks = {
   register?(ctx: ConnectorContext, input: RegistrationInput): Promise<Registered>;
   /** Removes it at the provider; a webhook already gone there is not an error. */
   unregister?(ctx: ConnectorContext, reg: ExistingRegistration): Promise<void>;
+  /** Extends a registration in place (Graph's `PATCH /subscriptions/{id}`); null when it is gone at the provider. Absent or null: renewal registers anew. */
+  renew?(ctx: ConnectorContext, reg: ExistingRegistration): Promise<{ expiresAt: Date } | null>;
   /** Seconds before `expiresAt` a renewal is due (Google channels); renewal = register anew, then remove the old. */
   renewBeforeSeconds?: number;
   /** For the doc page and the connect flow: scopes registration needs, and what to set up by hand. */

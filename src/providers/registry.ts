@@ -20,6 +20,8 @@ import { googleSheets } from './google-sheets/index.ts';
 import { hubspot } from './hubspot/index.ts';
 import { jira } from './jira/index.ts';
 import { linear } from './linear/index.ts';
+import { microsoft365 } from './microsoft-365/index.ts';
+import { microsoftTeams } from './microsoft-teams/index.ts';
 import { monday } from './monday/index.ts';
 import { notion } from './notion/index.ts';
 import { pipedrive } from './pipedrive/index.ts';
@@ -34,7 +36,7 @@ import { zohoCrm } from './zoho-crm/index.ts';
 import type { Provider } from './types.ts';
 import type { LocalObject } from '../sync/types.ts';
 
-const PROVIDERS: readonly Provider[] = [airtable, asana, clickup, discord, dropbox, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, monday, notion, pipedrive, salesforce, sandbox, slack, stripe, trello, twilio, zapier, zohoCrm];
+const PROVIDERS: readonly Provider[] = [airtable, asana, clickup, discord, dropbox, github, gitlab, gmail, googleCalendar, googleSheets, hubspot, jira, linear, microsoft365, microsoftTeams, monday, notion, pipedrive, salesforce, sandbox, slack, stripe, trello, twilio, zapier, zohoCrm];
 
 const bySlug = new Map<string, Provider>();
 for (const p of PROVIDERS) {

@@ -97,7 +97,7 @@ export function findOperation(doc: Doc, method: string, pathname: string): Opera
     const op = item[method.toLowerCase()];
     if (!op) continue;
     const names: string[] = [];
-    const re = new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, n) => (names.push(n), '([^/]+)'))}$`);
+    const re = new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{([\w-]+)\}/g, (_, n) => (names.push(n), '([^/]+)'))}$`);
     const m = re.exec(path);
     if (m) return { template, op: { ...op, parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])] }, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
   }
