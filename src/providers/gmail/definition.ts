@@ -12,6 +12,7 @@
  * webhooks (see docs/providers/gmail.md).
  */
 import type { ProviderDefinition } from '../types.ts';
+import { GOOGLE_OAUTH, GOOGLE_RATE_LIMIT_SIGNALS } from '../_shared/google.ts';
 
 const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
@@ -23,20 +24,13 @@ export const definition = {
   docsUrl: 'https://developers.google.com/workspace/gmail/api/guides',
   auth: {
     oauth2: {
-      authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
-      tokenUrl: 'https://oauth2.googleapis.com/token',
-      revokeUrl: 'https://oauth2.googleapis.com/revoke',
-      pkce: true,
-      clientAuth: 'body',
-      scopeSeparator: ' ',
+      ...GOOGLE_OAUTH,
       // None: Gmail has no identity-only scope. The connection test (users.getProfile) accepts
       // mail.google.com, gmail.compose, gmail.metadata, gmail.modify or gmail.readonly (Discovery),
       // and the messages object's `gmail.readonly` is one of them. Not `gmail.metadata` besides it: it
       // adds nothing, and the description says `q` and format=full "cannot be used when accessing
       // the api using the gmail.metadata scope". No `openid email` either: the profile names the mailbox.
       defaultScopes: [],
-      authorizeParams: { access_type: 'offline', prompt: 'consent' },
-      refresh: 'static',
     },
   },
   apiBaseUrl: 'https://gmail.googleapis.com',
@@ -44,9 +38,7 @@ export const definition = {
     // Error reasons: `rateLimitExceeded` / `userRateLimitExceeded` (case differs, hence two) and
     // `dailyLimitExceeded` (the project's daily quota).
     signals: [
-      { status: 403, bodyIncludes: 'RateLimitExceeded' },
-      { status: 403, bodyIncludes: 'rateLimitExceeded' },
-      { status: 403, bodyIncludes: 'dailyLimitExceeded' },
+      ...GOOGLE_RATE_LIMIT_SIGNALS,
     ],
   },
   // In: new mail (history.list, messages.get — `gmail.readonly`); out: sending (messages.send —

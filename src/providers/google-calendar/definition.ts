@@ -10,6 +10,7 @@
  * refused credentials: read as auth failures they would force a refresh and error the connection.
  */
 import type { ProviderDefinition } from '../types.ts';
+import { GOOGLE_OAUTH, GOOGLE_RATE_LIMIT_SIGNALS } from '../_shared/google.ts';
 
 export const definition = {
   slug: 'google-calendar',
@@ -18,17 +19,10 @@ export const definition = {
   docsUrl: 'https://developers.google.com/workspace/calendar/api/guides/overview',
   auth: {
     oauth2: {
-      authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
-      tokenUrl: 'https://oauth2.googleapis.com/token',
-      revokeUrl: 'https://oauth2.googleapis.com/revoke',
-      pkce: true,
-      clientAuth: 'body',
-      scopeSeparator: ' ',
+      ...GOOGLE_OAUTH,
       // Identity (`openid email`) plus the read-only calendar list, which the connection test
       // (calendarList.get on `primary`) needs: `calendar.events` alone does not cover calendarList.
       defaultScopes: ['openid', 'email', 'https://www.googleapis.com/auth/calendar.calendarlist.readonly'],
-      authorizeParams: { access_type: 'offline', prompt: 'consent' },
-      refresh: 'static',
     },
   },
   apiBaseUrl: 'https://www.googleapis.com',
@@ -36,9 +30,7 @@ export const definition = {
     // Error reasons: `rateLimitExceeded` and `userRateLimitExceeded` (case differs, hence two),
     // `dailyLimitExceeded` (the project's daily quota) and `quotaExceeded` (Calendar usage limits).
     signals: [
-      { status: 403, bodyIncludes: 'RateLimitExceeded' },
-      { status: 403, bodyIncludes: 'rateLimitExceeded' },
-      { status: 403, bodyIncludes: 'dailyLimitExceeded' },
+      ...GOOGLE_RATE_LIMIT_SIGNALS,
       { status: 403, bodyIncludes: 'quotaExceeded' },
     ],
   },

@@ -14,6 +14,7 @@
  * https://sheets.googleapis.com, which a rows adapter will need (none exists yet).
  */
 import type { ProviderDefinition } from '../types.ts';
+import { GOOGLE_OAUTH, GOOGLE_RATE_LIMIT_SIGNALS } from '../_shared/google.ts';
 
 export const definition = {
   slug: 'google-sheets',
@@ -22,17 +23,10 @@ export const definition = {
   docsUrl: 'https://developers.google.com/workspace/sheets/api/guides/concepts',
   auth: {
     oauth2: {
-      authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
-      tokenUrl: 'https://oauth2.googleapis.com/token',
-      revokeUrl: 'https://oauth2.googleapis.com/revoke',
-      pkce: true,
-      clientAuth: 'body',
-      scopeSeparator: ' ',
+      ...GOOGLE_OAUTH,
       // Identity only: the email address, which the connection test (oauth2.userinfo.get) reads.
       // Discovery lists userinfo.email, userinfo.profile (and the retired plus.*) for it.
       defaultScopes: ['https://www.googleapis.com/auth/userinfo.email'],
-      authorizeParams: { access_type: 'offline', prompt: 'consent' },
-      refresh: 'static',
     },
   },
   apiBaseUrl: 'https://www.googleapis.com',
@@ -40,9 +34,7 @@ export const definition = {
     // Sheets answers 429 (always a rate limit) when a per-minute quota is exceeded; the 403
     // reasons are those every Google API uses for usage limits.
     signals: [
-      { status: 403, bodyIncludes: 'RateLimitExceeded' },
-      { status: 403, bodyIncludes: 'rateLimitExceeded' },
-      { status: 403, bodyIncludes: 'dailyLimitExceeded' },
+      ...GOOGLE_RATE_LIMIT_SIGNALS,
     ],
   },
   // Rows of the team's existing sheets, both ways (new-row triggers; add row, update cell).
