@@ -24,7 +24,7 @@ import { getProvider } from '../providers/registry.ts';
 import type { AccountInfo, Provider } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { oauthClientFor } from './oauth-apps.ts';
-import { ConnectionService, type Caller } from './service.ts';
+import { acceptedUrlOverrides, ConnectionService, type Caller } from './service.ts';
 import type { ConnectionView } from './view.ts';
 
 export const STATE_TTL_MS = 10 * 60_000;
@@ -35,7 +35,7 @@ export type StartedAuthorization = { authorizeUrl: string; expiresAt: Date };
 export async function startAuthorization(
   rt: Runtime,
   caller: Caller,
-  input: { provider: string; connectionId?: string; displayName?: string; chatContext?: ChatContext },
+  input: { provider: string; connectionId?: string; displayName?: string; chatContext?: ChatContext; urls?: ConnectionMetadata['urls'] },
 ): Promise<StartedAuthorization> {
   const action = input.connectionId ? 'connections.reconnect' : 'connections.connect';
   await authorizeOrAudit(rt, {
@@ -56,8 +56,10 @@ export async function startAuthorization(
       `${provider.definition.displayName} connects with ${provider.definition.auth.credentials?.kind === 'basic' ? 'account credentials' : 'an API key'}, not OAuth: send its fields to POST /api/v1/connections (in chat, \`connect ${provider.definition.slug}\` opens a form).`,
     );
   }
+  // Validated before anything is stored: a host the definition does not allow is a 400 naming it.
+  const requested = acceptedUrlOverrides(rt, provider, 'oauth2', input.urls);
   const em = rt.em();
-  let overrides: ConnectionMetadata['urls'];
+  let overrides: ConnectionMetadata['urls'] = requested;
   if (input.connectionId) {
     const conn = await em.findOne(Connection, { id: input.connectionId, workspace: caller.workspaceId });
     if (!conn) throw notFound('Connection', input.connectionId);
@@ -67,7 +69,8 @@ export async function startAuthorization(
     if (conn.status === 'disconnected') {
       throw new AppError('invalid_transition', `${conn.displayName} is disconnected. Connect it again with \`connect ${conn.providerSlug}\`.`);
     }
-    overrides = conn.metadata.urls;
+    // A reconnect keeps the connection's hosts unless the request names others.
+    if (!requested) overrides = conn.metadata.urls;
   } else {
     const name = (input.displayName ?? provider.definition.displayName).trim();
     const taken = await em.execute<Array<{ id: string }>>(
@@ -100,6 +103,8 @@ export async function startAuthorization(
     redirectUri,
     codeVerifier: pkce ? rt.vault.encrypt(pkce.codeVerifier) : null,
     chatContext: input.chatContext ?? null,
+    // The callback exchanges the code at the same hosts, and the connection keeps them.
+    urls: storedOverrides(provider, rt, overrides),
     expiresAt,
   });
   await em.flush();
@@ -192,11 +197,9 @@ export async function completeAuthorization(
     let credentials;
     let overrides: ConnectionMetadata['urls'];
     try {
-      if (row.connectionId) {
-        // Only overrides the definition declares for OAuth grants survive; an API key's override never carries a token.
-        const kept = permittedOverrides(provider.definition, 'oauth2', (await rt.em().findOne(Connection, { id: row.connectionId }))?.metadata.urls, rt.config.EGRESS_ALLOW_PRIVATE);
-        overrides = Object.keys(kept).length ? kept : undefined;
-      }
+      // The hosts the authorization started with; a state from before they were stored falls back to the reconnected connection's.
+      const started = row.urls ?? (row.connectionId ? (await rt.em().findOne(Connection, { id: row.connectionId }))?.metadata.urls : undefined);
+      overrides = storedOverrides(provider, rt, started) ?? undefined;
       // URLs the callback names (Zoho's data center), only on the definition's declared hosts.
       // (One equal to the definition's own URL is no override: the default data center stays trusted configuration.)
       const oauth = provider.definition.auth.oauth2 as Record<string, unknown> | undefined;
@@ -255,6 +258,12 @@ export async function completeAuthorization(
       return await fail(`${name} could not be saved`, `${scrubText(e.message)}`, e.code);
     }
   });
+}
+
+/** Only overrides the definition declares for OAuth grants survive; an API key's override never carries a token. */
+function storedOverrides(provider: Provider, rt: Runtime, urls: ConnectionMetadata['urls'] | null): NonNullable<ConnectionMetadata['urls']> | null {
+  const kept = permittedOverrides(provider.definition, 'oauth2', urls ?? undefined, rt.config.EGRESS_ALLOW_PRIVATE);
+  return Object.keys(kept).length ? kept : null;
 }
 
 function id(): string {

@@ -343,15 +343,7 @@ export class ConnectionService {
 
   /** The URL overrides the provider's definition accepts, or a 400 naming each refused field and why. */
   private acceptedOverrides(provider: Provider, authKind: Credentials['type'], urls: ConnectionMetadata['urls']): ConnectionMetadata['urls'] {
-    const allow = this.rt.config.EGRESS_ALLOW_PRIVATE;
-    const problems = overrideProblems(provider.definition, authKind, urls, allow);
-    if (problems.length) {
-      throw new AppError('validation_failed', `Invalid request: ${problems.map((p) => `urls.${p.field}: ${p.message}`).join('; ')}.`, {
-        details: problems.map((p) => ({ location: 'body', path: `urls.${p.field}`, message: p.message })),
-      });
-    }
-    const kept = permittedOverrides(provider.definition, authKind, urls, allow);
-    return Object.keys(kept).length ? kept : undefined;
+    return acceptedUrlOverrides(this.rt, provider, authKind, urls);
   }
 
   private async ensureNameFree(workspaceId: string, displayName: string, exceptId?: string): Promise<void> {
@@ -370,4 +362,20 @@ export class ConnectionService {
     if (!isMember(actor)) return;
     await authorizeOrAudit(this.rt, { workspaceId: actor.workspaceId, role: actor.member.role, action, targetType: 'connection', targetId, details });
   }
+}
+
+/**
+ * The URL overrides a provider's definition accepts for this auth kind, or a 400 naming each
+ * refused field and why (credential connects and OAuth starts share it).
+ */
+export function acceptedUrlOverrides(rt: Runtime, provider: Provider, authKind: Credentials['type'], urls: ConnectionMetadata['urls']): ConnectionMetadata['urls'] {
+  const allow = rt.config.EGRESS_ALLOW_PRIVATE;
+  const problems = overrideProblems(provider.definition, authKind, urls, allow);
+  if (problems.length) {
+    throw new AppError('validation_failed', `Invalid request: ${problems.map((p) => `urls.${p.field}: ${p.message}`).join('; ')}.`, {
+      details: problems.map((p) => ({ location: 'body', path: `urls.${p.field}`, message: p.message })),
+    });
+  }
+  const kept = permittedOverrides(provider.definition, authKind, urls, allow);
+  return Object.keys(kept).length ? kept : undefined;
 }

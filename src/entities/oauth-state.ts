@@ -1,10 +1,14 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 import type { ChatPlatform } from '../chat/platforms.ts';
+import type { ConnectionMetadata } from './connection.ts';
 import { Member } from './member.ts';
 import { Workspace } from './workspace.ts';
 
 /** Where an authorization was started from, so the outcome can be posted back there. */
 export type ChatContext = { platform: ChatPlatform; teamId?: string; channelId?: string; userId?: string; messageTs?: string };
+
+/** Per-connection URL overrides, as a connection's metadata keeps them. */
+export type OAuthStateUrls = NonNullable<ConnectionMetadata['urls']>;
 
 /**
  * One pending OAuth authorization. The `state` sent to the provider is this row's id plus an
@@ -26,6 +30,8 @@ export const OAuthState = defineEntity({
     /** Vault ciphertext of the PKCE code verifier (null when the provider has no PKCE). */
     codeVerifier: p.text().nullable().hidden(),
     chatContext: p.json<ChatContext>().nullable(),
+    /** The per-connection URL overrides this authorization uses (already validated against the definition). */
+    urls: p.json<OAuthStateUrls>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime(),
     usedAt: p.datetime().nullable(),

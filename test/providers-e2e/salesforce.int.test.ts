@@ -37,6 +37,9 @@ beforeAll(async () => {
   e2e = await startE2E({ PROVIDER_SALESFORCE_CLIENT_ID: CLIENT_ID, PROVIDER_SALESFORCE_CLIENT_SECRET: CLIENT_SECRET });
   e2e.app.pb.rt.net.resolver = async (host) => {
     if (host === 'acme.my.salesforce.com') return [{ address: '13.110.54.10', family: 4 }];
+    // A connection's own login host and sandbox instance are reached through the egress guard.
+    if (host === 'test.salesforce.com') return [{ address: '13.110.54.20', family: 4 }];
+    if (host === 'acme--uat.sandbox.my.salesforce.com') return [{ address: '13.110.54.30', family: 4 }];
     throw new Error(`ENOTFOUND ${host}`);
   };
 });
@@ -133,5 +136,92 @@ describe('Salesforce through the admin API (web server flow + PKCE, instance_url
 
   it('no token, code or client secret in any API body, page, log line or log/event/audit row', async () => {
     await e2e.expectNoSecrets([ACCESS, REFRESH, CLIENT_SECRET, CODE]);
+  });
+});
+
+describe('Salesforce sandbox: a login host chosen when the connection is started', () => {
+  const SANDBOX_LOGIN = 'https://test.salesforce.com';
+  const SANDBOX_INSTANCE = 'https://acme--uat.sandbox.my.salesforce.com';
+  const SANDBOX_ACCESS = '00Dxx0000002sBX!AQ4AQFgW9sandboxAccessTokenq8kLmNoPqRsTuVw';
+  const SANDBOX_REFRESH = '5Aep861sandboxRefreshTokenYrTWgEyjBJrjQ4fXEmmuRh5WzRQ3x2Wd9kg';
+  const SANDBOX_CODE = 'aPrxsandboxCodeM9PiQroGEWx1UiMQd95_5JUZVEhsOFhS8EVvbfYBBJli2W5';
+  const urls = {
+    authorizeUrl: `${SANDBOX_LOGIN}/services/oauth2/authorize`,
+    tokenUrl: `${SANDBOX_LOGIN}/services/oauth2/token`,
+    revokeUrl: `${SANDBOX_LOGIN}/services/oauth2/revoke`,
+  };
+  const sandboxToken = {
+    ...tokenResponse,
+    access_token: SANDBOX_ACCESS,
+    refresh_token: SANDBOX_REFRESH,
+    instance_url: SANDBOX_INSTANCE,
+    id: 'https://test.salesforce.com/id/00Dxx0000002sBXEAY/005xx000002TwjVAAS',
+  };
+  const sandboxUser = { ...userinfo, sub: sandboxToken.id, user_id: '005xx000002TwjVAAS', organization_id: '00Dxx0000002sBXEAY', name: 'Ada Sandbox' };
+  const states = async () => Number((await sql<{ n: string }>(e2e.app.dbUrl, 'select count(*) as n from oauth_states'))[0]!.n);
+  let id: string;
+
+  it('authorize and token exchange at test.salesforce.com; the connection keeps the host', async () => {
+    const { url, params } = await e2e.startOAuth({ provider: 'salesforce', displayName: 'Salesforce sandbox', urls });
+    expect(url.origin + url.pathname).toBe(`${SANDBOX_LOGIN}/services/oauth2/authorize`);
+    expect(params).toMatchObject({ client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, code_challenge_method: 'S256' });
+    const [state] = await sql<{ urls: unknown }>(e2e.app.dbUrl, 'select urls from oauth_states where id = $1', [params.state!.split('.')[0]]);
+    expect(state!.urls).toEqual(urls);
+
+    const token = received(nock(SANDBOX_LOGIN).post('/services/oauth2/token').reply(200, sandboxToken, { 'content-type': 'application/json;charset=UTF-8' }));
+    const me = received(nock(SANDBOX_INSTANCE).get('/services/oauth2/userinfo').reply(200, sandboxUser, { 'content-type': 'application/json;charset=UTF-8' }));
+    const page = await e2e.callback({ code: SANDBOX_CODE, state: params.state! });
+    expect(page.status, page.html).toBe(200);
+    expect(page.html).toContain('Salesforce is connected as Ada Sandbox');
+    expectPkceBodyAuthExchange(token, { code: SANDBOX_CODE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, challenge: params.code_challenge });
+    expect(me).toHaveLength(1);
+
+    const row = (await e2e.rows('salesforce')).find((r) => r.display_name === 'Salesforce sandbox')!;
+    expect(row).toMatchObject({ status: 'connected', metadata: { accountName: 'Ada Sandbox', urls, extra: { instanceUrl: SANDBOX_INSTANCE } } });
+    id = row.id;
+  });
+
+  it('a refresh (after a 401) goes to the connection\'s token URL at test.salesforce.com', async () => {
+    nock(SANDBOX_INSTANCE).get('/services/oauth2/userinfo').reply(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }], { 'content-type': 'application/json' });
+    const refresh = received(
+      nock(SANDBOX_LOGIN).post('/services/oauth2/token').reply(200, { ...sandboxToken, refresh_token: undefined, access_token: `${SANDBOX_ACCESS}2` }, { 'content-type': 'application/json' }),
+    );
+    const me = received(nock(SANDBOX_INSTANCE).get('/services/oauth2/userinfo').reply(200, sandboxUser, { 'content-type': 'application/json' }));
+    const res = await e2e.call(`/api/v1/connections/${id}/test`, { method: 'POST' });
+    expect(res.body).toMatchObject({ ok: true, account: { name: 'Ada Sandbox' } });
+    expect(refresh).toHaveLength(1);
+    expect(formOf(refresh[0]!.body)).toMatchObject({ grant_type: 'refresh_token', refresh_token: SANDBOX_REFRESH });
+    expect(me[0]!.headers.get('authorization')).toBe(`Bearer ${SANDBOX_ACCESS}2`);
+  });
+
+  it('disconnect: the revoke goes to the sandbox instance with the refresh token', async () => {
+    const revoke = received(nock(SANDBOX_INSTANCE).post('/services/oauth2/revoke').reply(200));
+    const res = await e2e.call(`/api/v1/connections/${id}/disconnect`, { method: 'POST' });
+    expect(res.body).toMatchObject({ revoke: 'revoked', connection: { status: 'disconnected' } });
+    expect(formOf(revoke[0]!.body)).toMatchObject({ token: SANDBOX_REFRESH });
+  });
+
+  it('a host Salesforce does not use (https://evil.example) is a 400 naming it; no state is stored', async () => {
+    const before = await states();
+    const res = await e2e.call('/api/v1/connections/oauth', {
+      method: 'POST',
+      json: { provider: 'salesforce', displayName: 'Salesforce evil', urls: { authorizeUrl: 'https://evil.example/services/oauth2/authorize', tokenUrl: 'https://evil.example/services/oauth2/token' } },
+    });
+    expect(res.status, res.text).toBe(400);
+    const must = 'must be on login.salesforce.com or test.salesforce.com or *.my.salesforce.com';
+    expect(res.body).toMatchObject({
+      error: {
+        code: 'validation_failed',
+        details: [
+          { location: 'body', path: 'urls.authorizeUrl', message: must },
+          { location: 'body', path: 'urls.tokenUrl', message: must },
+        ],
+      },
+    });
+    expect(await states()).toBe(before);
+  });
+
+  it('no sandbox token or code in any API body, page, log line or log/event/audit row', async () => {
+    await e2e.expectNoSecrets([SANDBOX_ACCESS, SANDBOX_REFRESH, SANDBOX_CODE]);
   });
 });

@@ -1,7 +1,7 @@
 import { ConnectionService } from '../../../connections/service.ts';
 import { defineRoute } from '../../route.ts';
 import { z } from '../../schemas.ts';
-import { accountSchema, connectionResult, credentialFieldsSchema, displayNameSchema, providerSlugSchema } from './schemas.ts';
+import { accountSchema, connectionResult, credentialFieldsSchema, displayNameSchema, overrideUrlSchema, providerSlugSchema } from './schemas.ts';
 
 export default defineRoute({
   method: 'post',
@@ -18,7 +18,7 @@ export default defineRoute({
     // Required, except for an inbound provider (Zapier): it holds a Patchbay token, not the reverse.
     credentials: credentialFieldsSchema.optional(),
     urls: z
-      .strictObject({ apiBaseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional().openapi({ example: 'https://api.eu1.twilio.com' }) })
+      .strictObject({ apiBaseUrl: overrideUrlSchema().optional().openapi({ example: 'https://api.eu1.twilio.com' }) })
       .optional()
       .openapi({
         description:

@@ -70,3 +70,10 @@ export const credentialFieldsSchema = z
 export const accountSchema = z
   .object({ id: z.string().openapi({ example: EX.accountId }), name: z.string().openapi({ example: EX.accountName }) })
   .openapi({ description: 'The account the credentials act as, from the provider' });
+
+/**
+ * One per-connection URL override in a request body: http(s), at most 2048 characters. Whether the
+ * provider accepts it (field, auth kind, host, scheme, no query or internal address) is checked
+ * against its definition by the service, which answers a 400 naming each refused field.
+ */
+export const overrideUrlSchema = () => z.url({ protocol: /^https?$/ }).max(2048);

@@ -2,7 +2,7 @@ import { startAuthorization } from '../../../connections/oauth-flow.ts';
 import { defineRoute } from '../../route.ts';
 import { EX } from '../../examples.ts';
 import { z } from '../../schemas.ts';
-import { displayNameSchema, providerSlugSchema } from './schemas.ts';
+import { displayNameSchema, overrideUrlSchema, providerSlugSchema } from './schemas.ts';
 
 export default defineRoute({
   method: 'post',
@@ -17,6 +17,17 @@ export default defineRoute({
     provider: providerSlugSchema,
     connectionId: z.uuid().optional().openapi({ example: EX.connectionId, description: 'Re-authorize this connection in place (same id, history kept)' }),
     displayName: displayNameSchema.optional(),
+    urls: z
+      .strictObject({
+        authorizeUrl: overrideUrlSchema().optional().openapi({ example: 'https://test.salesforce.com/services/oauth2/authorize' }),
+        tokenUrl: overrideUrlSchema().optional().openapi({ example: 'https://test.salesforce.com/services/oauth2/token' }),
+        revokeUrl: overrideUrlSchema().optional().openapi({ example: 'https://test.salesforce.com/services/oauth2/revoke' }),
+      })
+      .optional()
+      .openapi({
+        description:
+          "Per-connection OAuth URLs (a Salesforce sandbox at test.salesforce.com or a My Domain login host), only for providers whose definition accepts them for OAuth (see each provider's page): on the hosts and schemes it allows, without query or fragment, and never an internal address. The token exchange uses them, and the connection keeps them for refresh and revoke. On a reconnect, omitted means the connection's own.",
+      }),
   }),
   errors: ['not_found', 'conflict', 'invalid_transition', 'provider_not_configured'],
   responses: {
