@@ -66,13 +66,6 @@ describe('gmail', () => {
     expect(c.logs.join('')).not.toContain(REFRESH);
   });
 
-  it('revoke: an already invalid token is fine; other 400s fail', async () => {
-    nock('https://oauth2.googleapis.com').post('/revoke').query(true).reply(400, { error: 'invalid_token', error_description: 'Token expired or revoked' }, { 'content-type': 'application/json' });
-    await gmail.connector.revoke!(ctx());
-    nock('https://oauth2.googleapis.com').post('/revoke').query(true).reply(400, { error: 'invalid_request' }, { 'content-type': 'application/json' });
-    expect(((await caught(() => gmail.connector.revoke!(ctx()))) as AppError).code).toBe('provider_error');
-  });
-
   it('authorize URL: offline access with consent; read and send, nothing broader', () => {
     const url = new URL(
       buildAuthorizeUrl(gmail, resolveProviderUrls(gmail, { raw: {} }), { clientId: 'id' }, {

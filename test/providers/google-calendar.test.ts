@@ -67,6 +67,7 @@ describe('google-calendar', () => {
     expect(c.logs.join('')).not.toContain(REFRESH);
   });
 
+  // The revoke every Google provider shares (src/providers/_shared/google.ts): its 400 handling is tested here once.
   it('revoke: an already invalid token is fine; other 400s fail', async () => {
     nock('https://oauth2.googleapis.com').post('/revoke').query(true).reply(400, { error: 'invalid_token', error_description: 'Token expired or revoked' }, { 'content-type': 'application/json' });
     await googleCalendar.connector.revoke!(testContext({ provider: googleCalendar, credentials: creds }));
