@@ -115,3 +115,17 @@ export function seenOf(messages: SeenMessage[], raw: unknown, form?: Seen['form'
     raw,
   };
 }
+
+/**
+ * Waits (bounded) for the first of `posts()` whose text satisfies `predicate`, re-reading them
+ * every 50 ms: each driver's `waitForChannelPost`, with what the platform's posts are and read as.
+ */
+export async function waitForPost<T>(platform: string, channel: Channel, posts: () => T[], textOf: (p: T) => string, predicate: (text: string) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = posts().find((p) => predicate(textOf(p)));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`${platform}: no post in ${channel} matched within ${timeoutMs} ms; posted:\n${posts().map(textOf).join('\n---\n')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

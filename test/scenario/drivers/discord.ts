@@ -15,7 +15,7 @@
  */
 import { fieldLabel } from '../../../bots/discord/interactions.ts';
 import { ADMIN, CHANNEL, APP_ID, MEMBER, OWNER, buttonsOf, commandData, linkGuild, slashOfLine, startDiscordTest, type DiscordTest, type DiscordUser, type Sent } from '../../discord/support.ts';
-import { seenOf, type Channel, type Role, type ScenarioDriver, type Seen, type SeenMessage, type SettleOptions } from '../driver.ts';
+import { seenOf, type Channel, type Role, type ScenarioDriver, type Seen, type SeenMessage, type SettleOptions, waitForPost } from '../driver.ts';
 
 const USERS: Record<Role, DiscordUser> = { owner: OWNER, admin: ADMIN, member: MEMBER };
 const CHANNELS: Record<Channel, string> = { ops: CHANNEL, alerts: '1300000000000000002' };
@@ -349,13 +349,7 @@ export async function discordDriver(): Promise<ScenarioDriver> {
     },
 
     async waitForChannelPost(channel, predicate, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const m = channelMessages(channel).find((x) => predicate(visibleText(x.body)));
-        if (m) return postSeen(m);
-        if (Date.now() > deadline) throw new Error(`Discord: no post in ${channel} matched within ${timeoutMs} ms; posted:\n${channelMessages(channel).map((x) => visibleText(x.body)).join('\n---\n')}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      return postSeen(await waitForPost('Discord', channel, () => channelMessages(channel), (x) => visibleText(x.body), predicate, timeoutMs));
     },
 
     async channelPosts(channel) {

@@ -7,7 +7,7 @@
  */
 import type { SlackCall } from '../../fakes/slack-api.ts';
 import { ADMIN, MEMBER, OWNER, buttonsOf, linkTeam, startSlackTest, type RenderedButton, type SlackTest, type SlackUser } from '../../slack/support.ts';
-import { seenOf, type Channel, type Role, type ScenarioDriver, type Seen, type SeenMessage, type SettleOptions } from '../driver.ts';
+import { seenOf, type Channel, type Role, type ScenarioDriver, type Seen, type SeenMessage, type SettleOptions, waitForPost } from '../driver.ts';
 
 const USERS: Record<Role, SlackUser> = { owner: OWNER, admin: ADMIN, member: MEMBER };
 const CHANNELS: Record<Channel, string> = { ops: 'C_OPS', alerts: 'C_ALERTS' };
@@ -215,13 +215,7 @@ export async function slackDriver(): Promise<ScenarioDriver> {
     },
 
     async waitForChannelPost(channel, predicate, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const m = channelMessages(channel).find((x) => predicate(visibleText(x.body)));
-        if (m) return postSeen(m);
-        if (Date.now() > deadline) throw new Error(`Slack: no post in ${channel} matched within ${timeoutMs} ms; posted:\n${channelMessages(channel).map((x) => visibleText(x.body)).join('\n---\n')}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      return postSeen(await waitForPost('Slack', channel, () => channelMessages(channel), (x) => visibleText(x.body), predicate, timeoutMs));
     },
 
     async channelPosts(channel) {

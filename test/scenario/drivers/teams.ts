@@ -15,7 +15,7 @@
  */
 import { ADMIN, CHANNEL, MEMBER, OWNER, actionsOf, linkTenant, startTeamsTest, type TeamsTest, type TeamsUser } from '../../teams/support.ts';
 import { sql } from '../../helpers/sql.ts';
-import { seenOf, type Channel, type Role, type ScenarioDriver, type Seen, type SeenMessage, type SettleOptions } from '../driver.ts';
+import { seenOf, type Channel, type Role, type ScenarioDriver, type Seen, type SeenMessage, type SettleOptions, waitForPost } from '../driver.ts';
 
 const USERS: Record<Role, TeamsUser> = { owner: OWNER, admin: ADMIN, member: MEMBER };
 const CHANNELS: Record<Channel, string> = { ops: CHANNEL, alerts: '19:alerts-channel@thread.tacv2' };
@@ -270,13 +270,7 @@ export async function teamsDriver(): Promise<ScenarioDriver> {
     },
 
     async waitForChannelPost(channel, predicate, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const p = channelMessages(channel).find((x) => predicate(plainText(x.card)));
-        if (p) return postSeen(p);
-        if (Date.now() > deadline) throw new Error(`Teams: no post in ${channel} matched within ${timeoutMs} ms; posted:\n${channelMessages(channel).map((x) => plainText(x.card)).join('\n---\n')}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      return postSeen(await waitForPost('Teams', channel, () => channelMessages(channel), (x) => plainText(x.card), predicate, timeoutMs));
     },
 
     async channelPosts(channel) {
