@@ -100,8 +100,10 @@ describe('retries and auto-pause', () => {
 
   it('a burst of 20 events during a 10-second outage does not pause the endpoint: one delivery probes, the rest wait', { timeout: 60_000 }, async () => {
     const hook = await endpoint();
-    const outageEnds = Date.now() + 10_000;
-    t.rx.respond = () => (Date.now() < outageEnds ? { status: 503 } : { status: 200 });
+    // The outage ends when the test says so (at the attempt ~5 min in on the job clock), not after
+    // 10 s of wall time: a slow machine spent those before the second attempt and the test flaked.
+    let down = true;
+    t.rx.respond = () => (down ? { status: 503 } : { status: 200 });
     for (let i = 1; i <= 20; i++) await addTask(`burst ${i}`);
     await t.rx.waitFor(1);
     let d = await attemptsReach(hook.id, 1);
@@ -109,6 +111,7 @@ describe('retries and auto-pause', () => {
     await t.rx.waitFor(2);
     d = await attemptsReach(hook.id, 2);
     expect(d.status).toBe('pending');
+    down = false;
     await clockTo(new Date(d.next_attempt_at!).getTime() + 10); // ~5 min in: back up
     const got = await t.rx.waitFor(22);
     // Every event once (order is best effort: events still being fanned out when the line moves may come later).
